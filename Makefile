@@ -1,0 +1,30 @@
+# Quick start: `make run` (set up, build, triage this host) and `make test`.
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+
+.PHONY: all setup configure build run test bench clean
+
+all: build
+
+setup:
+	@scripts/setup-deps.sh deps/debian-packages.txt
+
+configure: setup
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Exit status 1 only means findings at or above --fail-on were printed; 2 is an error.
+run: build
+	@./$(BUILD)/vigil triage; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+bench: build
+	@bench/triage.sh
+
+clean:
+	rm -rf $(BUILD)

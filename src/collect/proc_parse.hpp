@@ -1,0 +1,40 @@
+// Pure parsers for /proc/PID files.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::collect {
+
+struct ProcStat {
+  std::int64_t pid = 0;
+  std::string comm;
+  char state = '?';
+  std::int64_t ppid = 0;
+  std::uint64_t flags = 0;
+  std::uint64_t start_ticks = 0;  // clock ticks after boot
+};
+
+inline constexpr std::uint64_t kPfKthread = 0x00200000;
+
+// /proc/PID/stat; comm may hold spaces and parentheses, so it ends at the last ')'.
+std::expected<ProcStat, std::string> parse_proc_stat(std::string_view text);
+// Real uid from the "Uid:" line of /proc/PID/status.
+std::expected<std::int64_t, std::string> parse_status_uid(std::string_view text);
+// NUL-separated argv; a trailing NUL is not an empty argument.
+std::vector<std::string> parse_cmdline(std::string_view text);
+
+struct ExeLink {
+  std::string path;      // without the " (deleted)" marker
+  bool deleted = false;  // the file was unlinked after exec
+  bool memfd = false;    // /memfd:NAME: a fileless executable
+};
+ExeLink parse_exe_link(std::string_view link);
+
+// "net:[4026531840]" -> 4026531840; 0 when malformed.
+std::uint64_t parse_ns_link(std::string_view link);
+
+}  // namespace vigil::collect

@@ -1,0 +1,203 @@
+// Process collector: /proc/PID/{stat,status,cmdline,exe,cwd,ns,fd}, in parallel.
+#include "collect/processes.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "collect/proc_parse.hpp"
+#include "core/hash.hpp"
+#include <fmt/format.h>
+
+#include "core/text.hpp"
+
+namespace vigil::collect {
+
+namespace {
+
+constexpr std::string_view kCollector = "processes";
+
+struct Counters {
+  std::size_t vanished = 0;
+};
+
+std::int64_t boot_time(const Root& live) {
+  auto stat = live.read("/proc/stat");
+  if (!stat) return 0;
+  std::int64_t btime = 0;
+  for_each_line(*stat, [&](std::string_view line, std::size_t) {
+    if (line.starts_with("btime ")) btime = to_number<std::int64_t>(trim(line.substr(6))).value_or(0);
+  });
+  return btime;
+}
+
+std::string join_argv(const std::vector<std::string>& argv) {
+  std::string s;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (i) s.push_back(' ');
+    s += printable(argv[i]);
+  }
+  return s;
+}
+
+// Reads one process; returns false when it vanished or could not be read at all.
+bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long ticks,
+                  std::uint64_t own_mnt_ns, ProcessRow& row, IssueLog& log, Counters& c) {
+  const std::string dir = "/proc/" + std::to_string(pid);
+  auto stat_text = live.read(dir + "/stat");
+  if (!stat_text) {
+    if (stat_text.error().vanished()) ++c.vanished;
+    else log.add(std::string(kCollector), stat_text.error());
+    return false;
+  }
+  auto st = parse_proc_stat(*stat_text);
+  if (!st) {
+    log.add(std::string(kCollector), dir + "/stat", st.error());
+    return false;
+  }
+  row.pid = pid;
+  row.ppid = st->ppid;
+  row.name = printable(st->comm);
+  row.state = std::string(1, st->state);
+  row.kernel_thread = (st->flags & kPfKthread) != 0;
+  row.start_time = btime + static_cast<std::int64_t>(st->start_ticks / static_cast<std::uint64_t>(ticks));
+  if (auto status = live.read(dir + "/status")) {
+    if (auto uid = parse_status_uid(*status)) row.uid = *uid;
+  } else if (status.error().vanished()) {
+    ++c.vanished;
+    return false;
+  }
+  if (row.kernel_thread) return true;
+  if (auto cmd = live.read(dir + "/cmdline")) {
+    row.argv = parse_cmdline(*cmd);
+    row.cmdline = join_argv(row.argv);
+  }
+  if (auto exe = live.readlink(dir + "/exe")) {
+    auto link = parse_exe_link(*exe);
+    row.executable = printable(link.path);
+    row.deleted = link.deleted && !link.memfd;
+    row.fileless = link.memfd;
+  } else if (!exe.error().vanished() || st->state != 'Z') {
+    // A zombie has no exe; anything else unreadable is worth saying.
+    if (!exe.error().vanished()) log.add(std::string(kCollector), exe.error());
+  }
+  if (auto cwd = live.readlink(dir + "/cwd")) row.cwd = printable(*cwd);
+  if (auto ns = live.readlink(dir + "/ns/net")) row.net_ns = parse_ns_link(*ns);
+  if (auto ns = live.readlink(dir + "/ns/mnt")) row.in_container = parse_ns_link(*ns) != own_mnt_ns;
+  auto fds = live.list(dir + "/fd");
+  if (!fds) {
+    if (!fds.error().vanished()) log.add(std::string(kCollector), fds.error());
+    return true;
+  }
+  std::string fd_path = dir + "/fd/";
+  const auto base_len = fd_path.size();
+  for (const auto& e : *fds) {
+    fd_path.resize(base_len);
+    fd_path += e.name;
+    auto target = live.readlink(fd_path);
+    if (!target || !target->starts_with("socket:[")) continue;
+    row.sockets.push_back({parse_ns_link(*target), to_number<std::int64_t>(e.name).value_or(-1)});
+  }
+  return true;
+}
+
+void hash_executables(const Root& live, std::vector<ProcessRow>& rows, PackageDb& packages,
+                      bool hash_all, IssueLog& log) {
+  // Many processes share one binary: hash each (device, inode) once.
+  std::map<std::pair<dev_t, ino_t>, std::pair<std::string, std::string>> done;
+  bool need_checksums = false;
+  for (auto& p : rows) {
+    if (p.kernel_thread || p.executable.empty()) continue;
+    bool unowned = p.package.empty() && !p.in_container;
+    if (!hash_all && !unowned) continue;
+    std::string exe = "/proc/" + std::to_string(p.pid) + "/exe";
+    auto st = live.stat(exe);
+    if (!st) continue;
+    auto key = std::pair{st->st_dev, st->st_ino};
+    if (auto it = done.find(key); it != done.end()) {
+      std::tie(p.sha256, p.md5) = it->second;
+      continue;
+    }
+    auto fd = live.open_file(exe);
+    if (!fd) {
+      if (!fd.error().vanished()) log.add(std::string(kCollector), fd.error());
+      continue;
+    }
+    auto d = hash_fd(fd->get(), exe);
+    if (!d) {
+      log.add(std::string(kCollector), d.error());
+      continue;
+    }
+    p.sha256 = d->sha256;
+    p.md5 = d->md5;
+    done[key] = {d->sha256, d->md5};
+    need_checksums |= unowned;
+  }
+  if (need_checksums) packages.load_checksums(log);
+}
+
+}  // namespace
+
+std::vector<ProcessRow> collect_processes(const Root& live,
+                                          const std::unordered_map<std::int64_t, std::string>& users,
+                                          PackageDb& packages, const ProcessOptions& opts,
+                                          IssueLog& log) {
+  std::vector<ProcessRow> rows;
+  auto entries = live.list("/proc");
+  if (!entries) {
+    log.add(std::string(kCollector), entries.error());
+    return rows;
+  }
+  std::vector<std::int64_t> pids;
+  for (const auto& e : *entries)
+    if (auto pid = to_number<std::int64_t>(e.name)) pids.push_back(*pid);
+  std::sort(pids.begin(), pids.end());
+
+  const std::int64_t btime = boot_time(live);
+  const long ticks = std::max(1L, ::sysconf(_SC_CLK_TCK));
+  std::uint64_t own_mnt = 0;
+  if (auto ns = live.readlink("/proc/self/ns/mnt")) own_mnt = parse_ns_link(*ns);
+
+  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, std::max<std::size_t>(1, pids.size() / 64 + 1));
+  std::vector<std::vector<ProcessRow>> parts(threads);
+  std::vector<IssueLog> logs(threads);
+  std::vector<Counters> counters(threads);
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        for (std::size_t i = t; i < pids.size(); i += threads) {
+          ProcessRow row;
+          if (read_process(live, pids[i], btime, ticks, own_mnt, row, logs[t], counters[t]))
+            parts[t].push_back(std::move(row));
+        }
+      });
+    }
+  }
+  std::size_t vanished = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    for (auto& r : parts[t]) rows.push_back(std::move(r));
+    for (auto& i : logs[t].issues()) log.issues().push_back(std::move(i));
+    vanished += counters[t].vanished;
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.pid < b.pid; });
+  if (vanished > 0)
+    log.add(std::string(kCollector), "/proc",
+            fmt::format("{} process(es) exited during the scan and are not listed", vanished));
+
+  for (auto& p : rows) {
+    if (auto it = users.find(p.uid); it != users.end()) p.user = it->second;
+    if (!p.executable.empty() && !p.fileless && !p.in_container)
+      if (auto owner = packages.owner(p.executable)) p.package = std::string(*owner);
+  }
+  hash_executables(live, rows, packages, opts.hash_all, log);
+  return rows;
+}
+
+}  // namespace vigil::collect

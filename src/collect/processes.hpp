@@ -1,0 +1,84 @@
+// processes table: every process on the live host, read from /proc (live only).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "collect/packages.hpp"
+#include "core/collect_issue.hpp"
+#include "core/root.hpp"
+#include "core/table.hpp"
+
+namespace vigil::collect {
+
+struct SocketFd {
+  std::uint64_t inode = 0;
+  std::int64_t fd = 0;
+};
+
+struct ProcessRow {
+  std::int64_t pid = 0;
+  std::int64_t ppid = 0;
+  std::string name;        // comm: what the process calls itself
+  std::string executable;  // /proc/PID/exe target, without " (deleted)"
+  bool deleted = false;    // the executable was unlinked after it started
+  bool fileless = false;   // runs from a memfd: no file on any disk
+  bool kernel_thread = false;
+  std::string cmdline;  // argv joined by spaces, control bytes escaped
+  std::int64_t uid = -1;
+  std::string user;
+  std::int64_t start_time = 0;  // seconds since the epoch
+  std::string cwd;
+  std::string state;
+  std::string package;  // owning package of the executable; "" when none or unknown
+  bool in_container = false;  // another mount namespace: paths are the container's, not ours
+  std::string sha256;         // of the executable; filled for unowned ones, or all with --hash
+
+  // Not columns: kept for detectors.
+  std::vector<std::string> argv;
+  std::vector<SocketFd> sockets;
+  std::uint64_t net_ns = 0;
+  std::string md5;  // only to match dpkg's own checksums
+
+  static constexpr std::string_view kTable = "processes";
+  static constexpr std::array<Column, 16> kColumns{{
+      {"pid", "process id"},
+      {"ppid", "parent process id"},
+      {"name", "process name (comm)"},
+      {"executable", "path of the executable, from /proc/PID/exe"},
+      {"deleted", "the executable was deleted after the process started"},
+      {"fileless", "the executable is a memfd (fileless)"},
+      {"kernel_thread", "a kernel thread (no executable)"},
+      {"cmdline", "command line, arguments joined by spaces"},
+      {"uid", "real user id"},
+      {"user", "user name of uid"},
+      {"start_time", "start time, seconds since the epoch"},
+      {"cwd", "current working directory"},
+      {"state", "R running, S sleeping, D disk wait, Z zombie, T stopped …"},
+      {"package", "package that owns the executable; empty when none"},
+      {"in_container", "runs in another mount namespace (a container)"},
+      {"sha256", "SHA-256 of the executable (unowned executables, or all with --hash)"},
+  }};
+  auto fields() const {
+    return std::tie(pid, ppid, name, executable, deleted, fileless, kernel_thread, cmdline, uid,
+                    user, start_time, cwd, state, package, in_container, sha256);
+  }
+};
+static_assert(columns_match<ProcessRow>());
+
+struct ProcessOptions {
+  bool hash_all = false;  // hash every executable, not only unowned ones
+  unsigned threads = 0;   // 0: one per core
+};
+
+// `users` maps uid to name. Needs the live root; processes that exit mid-scan are
+// dropped and counted, anything unreadable is logged.
+std::vector<ProcessRow> collect_processes(const Root& live,
+                                          const std::unordered_map<std::int64_t, std::string>& users,
+                                          PackageDb& packages, const ProcessOptions& opts,
+                                          IssueLog& log);
+
+}  // namespace vigil::collect

@@ -1,0 +1,76 @@
+// Collects every table in dependency order: accounts and packages first, because processes
+// need user names and ownership, and sockets need processes.
+#include "collect/snapshot.hpp"
+
+#include <chrono>
+#include <unordered_map>
+
+#include "core/text.hpp"
+
+namespace vigil::collect {
+
+namespace {
+
+std::string first_line(const std::expected<std::string, IoError>& text) {
+  if (!text) return {};
+  return std::string(trim(std::string_view(*text).substr(0, text->find('\n'))));
+}
+
+std::string os_pretty_name(const Root& root) {
+  auto text = root.read("/etc/os-release");
+  if (!text) text = root.read("/usr/lib/os-release");
+  if (!text) return {};
+  std::string name;
+  for_each_line(*text, [&](std::string_view line, std::size_t) {
+    if (!line.starts_with("PRETTY_NAME=")) return;
+    auto v = line.substr(12);
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) v = v.substr(1, v.size() - 2);
+    name = printable(v);
+  });
+  return name;
+}
+
+}  // namespace
+
+HostInfo collect_host_info(const Root& root) {
+  HostInfo h;
+  h.live = root.live();
+  h.root = root.path();
+  h.collected_at = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  h.os = os_pretty_name(root);
+  if (root.live()) {
+    h.hostname = first_line(root.read("/proc/sys/kernel/hostname"));
+    h.kernel = first_line(root.read("/proc/sys/kernel/osrelease"));
+    auto up = first_line(root.read("/proc/uptime"));
+    h.uptime_seconds = static_cast<std::int64_t>(std::strtod(up.c_str(), nullptr));
+    h.boot_time = h.collected_at - h.uptime_seconds;
+  } else {
+    h.hostname = printable(first_line(root.read("/etc/hostname")));
+  }
+  return h;
+}
+
+Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
+  auto t0 = std::chrono::steady_clock::now();
+  Snapshot s;
+  s.host = collect_host_info(root);
+  s.accounts = collect_accounts(root, s.issues);
+  s.packages = open_package_db(root, s.issues);
+  s.logins = collect_logins(root, s.accounts.users, s.issues);
+  if (root.live()) {
+    std::unordered_map<std::int64_t, std::string> names;
+    for (const auto& u : s.accounts.users) names.try_emplace(u.uid, u.name);
+    s.processes = collect_processes(root, names, *s.packages, {opts.hash_all, opts.threads}, s.issues);
+    s.interfaces = collect_interfaces(root, s.issues);
+    s.sockets = collect_sockets(root, s.processes, s.interfaces, s.issues);
+  } else {
+    s.skipped = {"processes", "sockets", "interfaces"};
+  }
+  s.collect_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return s;
+}
+
+}  // namespace vigil::collect

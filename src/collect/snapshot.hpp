@@ -1,0 +1,48 @@
+// A snapshot: every table collected from one root at one moment.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collect/accounts.hpp"
+#include "collect/logins.hpp"
+#include "collect/packages.hpp"
+#include "collect/processes.hpp"
+#include "collect/sockets.hpp"
+#include "core/collect_issue.hpp"
+#include "core/root.hpp"
+
+namespace vigil::collect {
+
+struct HostInfo {
+  std::string hostname, os, kernel, root;
+  bool live = true;
+  std::int64_t boot_time = 0;       // epoch seconds; 0 for an image
+  std::int64_t uptime_seconds = 0;  // 0 for an image
+  std::int64_t collected_at = 0;    // epoch seconds
+};
+
+struct Snapshot {
+  HostInfo host;
+  std::vector<ProcessRow> processes;
+  std::vector<SocketRow> sockets;
+  std::vector<InterfaceRow> interfaces;
+  Accounts accounts;
+  Logins logins;
+  std::shared_ptr<PackageDb> packages;
+  IssueLog issues;
+  std::vector<std::string> skipped;  // live-only tables not collected for an image
+  double collect_seconds = 0;
+};
+
+struct CollectOptions {
+  bool hash_all = false;
+  unsigned threads = 0;
+};
+
+Snapshot collect_snapshot(const Root& root, const CollectOptions& opts);
+HostInfo collect_host_info(const Root& root);
+
+}  // namespace vigil::collect

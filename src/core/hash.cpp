@@ -1,0 +1,54 @@
+// One-pass SHA-256 + MD5 of a file.
+#include "core/hash.hpp"
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+#include <vector>
+
+namespace vigil {
+
+namespace {
+struct CtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+using Ctx = std::unique_ptr<EVP_MD_CTX, CtxFree>;
+
+std::string hex(const unsigned char* p, unsigned n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(n * 2, '0');
+  for (unsigned i = 0; i < n; ++i) {
+    s[2 * i] = kHex[p[i] >> 4];
+    s[2 * i + 1] = kHex[p[i] & 15];
+  }
+  return s;
+}
+}  // namespace
+
+std::expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path) {
+  Ctx sha(EVP_MD_CTX_new()), md5(EVP_MD_CTX_new());
+  if (!sha || !md5 || !EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) ||
+      !EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr))
+    return std::unexpected(IoError{shown_path, EINVAL, "OpenSSL digest unavailable"});
+  std::vector<unsigned char> buf(std::size_t{1} << 20);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::unexpected(IoError{shown_path, errno, {}});
+    if (n == 0) break;
+    EVP_DigestUpdate(sha.get(), buf.data(), static_cast<std::size_t>(n));
+    EVP_DigestUpdate(md5.get(), buf.data(), static_cast<std::size_t>(n));
+  }
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  FileDigests d;
+  EVP_DigestFinal_ex(sha.get(), out, &len);
+  d.sha256 = hex(out, len);
+  EVP_DigestFinal_ex(md5.get(), out, &len);
+  d.md5 = hex(out, len);
+  return d;
+}
+
+}  // namespace vigil

@@ -1,0 +1,19 @@
+// File hashing through OpenSSL: SHA-256, and MD5 only to match package-manager checksums.
+#pragma once
+
+#include <expected>
+#include <string>
+
+#include "core/io_error.hpp"
+
+namespace vigil {
+
+struct FileDigests {
+  std::string sha256;  // lower-case hex
+  std::string md5;     // lower-case hex; dpkg's md5sums use it, nothing else should
+};
+
+// Hashes an open file descriptor in one pass with large reads.
+std::expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path);
+
+}  // namespace vigil

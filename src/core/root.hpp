@@ -1,0 +1,62 @@
+// The filesystem being inspected: the live host (/) or a mounted image (--root DIR).
+// Every read is read-only and O_NOATIME; paths are resolved inside the root, so an
+// absolute symlink in an image never escapes to the analyst's own files.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <cstddef>
+#include <expected>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/io_error.hpp"
+#include "core/unique_fd.hpp"
+
+namespace vigil {
+
+struct DirEntry {
+  std::string name;
+  unsigned char type = 0;  // DT_* from readdir; DT_UNKNOWN when the filesystem does not say
+};
+
+inline constexpr std::size_t kDefaultReadLimit = std::size_t{256} << 20;
+
+class Root {
+ public:
+  // Opens DIR as the root; "/" is the live host.
+  static std::expected<Root, IoError> open(const std::string& dir);
+
+  bool live() const { return live_; }
+  const std::string& path() const { return path_; }
+  // How a path inside the root is shown to a human: /mnt/img/etc/passwd.
+  std::string display(std::string_view inner) const;
+
+  // Whole file, at most `limit` bytes (more is an error, not a silent cut).
+  std::expected<std::string, IoError> read(std::string_view inner,
+                                           std::size_t limit = kDefaultReadLimit) const;
+  std::expected<std::vector<DirEntry>, IoError> list(std::string_view inner) const;
+  std::expected<struct stat, IoError> lstat(std::string_view inner) const;
+  std::expected<struct stat, IoError> stat(std::string_view inner) const;
+  std::expected<std::string, IoError> readlink(std::string_view inner) const;
+  // An fd opened read-only inside the root (for streaming large files).
+  std::expected<UniqueFd, IoError> open_file(std::string_view inner, int extra_flags = 0) const;
+
+ private:
+  Root(std::string path, UniqueFd dir, bool live);
+  std::expected<UniqueFd, IoError> open_inner(std::string_view inner, int flags) const;
+  // The parent directory (as an O_PATH fd) and last component of `inner`.
+  std::expected<std::pair<UniqueFd, std::string>, IoError> open_parent(std::string_view inner) const;
+
+  std::string path_;
+  std::shared_ptr<UniqueFd> dir_;
+  bool live_ = false;
+};
+
+// Reads everything from fd (files in /proc report size 0, so no fstat trust).
+std::expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
+                                             std::size_t limit = kDefaultReadLimit);
+
+}  // namespace vigil

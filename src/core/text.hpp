@@ -1,0 +1,42 @@
+// Small text helpers shared by parsers.
+#pragma once
+
+#include <charconv>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+
+std::vector<std::string_view> split(std::string_view s, char sep);
+std::vector<std::string_view> split_ws(std::string_view s);
+std::string_view trim(std::string_view s);
+
+template <class T>
+std::optional<T> to_number(std::string_view s, int base = 10) {
+  T v{};
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Calls f(line, line_number) for each line (without '\n'); line numbers start at 1.
+template <class F>
+void for_each_line(std::string_view text, F&& f) {
+  std::size_t n = 0;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    f(line, ++n);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+
+// Printable form of untrusted bytes: control characters and invalid UTF-8 as \xNN.
+std::string printable(std::string_view s);
+std::string basename_of(std::string_view path);
+std::string dirname_of(std::string_view path);
+
+}  // namespace vigil

@@ -1,0 +1,28 @@
+// Triage detectors: pure functions from a snapshot to findings. They never read the system.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "collect/snapshot.hpp"
+#include "core/finding.hpp"
+#include "detect/context.hpp"
+
+namespace vigil::detect {
+
+Findings detect_processes(const collect::Snapshot& s, const Context& ctx);
+Findings detect_network(const collect::Snapshot& s, const Context& ctx);
+Findings detect_accounts(const collect::Snapshot& s, const Context& ctx);
+Findings detect_logins(const collect::Snapshot& s, const Context& ctx);
+Findings detect_collector_issues(const collect::Snapshot& s, const Context& ctx);
+
+struct Detector {
+  std::string_view name;
+  Findings (*run)(const collect::Snapshot&, const Context&);
+};
+
+// The explicit list of triage detectors, in report order.
+std::span<const Detector> triage_detectors();
+Findings run_triage(const collect::Snapshot& s, const Context& ctx);
+
+}  // namespace vigil::detect

@@ -1,0 +1,132 @@
+// Network detectors: unpackaged listeners, sniffers, shells holding connections.
+#include <array>
+#include <set>
+
+#include "core/text.hpp"
+#include "detect/detectors.hpp"
+#include "detect/paths.hpp"
+#include "detect/process_view.hpp"
+#include "detect/rule_catalog.hpp"
+
+namespace vigil::detect {
+
+namespace {
+
+constexpr std::string_view kSource = "detect/network";
+
+bool loopback(std::string_view addr) {
+  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+}
+
+bool known_capture_tool(std::string_view name) {
+  static constexpr std::array<std::string_view, 9> kTools = {
+      "tcpdump", "tshark", "dumpcap", "wireshark", "ettercap", "dsniff", "ngrep", "arpspoof", "bettercap"};
+  for (auto t : kTools)
+    if (name == t) return true;
+  return false;
+}
+
+void add_socket_evidence(Finding& f, const collect::SocketRow& s) {
+  f.add("network.transport", s.protocol);
+  if (s.listening()) {
+    f.add("destination.ip", s.local_address);
+    f.add("destination.port", s.local_port);
+  } else {
+    f.add("source.ip", s.local_address);
+    f.add("source.port", s.local_port);
+    f.add("destination.ip", s.remote_address);
+    f.add("destination.port", s.remote_port);
+  }
+}
+
+void unowned_listeners(const collect::Snapshot& s, const ProcessView& view, Findings& out) {
+  // One finding per process: its widest listener decides the rule.
+  std::set<std::int64_t> done;
+  for (const auto& p : s.processes) {
+    if (!view.unowned(p) || !view.listens(p.pid) || done.count(p.pid)) continue;
+    const collect::SocketRow* widest = nullptr;
+    for (const auto* sock : view.inet_sockets(p.pid)) {
+      if (!sock->listening()) continue;
+      if (!widest || (loopback(widest->local_address) && !loopback(sock->local_address))) widest = sock;
+    }
+    done.insert(p.pid);
+    const bool strong = in_temp_dir(p.executable) || has_hidden_dir(p.executable) || p.deleted;
+    const bool public_ = !loopback(widest->local_address);
+    Severity sev = strong ? Severity::high : public_ ? Severity::medium : Severity::low;
+    auto f = make_finding(public_ ? "network.unowned-public-listener" : "process.unowned-listener", sev,
+                          kSource, strong ? "It also runs from a temporary or hidden directory, or was deleted." : "");
+    add_process_evidence(f, p);
+    add_socket_evidence(f, *widest);
+    out.push_back(std::move(f));
+  }
+}
+
+void sniffers(const collect::Snapshot& s, const ProcessView& view, Findings& out) {
+  std::set<std::int64_t> done;
+  for (const auto& sock : s.sockets) {
+    bool capture = sock.protocol == "packet" || sock.protocol.starts_with("raw");
+    if (!capture || sock.holders.empty()) continue;
+    const auto* p = view.find(sock.pid);
+    if (!p || done.count(p->pid)) continue;
+    std::string prog = program_name(p->argv.empty() ? "" : p->argv[0], p->name);
+    bool unowned = view.unowned(*p);
+    bool tool = known_capture_tool(prog) || known_capture_tool(p->name);
+    // dhclient, systemd-networkd, lldpd and ping hold such sockets as packaged software.
+    if (!unowned && !tool) continue;
+    done.insert(p->pid);
+    auto f = make_finding("network.packet-sniffer", unowned ? Severity::high : Severity::medium, kSource,
+                          unowned ? "The program belongs to no package." : "It is a packet-capture tool.");
+    add_process_evidence(f, *p);
+    f.add("network.transport", sock.protocol);
+    if (!sock.interface.empty()) f.add("observer.ingress.interface.name", sock.interface);
+    out.push_back(std::move(f));
+  }
+  for (const auto& i : s.interfaces) {
+    if (!i.promiscuous || i.bridge_port) continue;
+    auto f = make_finding("network.promiscuous-interface", Severity::medium, kSource);
+    f.add("observer.ingress.interface.name", i.name);
+    out.push_back(std::move(f));
+  }
+}
+
+void shell_connections(const collect::Snapshot& s, const ProcessView& view, Findings& out) {
+  for (const auto& p : s.processes) {
+    const auto& socks = view.inet_sockets(p.pid);
+    if (socks.empty()) continue;
+    std::string prog = program_name(p.argv.empty() ? "" : p.argv[0], p.name);
+    bool shell = is_shell(prog) || is_shell(p.name);
+    bool interp = !shell && (is_interpreter(prog) || is_interpreter(p.name));
+    if (!shell && !interp) continue;
+    const collect::SocketRow* best = nullptr;
+    bool on_stdio = false;
+    for (const auto* sock : socks) {
+      if (sock->listening() || sock->remote_port == 0) continue;
+      for (const auto& h : sock->holders)
+        if (h.pid == p.pid && h.fd >= 0 && h.fd <= 2) on_stdio = true, best = sock;
+      if (!best) best = sock;
+    }
+    if (!best) continue;
+    if (interp && !on_stdio && loopback(best->remote_address)) continue;
+    Severity sev = on_stdio ? Severity::critical : shell ? Severity::high : Severity::low;
+    auto f = make_finding("network.shell-connection", sev, kSource,
+                          on_stdio ? "Here the connection is its standard input or output: a remote "
+                                     "peer types its commands."
+                                   : "");
+    add_process_evidence(f, p);
+    add_socket_evidence(f, *best);
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+Findings detect_network(const collect::Snapshot& s, const Context&) {
+  Findings out;
+  ProcessView view(s);
+  unowned_listeners(s, view, out);
+  sniffers(s, view, out);
+  shell_connections(s, view, out);
+  return out;
+}
+
+}  // namespace vigil::detect

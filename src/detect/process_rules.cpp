@@ -1,0 +1,219 @@
+// Process detectors: where a process runs from, what it calls itself, what its command says.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+
+#include "core/text.hpp"
+#include "detect/detectors.hpp"
+#include "detect/paths.hpp"
+#include "detect/process_view.hpp"
+#include "detect/rule_catalog.hpp"
+
+namespace vigil::detect {
+
+namespace {
+
+constexpr std::string_view kSource = "detect/processes";
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+bool contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
+
+// Why the command line serves a shell over the network, or nullopt.
+std::optional<std::string> reverse_shell_reason(const collect::ProcessRow& p) {
+  if (p.argv.empty()) return std::nullopt;
+  const std::string prog = program_name(p.argv[0], p.name);
+  const std::string exe = basename_of(p.executable);
+  const std::string cmd = lower(p.cmdline);
+  const bool netcat = is_netcat_like(prog) || is_netcat_like(exe);
+  for (std::size_t i = 1; i < p.argv.size(); ++i) {
+    std::string_view a = p.argv[i];
+    bool exec_flag = a == "-e" || a == "-c" || a == "--exec" || a == "--sh-exec" ||
+                     a.starts_with("-e/") || a.starts_with("--exec=") || a.starts_with("--sh-exec=");
+    if (netcat && exec_flag) return "netcat-style tool executes a program for its peer (" + std::string(a) + ")";
+    // A renamed netcat still needs "-e /bin/sh": the option shape gives it away.
+    if (a == "-e" && i + 1 < p.argv.size() && is_shell(basename_of(p.argv[i + 1])))
+      return "serves a shell with -e " + p.argv[i + 1];
+    if (netcat && (contains(lower(a), "exec:") || contains(lower(a), "system:")))
+      return "socat connects the network to a program (" + std::string(a) + ")";
+  }
+  if ((is_shell(prog) || contains(cmd, "sh -c") || contains(cmd, "bash -c")) &&
+      (contains(cmd, "/dev/tcp/") || contains(cmd, "/dev/udp/")))
+    return "shell redirected to a /dev/tcp network connection";
+  if (contains(cmd, "mkfifo") && (contains(cmd, "nc ") || contains(cmd, "ncat ") || contains(cmd, "telnet ")) &&
+      (contains(cmd, "/bin/sh") || contains(cmd, "/bin/bash") || contains(cmd, "sh -i")))
+    return "named pipe loops a shell through netcat";
+  if (is_interpreter(prog) && contains(cmd, "socket")) {
+    for (std::string_view marker :
+         {"subprocess", "pty.spawn", "os.dup2", "/bin/sh", "/bin/bash", "fsockopen", "proc_open",
+          "tcpsocket", "sh -i", "exec("})
+      if (contains(cmd, marker)) return "scripting one-liner wires a socket to a shell (" + std::string(marker) + ")";
+  }
+  return std::nullopt;
+}
+
+struct ToolName {
+  std::string_view name;
+  Severity severity;
+  std::string_view what;
+};
+// Public offensive tools, by the names their releases use (MITRE ATT&CK Software entries
+// S0349 LaZagne, S0002 Mimikatz family, and the public repositories of each tool).
+constexpr std::array kTools = std::to_array<ToolName>({
+    {"mimipenguin", Severity::high, "credential dumper"},
+    {"lazagne", Severity::high, "credential dumper"},
+    {"linpeas.sh", Severity::high, "privilege-escalation scanner"},
+    {"linpeas", Severity::high, "privilege-escalation scanner"},
+    {"linenum.sh", Severity::high, "privilege-escalation scanner"},
+    {"les.sh", Severity::high, "privilege-escalation scanner"},
+    {"pspy", Severity::high, "process snooper"},
+    {"pspy64", Severity::high, "process snooper"},
+    {"pspy32", Severity::high, "process snooper"},
+    {"xmrig", Severity::high, "cryptocurrency miner"},
+    {"kinsing", Severity::high, "cryptomining malware"},
+    {"kdevtmpfsi", Severity::high, "cryptomining malware"},
+    {"hydra", Severity::high, "password brute-forcer"},
+    {"medusa", Severity::high, "password brute-forcer"},
+    {"responder", Severity::high, "credential poisoner"},
+    {"chisel", Severity::medium, "tunnel"},
+    {"ngrok", Severity::medium, "tunnel"},
+    {"frpc", Severity::medium, "tunnel"},
+    {"frps", Severity::medium, "tunnel"},
+    {"iodine", Severity::medium, "DNS tunnel"},
+    {"dns2tcp", Severity::medium, "DNS tunnel"},
+    {"masscan", Severity::medium, "mass port scanner"},
+    {"zmap", Severity::medium, "mass port scanner"},
+});
+
+void attacker_tool(const collect::ProcessRow& p, Findings& out) {
+  std::string prog = lower(p.argv.empty() ? p.name : program_name(p.argv[0], p.name));
+  std::string exe = lower(basename_of(p.executable));
+  // Scripts run through an interpreter: the script is the first non-option argument.
+  std::string script;
+  if (is_interpreter(prog) || is_shell(prog))
+    for (std::size_t i = 1; i < p.argv.size(); ++i)
+      if (!p.argv[i].starts_with('-')) {
+        script = lower(basename_of(p.argv[i]));
+        break;
+      }
+  for (const auto& t : kTools) {
+    if (prog != t.name && exe != t.name && script != t.name) continue;
+    auto f = make_finding("process.attacker-tool", t.severity, kSource,
+                          "It is named like " + std::string(t.name) + ", a " + std::string(t.what) + ".");
+    add_process_evidence(f, p);
+    out.push_back(std::move(f));
+    return;
+  }
+  if (contains(lower(p.cmdline), "stratum+tcp://") || contains(lower(p.cmdline), "stratum+ssl://")) {
+    auto f = make_finding("process.attacker-tool", Severity::high, kSource,
+                          "Its command line names a mining pool (stratum://): a cryptocurrency miner.");
+    add_process_evidence(f, p);
+    out.push_back(std::move(f));
+  }
+}
+
+void shell_from_service(const ProcessView& view, const collect::ProcessRow& p, Findings& out) {
+  if (!is_shell(program_name(p.argv.empty() ? "" : p.argv[0], p.name)) && !is_shell(basename_of(p.executable)))
+    return;
+  // The parent, or the grandparent when a shell runs a shell (sh -c "bash -i").
+  const collect::ProcessRow* ancestor = view.find(p.ppid);
+  for (int depth = 0; ancestor && depth < 2; ++depth) {
+    std::string name = program_name(ancestor->argv.empty() ? "" : ancestor->argv[0], ancestor->name);
+    if (is_network_service(name) || is_network_service(ancestor->name)) {
+      auto f = make_finding("process.shell-from-network-service", Severity::high, kSource,
+                            "Its ancestor is " + ancestor->name + ".");
+      add_process_evidence(f, p);
+      f.add("process.parent.name", ancestor->name);
+      f.add("process.parent.executable", ancestor->executable);
+      out.push_back(std::move(f));
+      return;
+    }
+    if (!is_shell(name)) return;
+    ancestor = view.find(ancestor->ppid);
+  }
+}
+
+}  // namespace
+
+Findings detect_processes(const collect::Snapshot& s, const Context&) {
+  Findings out;
+  ProcessView view(s);
+  for (const auto& p : s.processes) {
+    if (p.kernel_thread) continue;
+    const bool temp = in_temp_dir(p.executable) || has_hidden_dir(p.executable);
+    const bool unowned = view.unowned(p);
+    const bool networked = view.networked(p.pid);
+    const std::string argv0 = p.argv.empty() ? std::string() : p.argv[0];
+    const bool kthread_name =
+        (argv0.size() > 2 && argv0.front() == '[' && argv0.back() == ']') ||
+        (p.name.size() > 2 && p.name.front() == '[' && p.name.back() == ']');
+
+    if (p.deleted) {
+      bool upgraded = !p.package.empty() && !temp;
+      auto f = make_finding("process.deleted-executable", upgraded ? Severity::low : Severity::high,
+                            kSource,
+                            upgraded ? "A package owns this path, so an upgrade is the likely cause."
+                                     : "No package owns this path.");
+      add_process_evidence(f, p);
+      if (upgraded) f.add("package.name", p.package);
+      out.push_back(std::move(f));
+    }
+    if (temp && !p.fileless && !p.in_container) {
+      bool strong = p.deleted || networked || kthread_name;
+      auto f = make_finding("process.temp-executable", strong ? Severity::high : Severity::medium, kSource,
+                            strong ? "It is also deleted, networked or disguised." : "");
+      add_process_evidence(f, p);
+      out.push_back(std::move(f));
+    }
+    if (p.fileless) {
+      auto f = make_finding("process.fileless", Severity::high, kSource);
+      add_process_evidence(f, p);
+      out.push_back(std::move(f));
+    }
+    if (kthread_name) {
+      auto f = make_finding("process.kernel-thread-masquerade", Severity::high, kSource);
+      add_process_evidence(f, p);
+      out.push_back(std::move(f));
+    } else if (unowned) {
+      std::string prog = program_name(argv0, p.name);
+      std::string exe = basename_of(p.executable);
+      if (is_system_daemon_name(prog) || is_system_daemon_name(p.name) || is_system_daemon_name(exe)) {
+        auto f = make_finding("process.name-masquerade", Severity::high, kSource);
+        add_process_evidence(f, p);
+        out.push_back(std::move(f));
+      }
+    }
+    if (auto why = reverse_shell_reason(p)) {
+      auto f = make_finding("process.reverse-shell", Severity::critical, kSource, "Here: " + *why + ".");
+      add_process_evidence(f, p);
+      out.push_back(std::move(f));
+    }
+    attacker_tool(p, out);
+    shell_from_service(view, p, out);
+    if (unowned && !p.md5.empty()) {
+      if (auto original = s.packages->path_with_md5(p.md5)) {
+        std::string orig = "/" + std::string(*original);
+        std::string orig_name = basename_of(orig);
+        if (orig_name != basename_of(p.executable)) {
+          bool dangerous = is_netcat_like(orig_name) || is_shell(orig_name);
+          auto f = make_finding("process.renamed-system-binary",
+                                dangerous ? Severity::critical : Severity::high, kSource,
+                                "It is identical to " + orig + ".");
+          add_process_evidence(f, p);
+          f.add("file.path", orig);
+          out.push_back(std::move(f));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace vigil::detect

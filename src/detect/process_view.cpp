@@ -1,0 +1,51 @@
+// ProcessView.
+#include "detect/process_view.hpp"
+
+namespace vigil::detect {
+
+ProcessView::ProcessView(const collect::Snapshot& s) : s_(s) {
+  for (const auto& p : s.processes) by_pid_[p.pid] = &p;
+  for (const auto& sock : s.sockets) {
+    if (sock.protocol == "packet" || sock.protocol.starts_with("raw")) continue;
+    std::int64_t last = -1;
+    for (const auto& h : sock.holders) {
+      if (h.pid == last) continue;
+      last = h.pid;
+      sockets_[h.pid].push_back(&sock);
+    }
+  }
+}
+
+const collect::ProcessRow* ProcessView::find(std::int64_t pid) const {
+  auto it = by_pid_.find(pid);
+  return it == by_pid_.end() ? nullptr : it->second;
+}
+
+const std::vector<const collect::SocketRow*>& ProcessView::inet_sockets(std::int64_t pid) const {
+  auto it = sockets_.find(pid);
+  return it == sockets_.end() ? none_ : it->second;
+}
+
+bool ProcessView::listens(std::int64_t pid) const {
+  for (const auto* s : inet_sockets(pid))
+    if (s->listening()) return true;
+  return false;
+}
+
+bool ProcessView::unowned(const collect::ProcessRow& p) const {
+  return s_.packages && s_.packages->format() != "none" && !p.kernel_thread && !p.in_container &&
+         !p.executable.empty() && p.package.empty();
+}
+
+void add_process_evidence(Finding& f, const collect::ProcessRow& p) {
+  f.add("process.pid", p.pid);
+  f.add("process.parent.pid", p.ppid);
+  f.add("process.name", p.name);
+  if (!p.executable.empty()) f.add("process.executable", p.executable + (p.deleted ? " (deleted)" : ""));
+  if (!p.cmdline.empty()) f.add("process.command_line", p.cmdline);
+  if (!p.user.empty()) f.add("user.name", p.user);
+  else f.add("user.id", p.uid);
+  if (!p.sha256.empty()) f.add("process.hash.sha256", p.sha256);
+}
+
+}  // namespace vigil::detect

@@ -1,0 +1,35 @@
+// An index over a snapshot's processes and sockets that the detectors share.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "collect/snapshot.hpp"
+#include "core/finding.hpp"
+
+namespace vigil::detect {
+
+class ProcessView {
+ public:
+  explicit ProcessView(const collect::Snapshot& s);
+  const collect::ProcessRow* find(std::int64_t pid) const;
+  // Sockets (tcp/udp, either family) the process holds.
+  const std::vector<const collect::SocketRow*>& inet_sockets(std::int64_t pid) const;
+  bool listens(std::int64_t pid) const;
+  bool networked(std::int64_t pid) const { return !inet_sockets(pid).empty(); }
+  // The process has no package, is not in a container, and a package database exists.
+  bool unowned(const collect::ProcessRow& p) const;
+
+ private:
+  const collect::Snapshot& s_;
+  std::unordered_map<std::int64_t, const collect::ProcessRow*> by_pid_;
+  std::unordered_map<std::int64_t, std::vector<const collect::SocketRow*>> sockets_;
+  std::vector<const collect::SocketRow*> none_;
+};
+
+// Standard evidence for a process: pid, ppid, name, executable, command line, user.
+void add_process_evidence(Finding& f, const collect::ProcessRow& p);
+
+}  // namespace vigil::detect

@@ -1,0 +1,174 @@
+// The triage rule catalog.
+#include "detect/rule_catalog.hpp"
+
+#include <array>
+#include <stdexcept>
+
+#include "core/text.hpp"
+
+namespace vigil::detect {
+
+namespace {
+
+constexpr std::array kRules = std::to_array<RuleInfo>({
+    // process
+    {"process.deleted-executable", "Process runs from a deleted executable",
+     "The program file was deleted after the process started. Malware deletes itself to hide; a "
+     "package upgrade also leaves the old binary running until a restart.",
+     "Copy the binary out of /proc/PID/exe for analysis, then find out who started the process. "
+     "If a package owns the path, restart the service.",
+     "T1070.004", "low when a package owns the path (an upgrade); high otherwise"},
+    {"process.temp-executable", "Process runs from a temporary or world-writable directory",
+     "Programs installed by the system never live in /tmp, /var/tmp or /dev/shm; attackers drop "
+     "their tools there because anyone can write there.",
+     "Inspect the binary (copy /proc/PID/exe), its parent and its network connections; kill it "
+     "if nobody can explain it.",
+     "T1036", "medium; high when it is also deleted, networked or masquerading"},
+    {"process.fileless", "Process runs from memory (memfd), with no file on disk",
+     "The executable is an anonymous memory file: nothing on disk to scan, the hallmark of "
+     "fileless malware and in-memory loaders.",
+     "Dump /proc/PID/exe and /proc/PID/maps for analysis; find the parent that created it.",
+     "T1620", "high"},
+    {"process.kernel-thread-masquerade", "User process disguised as a kernel thread",
+     "Its name looks like a kernel thread ([kworker/0:1]) but it runs a program from a file: a "
+     "classic way for a backdoor to hide in a process list.",
+     "Check /proc/PID/exe and the process's network connections; kill it and find how it "
+     "started.",
+     "T1036", "high"},
+    {"process.name-masquerade", "Unpackaged program uses the name of a system daemon",
+     "The executable belongs to no package yet carries the name of a well-known system service, "
+     "so it blends into a process list.",
+     "Compare /proc/PID/exe with the real daemon's binary; investigate where it came from.",
+     "T1036.005", "high"},
+    {"process.reverse-shell", "Reverse or bind shell command line",
+     "The command line serves a shell over the network (netcat/socat with -e or exec, bash "
+     "/dev/tcp, a scripting one-liner that connects a socket to a shell): an attacker's remote "
+     "control.",
+     "Isolate the host, record the remote address, kill the process, and look for how it was "
+     "started (web shell, cron, service).",
+     "T1059.004", "critical"},
+    {"process.attacker-tool", "Known attacker or offensive tool",
+     "The program's name matches a public offensive tool (credential dumper, privilege "
+     "escalation script, tunnel, miner).",
+     "Confirm whether an authorised tester runs it; otherwise treat the host as compromised.",
+     "T1588.002", "medium for dual-use tunnels; high for the rest"},
+    {"process.shell-from-network-service", "Shell started by a network service",
+     "A web server or database started a shell: how web shells and injected commands look "
+     "from the process tree.",
+     "Read the service's access logs around the process start time; look for uploaded scripts "
+     "in the web root.",
+     "T1505.003", "high"},
+    {"process.renamed-system-binary", "Copy of a system program under another name",
+     "The executable belongs to no package, but its content is byte-for-byte a packaged program "
+     "with a different name: a renamed tool (netcat as 'msupdate').",
+     "See what it listens on or connects to, kill it, and remove the copy.",
+     "T1036.003", "high; critical for netcat, socat or a shell"},
+    // network
+    {"process.unowned-listener", "Unpackaged program listens on loopback",
+     "A program no package owns accepts connections, only from this host.",
+     "Identify the program; if it is a known local service, add it to the suppression file with a "
+     "reason.",
+     "T1571", "low; high when it runs from a temporary directory or is deleted"},
+    {"network.unowned-public-listener", "Unpackaged program listens on the network",
+     "A program no package owns accepts connections from other hosts: either software installed "
+     "by hand or a backdoor.",
+     "Identify the program and who installed it; firewall or stop it if unexplained; suppress it "
+     "with a reason if it is yours.",
+     "T1571", "medium; high when it runs from a temporary directory, is deleted or fileless"},
+    {"network.packet-sniffer", "Packet capture socket open",
+     "A process reads raw frames from the network: a sniffer can harvest passwords and session "
+     "tokens from traffic.",
+     "Confirm who runs the capture and why; stop it if nobody does.",
+     "T1040", "medium for a known capture tool; high for an unpackaged program"},
+    {"network.promiscuous-interface", "Network interface in promiscuous mode",
+     "The interface accepts every frame on the wire, not only its own: what a sniffer sets.",
+     "Find the process holding a packet socket on it (see the sockets inventory).",
+     "T1040", "medium"},
+    {"network.shell-connection", "Shell or interpreter holds a network connection",
+     "Shells do not open network connections; one that has a socket, especially as its input "
+     "or output, is being driven by a remote peer.",
+     "Record the remote address, kill the process, look for the parent that started it.",
+     "T1059.004", "critical when the socket is its stdin/stdout/stderr; high for a shell; low for "
+     "an interpreter's outbound connection"},
+    // accounts
+    {"account.uid0-duplicate", "Account with UID 0 besides root",
+     "Any account with user id 0 is root under another name: a favourite backdoor.",
+     "Remove the account, or lock it and find out who added it (check /etc/passwd's change "
+     "time).",
+     "T1136.001", "high; critical when it can log in with a password"},
+    {"account.empty-password", "Account with an empty password",
+     "The account has no password at all: where PAM allows it, anyone can log in.",
+     "Lock it (passwd -l NAME) or set a password.", "T1078.003",
+     "high; critical for UID 0"},
+    {"account.system-login-password", "System account with a login shell and a password",
+     "Service accounts should not log in; a usable password and shell turn one into a quiet "
+     "door.",
+     "Set its shell to /usr/sbin/nologin and lock its password.", "T1078.003", "medium"},
+    {"account.sudo-nopasswd-all", "sudo grants every command without a password",
+     "NOPASSWD: ALL makes this principal root without any password check; one stolen session "
+     "or key is a full compromise.",
+     "Require a password, or restrict the commands; if it was not added on purpose, find who "
+     "added it.",
+     "T1548.003", "medium"},
+    {"account.temp-home-or-shell", "Account's shell or home lives in a temporary directory",
+     "A login shell or home in /tmp or /dev/shm is world-writable ground; a shell there is a "
+     "planted backdoor.",
+     "Point the account at a real shell and home, and inspect the file.", "T1546",
+     "medium for a home; high for a shell"},
+    // logins
+    {"login.active-session", "User logged in now",
+     "Who is logged in and from where: the first question of an incident.",
+     "Confirm each session belongs to someone you know.", "T1078", "info"},
+    {"login.failed-logins", "Failed logins recorded (btmp)",
+     "Failed logins show password guessing; many from one source are a brute-force attack.",
+     "Block the sources, use keys instead of passwords, and check for a success from the same "
+     "source.",
+     "T1110", "info; low at the threshold or above from one source"},
+    {"login.record-zeroed", "Zeroed login record",
+     "A login record filled with zero bytes is what log wipers (zap, wtmpclean) leave where they "
+     "removed an entry.",
+     "Treat the login history as tampered; use other logs (auth.log, journal) to find the "
+     "missing session.",
+     "T1070.002", "high between records; medium at the end of the file"},
+    {"login.records-out-of-order", "Login records out of time order",
+     "Login records are appended as they happen; a record older than the one before it suggests "
+     "an edited file (or a clock step).",
+     "Compare with the journal and auth.log for the same period.", "T1070.002", "medium"},
+    {"login.lastlog-mismatch", "lastlog disagrees with wtmp",
+     "lastlog shows a login that the login history does not contain, or one newer than the "
+     "history's end: the history was likely edited (chkrootkit's chklastlog).",
+     "Compare with the journal and auth.log; treat wtmp as tampered.", "T1070.002", "medium"},
+    // collection
+    {"collector.partial", "Some of the system could not be read",
+     "vigil could not read everything it wanted; what follows is a partial picture, and a "
+     "rootkit or a permission can cause a gap.",
+     "Run as root; if root cannot read it either, find out why.", "", "info"},
+});
+
+}  // namespace
+
+std::span<const RuleInfo> rule_catalog() { return kRules; }
+
+const RuleInfo& rule_info(std::string_view id) {
+  for (const auto& r : kRules)
+    if (r.id == id) return r;
+  throw std::out_of_range("unknown rule id: " + std::string(id));
+}
+
+Finding make_finding(std::string_view id, Severity severity, std::string_view source,
+                     std::string_view detail) {
+  const auto& info = rule_info(id);
+  Finding f;
+  f.rule = std::string(info.id);
+  f.severity = severity;
+  f.title = std::string(info.title);
+  f.why = std::string(info.why);
+  if (!detail.empty()) f.why += " " + std::string(detail);
+  f.remedy = std::string(info.remedy);
+  if (!info.attack.empty())
+    for (auto t : split(info.attack, ',')) f.attack.emplace_back(trim(t));
+  f.source = std::string(source);
+  return f;
+}
+
+}  // namespace vigil::detect
