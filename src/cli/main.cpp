@@ -1,1 +1,23 @@
-int main(){}
+// vigil: host intrusion detection, incident response and hardening for Linux.
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"vigil — has this host been hacked? is it hardened?"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "vigil 0.1.0");
+  int exit_code = vigil::cli::kExitClean;
+  vigil::cli::add_triage_command(app, exit_code);
+  vigil::cli::add_rules_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : vigil::cli::kExitError;
+  } catch (const std::exception& e) {
+    std::cerr << "vigil: " << e.what() << "\n";
+    return vigil::cli::kExitError;
+  }
+  return exit_code;
+}

@@ -1,32 +1,35 @@
 // Package ownership: which installed package a path belongs to.
-// An interface so rpm (or apk) can sit beside dpkg; triage asks only "who owns this?".
+// An interface so rpm (or apk) can sit beside dpkg. Questions come in batches, so a
+// triage that asks about 300 executables streams the database once and builds no index.
 #pragma once
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/collect_issue.hpp"
 #include "core/root.hpp"
 
 namespace vigil::collect {
 
+using PathMap = std::unordered_map<std::string, std::string>;
+
 class PackageDb {
  public:
   virtual ~PackageDb() = default;
-  virtual std::string_view format() const = 0;  // "dpkg", "none"
+  virtual std::string_view format() const = 0;  // "dpkg", or "none" when no database exists
   virtual std::size_t package_count() const = 0;
-  virtual std::size_t path_count() const = 0;
-  // The owning package of an absolute path inside the root, if any.
-  virtual std::optional<std::string_view> owner(std::string_view path) const = 0;
-  // A packaged file whose content has this MD5 (the package manager's own checksum),
-  // loaded on demand by load_checksums(); empty when none or not loaded.
-  virtual std::optional<std::string_view> path_with_md5(std::string_view md5) const = 0;
-  virtual void load_checksums(IssueLog& log) = 0;
+  // path -> owning package, for the given absolute paths that some package owns.
+  virtual PathMap owners(std::span<const std::string> paths, IssueLog& log) const = 0;
+  // md5 -> a packaged file (absolute path) with that content, from the package
+  // manager's own checksums; MD5 only because that is what dpkg records.
+  virtual PathMap files_with_md5(std::span<const std::string> md5s, IssueLog& log) const = 0;
 };
 
-// Finds the package database under the root (dpkg today); a db that owns nothing when
+// Finds the package database under the root (dpkg today); one that owns nothing when
 // there is none, so every "unowned" judgement can check format() first.
 std::shared_ptr<PackageDb> open_package_db(const Root& root, IssueLog& log);
 

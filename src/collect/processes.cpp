@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
-#include <mutex>
+#include <set>
 #include <thread>
 
 #include "collect/proc_parse.hpp"
@@ -106,13 +106,12 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
   return true;
 }
 
-void hash_executables(const Root& live, std::vector<ProcessRow>& rows, PackageDb& packages,
-                      bool hash_all, IssueLog& log) {
+void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all, IssueLog& log) {
   // Many processes share one binary: hash each (device, inode) once.
   std::map<std::pair<dev_t, ino_t>, std::pair<std::string, std::string>> done;
-  bool need_checksums = false;
+  const std::int64_t self = ::getpid();
   for (auto& p : rows) {
-    if (p.kernel_thread || p.executable.empty()) continue;
+    if (p.kernel_thread || p.executable.empty() || p.pid == self) continue;
     bool unowned = p.package.empty() && !p.in_container;
     if (!hash_all && !unowned) continue;
     std::string exe = "/proc/" + std::to_string(p.pid) + "/exe";
@@ -136,16 +135,38 @@ void hash_executables(const Root& live, std::vector<ProcessRow>& rows, PackageDb
     p.sha256 = d->sha256;
     p.md5 = d->md5;
     done[key] = {d->sha256, d->md5};
-    need_checksums |= unowned;
   }
-  if (need_checksums) packages.load_checksums(log);
+}
+
+// Ownership of every executable in one pass over the package database; then, for the
+// unowned ones, whether their content is a packaged program under another name.
+void resolve_packages(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log) {
+  std::set<std::string> paths;
+  for (const auto& p : rows)
+    if (!p.executable.empty() && !p.fileless && !p.in_container) paths.insert(p.executable);
+  std::vector<std::string> list(paths.begin(), paths.end());
+  auto owners = packages.owners(list, log);
+  for (auto& p : rows)
+    if (auto it = owners.find(p.executable); it != owners.end() && !p.fileless && !p.in_container)
+      p.package = it->second;
+}
+
+void resolve_copies(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log) {
+  std::set<std::string> md5s;
+  for (const auto& p : rows)
+    if (p.package.empty() && !p.md5.empty() && !p.in_container) md5s.insert(p.md5);
+  if (md5s.empty()) return;
+  std::vector<std::string> list(md5s.begin(), md5s.end());
+  auto copies = packages.files_with_md5(list, log);
+  for (auto& p : rows)
+    if (auto it = copies.find(p.md5); it != copies.end() && p.package.empty()) p.copy_of = it->second;
 }
 
 }  // namespace
 
 std::vector<ProcessRow> collect_processes(const Root& live,
                                           const std::unordered_map<std::int64_t, std::string>& users,
-                                          PackageDb& packages, const ProcessOptions& opts,
+                                          const PackageDb& packages, const ProcessOptions& opts,
                                           IssueLog& log) {
   std::vector<ProcessRow> rows;
   auto entries = live.list("/proc");
@@ -191,12 +212,11 @@ std::vector<ProcessRow> collect_processes(const Root& live,
     log.add(std::string(kCollector), "/proc",
             fmt::format("{} process(es) exited during the scan and are not listed", vanished));
 
-  for (auto& p : rows) {
+  for (auto& p : rows)
     if (auto it = users.find(p.uid); it != users.end()) p.user = it->second;
-    if (!p.executable.empty() && !p.fileless && !p.in_container)
-      if (auto owner = packages.owner(p.executable)) p.package = std::string(*owner);
-  }
-  hash_executables(live, rows, packages, opts.hash_all, log);
+  resolve_packages(rows, packages, log);
+  hash_executables(live, rows, opts.hash_all, log);
+  resolve_copies(rows, packages, log);
   return rows;
 }
 

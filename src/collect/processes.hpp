@@ -36,6 +36,7 @@ struct ProcessRow {
   std::string package;  // owning package of the executable; "" when none or unknown
   bool in_container = false;  // another mount namespace: paths are the container's, not ours
   std::string sha256;         // of the executable; filled for unowned ones, or all with --hash
+  std::string copy_of;        // a packaged file with identical content (unowned executables)
 
   // Not columns: kept for detectors.
   std::vector<std::string> argv;
@@ -44,7 +45,7 @@ struct ProcessRow {
   std::string md5;  // only to match dpkg's own checksums
 
   static constexpr std::string_view kTable = "processes";
-  static constexpr std::array<Column, 16> kColumns{{
+  static constexpr std::array<Column, 17> kColumns{{
       {"pid", "process id"},
       {"ppid", "parent process id"},
       {"name", "process name (comm)"},
@@ -61,10 +62,11 @@ struct ProcessRow {
       {"package", "package that owns the executable; empty when none"},
       {"in_container", "runs in another mount namespace (a container)"},
       {"sha256", "SHA-256 of the executable (unowned executables, or all with --hash)"},
+      {"copy_of", "packaged file whose content is identical to this unowned executable"},
   }};
   auto fields() const {
     return std::tie(pid, ppid, name, executable, deleted, fileless, kernel_thread, cmdline, uid,
-                    user, start_time, cwd, state, package, in_container, sha256);
+                    user, start_time, cwd, state, package, in_container, sha256, copy_of);
   }
 };
 static_assert(columns_match<ProcessRow>());
@@ -78,7 +80,7 @@ struct ProcessOptions {
 // dropped and counted, anything unreadable is logged.
 std::vector<ProcessRow> collect_processes(const Root& live,
                                           const std::unordered_map<std::int64_t, std::string>& users,
-                                          PackageDb& packages, const ProcessOptions& opts,
+                                          const PackageDb& packages, const ProcessOptions& opts,
                                           IssueLog& log);
 
 }  // namespace vigil::collect

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <charconv>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,4 +40,12 @@ std::string printable(std::string_view s);
 std::string basename_of(std::string_view path);
 std::string dirname_of(std::string_view path);
 
+}  // namespace vigil
+
+namespace vigil {
+// Transparent hashing: look up a std::string key with a string_view, no allocation.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 }  // namespace vigil

@@ -173,7 +173,12 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
       out.push_back(std::move(f));
     }
     if (p.fileless) {
-      auto f = make_finding("process.fileless", Severity::high, kSource);
+      // Alone it is one signal (runc and some sandboxes re-exec from sealed memfds);
+      // with a network socket or a shell's name it is an implant.
+      std::string prog = program_name(argv0, p.name);
+      bool strong = networked || is_shell(prog) || is_interpreter(prog) || kthread_name;
+      auto f = make_finding("process.fileless", strong ? Severity::high : Severity::medium, kSource,
+                            strong ? "It also holds network connections or runs a shell." : "");
       add_process_evidence(f, p);
       out.push_back(std::move(f));
     }
@@ -197,20 +202,14 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
     }
     attacker_tool(p, out);
     shell_from_service(view, p, out);
-    if (unowned && !p.md5.empty()) {
-      if (auto original = s.packages->path_with_md5(p.md5)) {
-        std::string orig = "/" + std::string(*original);
-        std::string orig_name = basename_of(orig);
-        if (orig_name != basename_of(p.executable)) {
-          bool dangerous = is_netcat_like(orig_name) || is_shell(orig_name);
-          auto f = make_finding("process.renamed-system-binary",
-                                dangerous ? Severity::critical : Severity::high, kSource,
-                                "It is identical to " + orig + ".");
-          add_process_evidence(f, p);
-          f.add("file.path", orig);
-          out.push_back(std::move(f));
-        }
-      }
+    if (unowned && !p.copy_of.empty() && basename_of(p.copy_of) != basename_of(p.executable)) {
+      std::string orig_name = basename_of(p.copy_of);
+      bool dangerous = is_netcat_like(orig_name) || is_shell(orig_name);
+      auto f = make_finding("process.renamed-system-binary", dangerous ? Severity::critical : Severity::high,
+                            kSource, "It is identical to " + p.copy_of + ".");
+      add_process_evidence(f, p);
+      f.add("file.path", p.copy_of);
+      out.push_back(std::move(f));
     }
   }
   return out;

@@ -28,7 +28,7 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "The executable is an anonymous memory file: nothing on disk to scan, the hallmark of "
      "fileless malware and in-memory loaders.",
      "Dump /proc/PID/exe and /proc/PID/maps for analysis; find the parent that created it.",
-     "T1620", "high"},
+     "T1620", "medium; high when it is networked or a shell or interpreter"},
     {"process.kernel-thread-masquerade", "User process disguised as a kernel thread",
      "Its name looks like a kernel thread ([kworker/0:1]) but it runs a program from a file: a "
      "classic way for a backdoor to hide in a process list.",

@@ -1,0 +1,14 @@
+// Subcommand registration: each adds its options to the app and sets its callback.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace vigil::cli {
+
+// Exit codes: 0 clean, 1 findings at or above --fail-on, 2 error.
+inline constexpr int kExitClean = 0, kExitFindings = 1, kExitError = 2;
+
+void add_triage_command(CLI::App& app, int& exit_code);
+void add_rules_command(CLI::App& app, int& exit_code);
+
+}  // namespace vigil::cli

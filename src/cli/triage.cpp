@@ -1,0 +1,91 @@
+// vigil triage: collect this host (or an image), run the triage detectors, render.
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/suppressions.hpp"
+#include "collect/snapshot.hpp"
+#include "detect/detectors.hpp"
+#include "report/report.hpp"
+
+namespace vigil::cli {
+
+namespace {
+
+struct TriageOptions {
+  std::string root = "/";
+  std::string format = "text";
+  std::string fail_on = "high";
+  std::string color = "auto";
+  std::string suppress;
+  bool no_suppress = false;
+  bool hash = false;
+  bool no_inventory = false;
+  unsigned jobs = 0;
+  std::int64_t failed_login_threshold = 10;
+};
+
+int run_triage(const TriageOptions& o) {
+  auto fail_on = parse_severity(o.fail_on);
+  if (!fail_on) {
+    std::cerr << "vigil: --fail-on: unknown severity '" << o.fail_on << "' (info, low, medium, high, critical)\n";
+    return kExitError;
+  }
+  auto root = Root::open(o.root);
+  if (!root) {
+    std::cerr << "vigil: --root: " << root.error().message() << "\n";
+    return kExitError;
+  }
+  auto suppressions = load_suppressions(o.suppress, o.no_suppress);
+  if (!suppressions) {
+    std::cerr << "vigil: " << suppressions.error() << "\n";
+    return kExitError;
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto snapshot = collect::collect_snapshot(*root, {o.hash, o.jobs});
+  detect::Context ctx;
+  ctx.now = snapshot.host.collected_at;
+  ctx.failed_login_threshold = o.failed_login_threshold;
+  report::TriageReport r;
+  r.snapshot = &snapshot;
+  r.findings = detect::run_triage(snapshot, ctx);
+  r.suppressed = apply_suppressions(*suppressions, r.findings);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  if (o.format == "jsonl") report::render_jsonl(r, std::cout);
+  else if (o.format == "json") report::render_json(r, std::cout);
+  else {
+    bool color = o.color == "always" || (o.color == "auto" && ::isatty(1) && !std::getenv("NO_COLOR"));
+    report::render_text(r, {color, !o.no_inventory}, std::cout);
+  }
+  std::cout.flush();
+  for (const auto& f : r.findings)
+    if (f.severity >= *fail_on) return kExitFindings;
+  return kExitClean;
+}
+
+}  // namespace
+
+void add_triage_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<TriageOptions>();
+  auto* cmd = app.add_subcommand("triage", "Has this host been hacked? Processes, ports, accounts, logins.");
+  cmd->add_option("--root", opts->root, "inspect a mounted image instead of the live host (read-only)");
+  cmd->add_option("--format", opts->format, "text (default), jsonl (one ECS alert per line) or json")
+      ->check(CLI::IsMember({"text", "jsonl", "json"}));
+  cmd->add_option("--fail-on", opts->fail_on, "exit 1 when a finding is at or above this severity (default high)");
+  cmd->add_option("--color", opts->color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--suppress", opts->suppress,
+                  "suppression file (default " + std::string(kDefaultSuppressionFile) + " when it exists)");
+  cmd->add_flag("--no-suppress", opts->no_suppress, "ignore every suppression file");
+  cmd->add_flag("--hash", opts->hash, "SHA-256 every process executable (unowned ones are always hashed)");
+  cmd->add_flag("--no-inventory", opts->no_inventory, "text format: findings only");
+  cmd->add_option("--jobs", opts->jobs, "threads for collection (default: one per core)");
+  cmd->add_option("--failed-login-threshold", opts->failed_login_threshold,
+                  "failed logins from one source that make a low finding (default 10)");
+  cmd->callback([opts, &exit_code] { exit_code = run_triage(*opts); });
+}
+
+}  // namespace vigil::cli

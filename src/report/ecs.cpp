@@ -1,0 +1,67 @@
+// ECS rendering of findings.
+#include "report/ecs.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "core/text.hpp"
+
+namespace vigil::report {
+
+using nlohmann::json;
+
+std::string iso8601(std::int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  ::gmtime_r(&tt, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+namespace {
+
+json value_json(const EvidenceValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return std::get<std::int64_t>(v);
+}
+
+// Sets a.b.c = v inside doc; a second value for the same key turns it into an array,
+// and a key that would nest under a plain value is kept under vigil.evidence instead.
+void set_dotted(json& doc, const std::string& key, json v) {
+  json* node = &doc;
+  auto parts = split(key, '.');
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    json& next = (*node)[std::string(parts[i])];
+    if (next.is_null()) next = json::object();
+    if (!next.is_object()) {
+      doc["vigil"]["evidence"][key] = std::move(v);
+      return;
+    }
+    node = &next;
+  }
+  json& leaf = (*node)[std::string(parts.back())];
+  if (leaf.is_null()) leaf = std::move(v);
+  else if (leaf.is_array()) leaf.push_back(std::move(v));
+  else if (leaf.is_object()) doc["vigil"]["evidence"][key] = std::move(v);
+  else leaf = json::array({leaf, std::move(v)});
+}
+
+}  // namespace
+
+json finding_to_ecs(const Finding& f, const collect::HostInfo& host) {
+  json j = json::object();
+  j["@timestamp"] = iso8601(host.collected_at);
+  j["event"] = {{"kind", "alert"}, {"module", "vigil"}, {"severity", ecs_severity(f.severity)}};
+  j["rule"] = {{"id", f.rule}, {"name", f.title}};
+  j["message"] = f.why;
+  j["host"] = {{"name", host.hostname}};
+  j["vigil"] = {{"severity", std::string(to_string(f.severity))}, {"remedy", f.remedy}, {"source", f.source}};
+  if (!f.attack.empty()) {
+    j["threat"] = {{"framework", "MITRE ATT&CK"}, {"technique", {{"id", f.attack}}}};
+  }
+  for (const auto& e : f.evidence) set_dotted(j, e.key, value_json(e.value));
+  return j;
+}
+
+}  // namespace vigil::report

@@ -1,0 +1,33 @@
+// ECS JSON objects for findings and rows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "collect/snapshot.hpp"
+#include "core/finding.hpp"
+#include "core/table.hpp"
+
+namespace vigil::report {
+
+std::string iso8601(std::int64_t epoch_seconds);
+// One finding as an ECS alert document; evidence keys become nested objects.
+nlohmann::json finding_to_ecs(const Finding& f, const collect::HostInfo& host);
+
+template <TableRow Row>
+nlohmann::json row_to_json(const Row& row) {
+  nlohmann::json j = nlohmann::json::object();
+  for_each_column(row, [&](const Column& c, const auto& v) { j[std::string(c.name)] = v; });
+  return j;
+}
+
+template <TableRow Row>
+nlohmann::json table_to_json(const std::vector<Row>& rows) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& r : rows) a.push_back(row_to_json(r));
+  return a;
+}
+
+}  // namespace vigil::report

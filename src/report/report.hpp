@@ -1,0 +1,31 @@
+// A triage result ready to render: the snapshot it came from and what was found.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <ostream>
+
+#include "collect/snapshot.hpp"
+#include "core/finding.hpp"
+
+namespace vigil::report {
+
+struct TriageReport {
+  const collect::Snapshot* snapshot = nullptr;
+  Findings findings;
+  std::size_t suppressed = 0;
+  double seconds = 0;  // wall time of collection and detection
+
+  std::array<std::size_t, 5> counts() const;  // by severity, info first
+};
+
+struct TextOptions {
+  bool color = false;
+  bool inventory = true;
+};
+
+void render_text(const TriageReport& r, const TextOptions& opts, std::ostream& out);
+void render_jsonl(const TriageReport& r, std::ostream& out);
+void render_json(const TriageReport& r, std::ostream& out);
+
+}  // namespace vigil::report
