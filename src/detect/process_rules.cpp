@@ -26,6 +26,16 @@ bool contains(std::string_view hay, std::string_view needle) {
   return hay.find(needle) != std::string_view::npos;
 }
 
+// netcat's listen/port options, or a bare port number.
+bool has_port_argument(const std::vector<std::string>& argv) {
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    std::string_view a = argv[i];
+    if (a == "-p" || (a.starts_with('-') && a.find('l') != std::string_view::npos && a.size() <= 5)) return true;
+    if (auto port = to_number<int>(a); port && *port > 0 && *port < 65536) return true;
+  }
+  return false;
+}
+
 // Why the command line serves a shell over the network, or nullopt.
 std::optional<std::string> reverse_shell_reason(const collect::ProcessRow& p) {
   if (p.argv.empty()) return std::nullopt;
@@ -38,8 +48,8 @@ std::optional<std::string> reverse_shell_reason(const collect::ProcessRow& p) {
     bool exec_flag = a == "-e" || a == "-c" || a == "--exec" || a == "--sh-exec" ||
                      a.starts_with("-e/") || a.starts_with("--exec=") || a.starts_with("--sh-exec=");
     if (netcat && exec_flag) return "netcat-style tool executes a program for its peer (" + std::string(a) + ")";
-    // A renamed netcat still needs "-e /bin/sh": the option shape gives it away.
-    if (a == "-e" && i + 1 < p.argv.size() && is_shell(basename_of(p.argv[i + 1])))
+    // A renamed netcat still needs "-e /bin/sh" and a port: the option shape gives it away.
+    if (a == "-e" && i + 1 < p.argv.size() && is_shell(basename_of(p.argv[i + 1])) && has_port_argument(p.argv))
       return "serves a shell with -e " + p.argv[i + 1];
     if (netcat && (contains(lower(a), "exec:") || contains(lower(a), "system:")))
       return "socat connects the network to a program (" + std::string(a) + ")";

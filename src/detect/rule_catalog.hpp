@@ -22,6 +22,9 @@ struct RuleInfo {
 std::span<const RuleInfo> rule_catalog();
 const RuleInfo& rule_info(std::string_view id);  // throws std::out_of_range for an unknown id
 
+// The docs/DETECTORS.md text: every rule as a Markdown table.
+std::string catalog_markdown();
+
 // A finding for `id` with the catalog's text; `detail`, when given, is added to the why.
 Finding make_finding(std::string_view id, Severity severity, std::string_view source,
                      std::string_view detail = {});

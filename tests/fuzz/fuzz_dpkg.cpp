@@ -1,0 +1,19 @@
+// Fuzz target: dpkg .list and .md5sums scanners.
+#include <string_view>
+
+#include "collect/dpkg.hpp"
+#include "fuzz.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view s(reinterpret_cast<const char*>(data), size);
+  std::size_t n = 0;
+  vigil::collect::scan_dpkg_list(s, [&](std::string_view) { ++n; });
+  vigil::collect::scan_dpkg_md5sums(s, [&](std::string_view, std::string_view) { ++n; });
+  (void)vigil::collect::usrmerge_alias(s);
+  return static_cast<int>(n * 0);
+}
+
+std::vector<std::string> fuzz_seeds() {
+  return {"/.\n/bin\n/bin/nc.traditional\n/usr/share/doc/netcat-traditional\n",
+          "0123456789abcdef0123456789abcdef  bin/nc.traditional\n"};
+}

@@ -1,0 +1,32 @@
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "detect/rule_catalog.hpp"
+
+using namespace vigil;
+
+TEST(Catalog, EveryRuleHasTextRemedyAndAttackId) {
+  std::set<std::string_view> ids;
+  for (const auto& r : detect::rule_catalog()) {
+    EXPECT_TRUE(ids.insert(r.id).second) << "duplicate " << r.id;
+    EXPECT_FALSE(r.title.empty()) << r.id;
+    EXPECT_FALSE(r.why.empty()) << r.id;
+    EXPECT_FALSE(r.remedy.empty()) << r.id;
+    if (r.id != "collector.partial") {
+      EXPECT_TRUE(r.attack.starts_with("T")) << r.id;
+    }
+  }
+  EXPECT_THROW(detect::rule_info("no.such-rule"), std::out_of_range);
+}
+
+TEST(Catalog, DocsListEveryRule_GeneratedFileIsCurrent) {
+  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/docs/DETECTORS.md");
+  ASSERT_TRUE(in) << "docs/DETECTORS.md missing: run vigil rules --markdown > docs/DETECTORS.md";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), detect::catalog_markdown())
+      << "docs/DETECTORS.md is stale: run ./build/vigil rules --markdown > docs/DETECTORS.md";
+}
