@@ -3,7 +3,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build run test bench clean
+.PHONY: all setup configure build run test bench fuzz clean
 
 all: build
 
@@ -22,6 +22,13 @@ run: build
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Coverage-guided fuzzing of every parser with libFuzzer (clang), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DVIGIL_LIBFUZZER=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD)-fuzz -j $(JOBS)
+	@for t in $(BUILD)-fuzz/tests/fuzz/fuzz_*; do echo "== $$t"; $$t -max_total_time=$(FUZZ_SECONDS) 2>&1 | tail -1 || exit 1; done
 
 bench: build
 	@bench/triage.sh

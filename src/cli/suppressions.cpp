@@ -7,18 +7,18 @@
 
 namespace vigil::cli {
 
-std::expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path, bool none) {
+expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path, bool none) {
   if (none) return std::vector<Suppression>{};
   std::string file = path.empty() ? std::string(kDefaultSuppressionFile) : path;
   auto host = Root::open("/");
-  if (!host) return std::unexpected(host.error().message());
+  if (!host) return make_unexpected(host.error().message());
   auto text = host->read(file, 16 << 20);
   if (!text) {
     if (path.empty() && text.error().vanished()) return std::vector<Suppression>{};
-    return std::unexpected(text.error().message());
+    return make_unexpected(text.error().message());
   }
   auto parsed = parse_suppressions(*text);
-  if (!parsed) return std::unexpected(fmt::format("{}:{}: {}", file, parsed.error().line, parsed.error().message));
+  if (!parsed) return make_unexpected(fmt::format("{}:{}: {}", file, parsed.error().line, parsed.error().message));
   return *parsed;
 }
 

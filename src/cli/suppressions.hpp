@@ -1,7 +1,7 @@
 // Loading the administrator's suppression file.
 #pragma once
 
-#include <expected>
+#include "core/expected.hpp"
 #include <string>
 #include <vector>
 
@@ -12,6 +12,6 @@ namespace vigil::cli {
 inline constexpr std::string_view kDefaultSuppressionFile = "/etc/vigil/suppressions.conf";
 
 // `path` empty: the default file if it exists. Errors name the file and line.
-std::expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path, bool none);
+expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path, bool none);
 
 }  // namespace vigil::cli

@@ -5,39 +5,39 @@
 
 namespace vigil::collect {
 
-std::expected<ProcStat, std::string> parse_proc_stat(std::string_view text) {
+expected<ProcStat, std::string> parse_proc_stat(std::string_view text) {
   auto open = text.find('(');
   auto close = text.rfind(')');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open)
-    return std::unexpected("no (comm) field");
+    return make_unexpected("no (comm) field");
   ProcStat st;
   auto pid = to_number<std::int64_t>(trim(text.substr(0, open)));
-  if (!pid) return std::unexpected("bad pid");
+  if (!pid) return make_unexpected("bad pid");
   st.pid = *pid;
   st.comm = std::string(text.substr(open + 1, close - open - 1));
   auto rest = split_ws(text.substr(close + 1));
   // rest[0] = state (field 3), rest[1] = ppid (4), rest[6] = flags (9), rest[19] = starttime (22)
-  if (rest.size() < 20) return std::unexpected("too few fields");
-  if (rest[0].size() != 1) return std::unexpected("bad state");
+  if (rest.size() < 20) return make_unexpected("too few fields");
+  if (rest[0].size() != 1) return make_unexpected("bad state");
   st.state = rest[0][0];
   auto ppid = to_number<std::int64_t>(rest[1]);
   auto flags = to_number<std::uint64_t>(rest[6]);
   auto start = to_number<std::uint64_t>(rest[19]);
-  if (!ppid || !flags || !start) return std::unexpected("bad number");
+  if (!ppid || !flags || !start) return make_unexpected("bad number");
   st.ppid = *ppid;
   st.flags = *flags;
   st.start_ticks = *start;
   return st;
 }
 
-std::expected<std::int64_t, std::string> parse_status_uid(std::string_view text) {
-  std::expected<std::int64_t, std::string> out = std::unexpected("no Uid line");
+expected<std::int64_t, std::string> parse_status_uid(std::string_view text) {
+  expected<std::int64_t, std::string> out = make_unexpected("no Uid line");
   for_each_line(text, [&](std::string_view line, std::size_t) {
     if (!line.starts_with("Uid:") || out) return;
     auto f = split_ws(line.substr(4));
     if (f.empty()) return;
     if (auto uid = to_number<std::int64_t>(f[0])) out = *uid;
-    else out = std::unexpected("bad Uid line");
+    else out = make_unexpected("bad Uid line");
   });
   return out;
 }

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <cstdint>
-#include <expected>
+#include "core/expected.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,9 +21,9 @@ struct ProcStat {
 inline constexpr std::uint64_t kPfKthread = 0x00200000;
 
 // /proc/PID/stat; comm may hold spaces and parentheses, so it ends at the last ')'.
-std::expected<ProcStat, std::string> parse_proc_stat(std::string_view text);
+expected<ProcStat, std::string> parse_proc_stat(std::string_view text);
 // Real uid from the "Uid:" line of /proc/PID/status.
-std::expected<std::int64_t, std::string> parse_status_uid(std::string_view text);
+expected<std::int64_t, std::string> parse_status_uid(std::string_view text);
 // NUL-separated argv; a trailing NUL is not an empty argument.
 std::vector<std::string> parse_cmdline(std::string_view text);
 

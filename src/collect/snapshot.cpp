@@ -11,7 +11,7 @@ namespace vigil::collect {
 
 namespace {
 
-std::string first_line(const std::expected<std::string, IoError>& text) {
+std::string first_line(const expected<std::string, IoError>& text) {
   if (!text) return {};
   return std::string(trim(std::string_view(*text).substr(0, text->find('\n'))));
 }

@@ -27,16 +27,16 @@ std::string hex(const unsigned char* p, unsigned n) {
 }
 }  // namespace
 
-std::expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path) {
+expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path) {
   Ctx sha(EVP_MD_CTX_new()), md5(EVP_MD_CTX_new());
   if (!sha || !md5 || !EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) ||
       !EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr))
-    return std::unexpected(IoError{shown_path, EINVAL, "OpenSSL digest unavailable"});
+    return make_unexpected(IoError{shown_path, EINVAL, "OpenSSL digest unavailable"});
   std::vector<unsigned char> buf(std::size_t{1} << 20);
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::unexpected(IoError{shown_path, errno, {}});
+    if (n < 0) return make_unexpected(IoError{shown_path, errno, {}});
     if (n == 0) break;
     EVP_DigestUpdate(sha.get(), buf.data(), static_cast<std::size_t>(n));
     EVP_DigestUpdate(md5.get(), buf.data(), static_cast<std::size_t>(n));

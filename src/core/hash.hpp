@@ -1,7 +1,7 @@
 // File hashing through OpenSSL: SHA-256, and MD5 only to match package-manager checksums.
 #pragma once
 
-#include <expected>
+#include "core/expected.hpp"
 #include <string>
 
 #include "core/io_error.hpp"
@@ -14,6 +14,6 @@ struct FileDigests {
 };
 
 // Hashes an open file descriptor in one pass with large reads.
-std::expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path);
+expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path);
 
 }  // namespace vigil

@@ -44,11 +44,11 @@ int open_noatime(int dirfd, const char* path, int flags, bool in_root) {
 Root::Root(std::string path, UniqueFd dir, bool live)
     : path_(std::move(path)), dir_(std::make_shared<UniqueFd>(std::move(dir))), live_(live) {}
 
-std::expected<Root, IoError> Root::open(const std::string& dir) {
+expected<Root, IoError> Root::open(const std::string& dir) {
   char resolved[PATH_MAX];
-  if (::realpath(dir.c_str(), resolved) == nullptr) return std::unexpected(IoError{dir, errno, {}});
+  if (::realpath(dir.c_str(), resolved) == nullptr) return make_unexpected(IoError{dir, errno, {}});
   int fd = ::open(resolved, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return std::unexpected(IoError{dir, errno, {}});
+  if (fd < 0) return make_unexpected(IoError{dir, errno, {}});
   std::string path = resolved;
   return Root(path, UniqueFd(fd), path == "/");
 }
@@ -58,15 +58,15 @@ std::string Root::display(std::string_view inner) const {
   return path_ + (inner.starts_with('/') ? "" : "/") + std::string(inner);
 }
 
-std::expected<UniqueFd, IoError> Root::open_inner(std::string_view inner, int flags) const {
+expected<UniqueFd, IoError> Root::open_inner(std::string_view inner, int flags) const {
   // The live host needs no confinement, and /proc's magic links must work there.
   int fd = live_ ? open_noatime(AT_FDCWD, std::string(inner).c_str(), flags, false)
                  : open_noatime(dir_->get(), strip_slashes(inner).c_str(), flags, true);
-  if (fd < 0) return std::unexpected(IoError{display(inner), errno, {}});
+  if (fd < 0) return make_unexpected(IoError{display(inner), errno, {}});
   return UniqueFd(fd);
 }
 
-std::expected<std::pair<UniqueFd, std::string>, IoError> Root::open_parent(
+expected<std::pair<UniqueFd, std::string>, IoError> Root::open_parent(
     std::string_view inner) const {
   std::string p(inner);
   while (p.size() > 1 && p.back() == '/') p.pop_back();
@@ -75,22 +75,22 @@ std::expected<std::pair<UniqueFd, std::string>, IoError> Root::open_parent(
   std::string name = slash == std::string::npos ? p : p.substr(slash + 1);
   if (name.empty()) name = ".";
   auto dir = open_inner(parent, O_PATH | O_DIRECTORY);
-  if (!dir) return std::unexpected(IoError{display(inner), dir.error().code, {}});
+  if (!dir) return make_unexpected(IoError{display(inner), dir.error().code, {}});
   return std::pair{std::move(*dir), name};
 }
 
-std::expected<UniqueFd, IoError> Root::open_file(std::string_view inner, int extra_flags) const {
+expected<UniqueFd, IoError> Root::open_file(std::string_view inner, int extra_flags) const {
   return open_inner(inner, O_RDONLY | O_NONBLOCK | extra_flags);
 }
 
-std::expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
+expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
                                              std::size_t limit) {
   std::string out;
   struct stat st{};
   std::size_t chunk = 4096;
   if (::fstat(fd, &st) == 0) {
     if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-      return std::unexpected(IoError{std::string(shown_path), EINVAL, "not a regular file"});
+      return make_unexpected(IoError{std::string(shown_path), EINVAL, "not a regular file"});
     if (st.st_size > 0) chunk = static_cast<std::size_t>(st.st_size) + 1;
   }
   for (;;) {
@@ -102,12 +102,12 @@ std::expected<std::string, IoError> read_all(int fd, std::string_view shown_path
         out.resize(used);
         continue;
       }
-      return std::unexpected(IoError{std::string(shown_path), errno, {}});
+      return make_unexpected(IoError{std::string(shown_path), errno, {}});
     }
     out.resize(used + static_cast<std::size_t>(n));
     if (n == 0) break;
     if (out.size() > limit)
-      return std::unexpected(IoError{std::string(shown_path), EFBIG,
+      return make_unexpected(IoError{std::string(shown_path), EFBIG,
                                      "larger than the read limit of " + std::to_string(limit) +
                                          " bytes"});
     chunk = std::max<std::size_t>(chunk, 4096);
@@ -115,17 +115,17 @@ std::expected<std::string, IoError> read_all(int fd, std::string_view shown_path
   return out;
 }
 
-std::expected<std::string, IoError> Root::read(std::string_view inner, std::size_t limit) const {
+expected<std::string, IoError> Root::read(std::string_view inner, std::size_t limit) const {
   auto fd = open_inner(inner, O_RDONLY | O_NONBLOCK);
-  if (!fd) return std::unexpected(fd.error());
+  if (!fd) return make_unexpected(fd.error());
   return read_all(fd->get(), display(inner), limit);
 }
 
-std::expected<std::vector<DirEntry>, IoError> Root::list(std::string_view inner) const {
+expected<std::vector<DirEntry>, IoError> Root::list(std::string_view inner) const {
   auto fd = open_inner(inner, O_RDONLY | O_DIRECTORY);
-  if (!fd) return std::unexpected(fd.error());
+  if (!fd) return make_unexpected(fd.error());
   DIR* d = ::fdopendir(fd->get());
-  if (d == nullptr) return std::unexpected(IoError{display(inner), errno, {}});
+  if (d == nullptr) return make_unexpected(IoError{display(inner), errno, {}});
   (void)fd->release_for_dir();
   std::vector<DirEntry> entries;
   errno = 0;
@@ -136,43 +136,43 @@ std::expected<std::vector<DirEntry>, IoError> Root::list(std::string_view inner)
   }
   int err = errno;
   ::closedir(d);
-  if (err != 0) return std::unexpected(IoError{display(inner), err, {}});
+  if (err != 0) return make_unexpected(IoError{display(inner), err, {}});
   return entries;
 }
 
-std::expected<struct stat, IoError> Root::lstat(std::string_view inner) const {
+expected<struct stat, IoError> Root::lstat(std::string_view inner) const {
   struct stat st{};
   if (live_) {
     if (::lstat(std::string(inner).c_str(), &st) != 0)
-      return std::unexpected(IoError{std::string(inner), errno, {}});
+      return make_unexpected(IoError{std::string(inner), errno, {}});
     return st;
   }
   auto parent = open_parent(inner);
-  if (!parent) return std::unexpected(parent.error());
+  if (!parent) return make_unexpected(parent.error());
   if (::fstatat(parent->first.get(), parent->second.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-    return std::unexpected(IoError{display(inner), errno, {}});
+    return make_unexpected(IoError{display(inner), errno, {}});
   return st;
 }
 
-std::expected<struct stat, IoError> Root::stat(std::string_view inner) const {
+expected<struct stat, IoError> Root::stat(std::string_view inner) const {
   struct stat st{};
   auto fd = open_inner(inner, O_PATH);
-  if (!fd) return std::unexpected(fd.error());
-  if (::fstat(fd->get(), &st) != 0) return std::unexpected(IoError{display(inner), errno, {}});
+  if (!fd) return make_unexpected(fd.error());
+  if (::fstat(fd->get(), &st) != 0) return make_unexpected(IoError{display(inner), errno, {}});
   return st;
 }
 
-std::expected<std::string, IoError> Root::readlink(std::string_view inner) const {
+expected<std::string, IoError> Root::readlink(std::string_view inner) const {
   char buf[PATH_MAX + 1];
   ssize_t n;
   if (live_) {
     n = ::readlink(std::string(inner).c_str(), buf, PATH_MAX);
   } else {
     auto parent = open_parent(inner);
-    if (!parent) return std::unexpected(parent.error());
+    if (!parent) return make_unexpected(parent.error());
     n = ::readlinkat(parent->first.get(), parent->second.c_str(), buf, PATH_MAX);
   }
-  if (n < 0) return std::unexpected(IoError{display(inner), errno, {}});
+  if (n < 0) return make_unexpected(IoError{display(inner), errno, {}});
   return std::string(buf, static_cast<std::size_t>(n));
 }
 

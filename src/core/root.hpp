@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include <cstddef>
-#include <expected>
+#include "core/expected.hpp"
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,7 +27,7 @@ inline constexpr std::size_t kDefaultReadLimit = std::size_t{256} << 20;
 class Root {
  public:
   // Opens DIR as the root; "/" is the live host.
-  static std::expected<Root, IoError> open(const std::string& dir);
+  static expected<Root, IoError> open(const std::string& dir);
 
   bool live() const { return live_; }
   const std::string& path() const { return path_; }
@@ -35,20 +35,20 @@ class Root {
   std::string display(std::string_view inner) const;
 
   // Whole file, at most `limit` bytes (more is an error, not a silent cut).
-  std::expected<std::string, IoError> read(std::string_view inner,
+  expected<std::string, IoError> read(std::string_view inner,
                                            std::size_t limit = kDefaultReadLimit) const;
-  std::expected<std::vector<DirEntry>, IoError> list(std::string_view inner) const;
-  std::expected<struct stat, IoError> lstat(std::string_view inner) const;
-  std::expected<struct stat, IoError> stat(std::string_view inner) const;
-  std::expected<std::string, IoError> readlink(std::string_view inner) const;
+  expected<std::vector<DirEntry>, IoError> list(std::string_view inner) const;
+  expected<struct stat, IoError> lstat(std::string_view inner) const;
+  expected<struct stat, IoError> stat(std::string_view inner) const;
+  expected<std::string, IoError> readlink(std::string_view inner) const;
   // An fd opened read-only inside the root (for streaming large files).
-  std::expected<UniqueFd, IoError> open_file(std::string_view inner, int extra_flags = 0) const;
+  expected<UniqueFd, IoError> open_file(std::string_view inner, int extra_flags = 0) const;
 
  private:
   Root(std::string path, UniqueFd dir, bool live);
-  std::expected<UniqueFd, IoError> open_inner(std::string_view inner, int flags) const;
+  expected<UniqueFd, IoError> open_inner(std::string_view inner, int flags) const;
   // The parent directory (as an O_PATH fd) and last component of `inner`.
-  std::expected<std::pair<UniqueFd, std::string>, IoError> open_parent(std::string_view inner) const;
+  expected<std::pair<UniqueFd, std::string>, IoError> open_parent(std::string_view inner) const;
 
   std::string path_;
   std::shared_ptr<UniqueFd> dir_;
@@ -56,7 +56,7 @@ class Root {
 };
 
 // Reads everything from fd (files in /proc report size 0, so no fstat trust).
-std::expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
+expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
                                              std::size_t limit = kDefaultReadLimit);
 
 }  // namespace vigil

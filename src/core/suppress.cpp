@@ -20,16 +20,16 @@ bool Suppression::matches(const Finding& f) const {
   return true;
 }
 
-std::expected<std::vector<Suppression>, ParseError> parse_suppressions(std::string_view text) {
+expected<std::vector<Suppression>, ParseError> parse_suppressions(std::string_view text) {
   std::vector<Suppression> out;
-  std::expected<std::vector<Suppression>, ParseError> result = out;
+  expected<std::vector<Suppression>, ParseError> result = out;
   for_each_line(text, [&](std::string_view raw, std::size_t n) {
     if (!result) return;
     auto line = trim(raw);
     if (line.empty() || line.front() == '#') return;
     auto sep = line.find(" -- ");
     if (sep == std::string_view::npos || trim(line.substr(sep + 4)).empty()) {
-      result = std::unexpected(ParseError{n, "every suppression needs a reason: RULE [FIELD=GLOB …] -- REASON"});
+      result = make_unexpected(ParseError{n, "every suppression needs a reason: RULE [FIELD=GLOB …] -- REASON"});
       return;
     }
     Suppression s;
@@ -37,14 +37,14 @@ std::expected<std::vector<Suppression>, ParseError> parse_suppressions(std::stri
     s.reason = std::string(trim(line.substr(sep + 4)));
     auto words = split_ws(line.substr(0, sep));
     if (words.empty()) {
-      result = std::unexpected(ParseError{n, "missing rule id"});
+      result = make_unexpected(ParseError{n, "missing rule id"});
       return;
     }
     s.rule = std::string(words[0]);
     for (std::size_t i = 1; i < words.size(); ++i) {
       auto eq = words[i].find('=');
       if (eq == std::string_view::npos || eq == 0) {
-        result = std::unexpected(ParseError{n, "expected FIELD=GLOB, found '" + std::string(words[i]) + "'"});
+        result = make_unexpected(ParseError{n, "expected FIELD=GLOB, found '" + std::string(words[i]) + "'"});
         return;
       }
       s.fields.emplace_back(std::string(words[i].substr(0, eq)), std::string(words[i].substr(eq + 1)));

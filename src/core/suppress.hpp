@@ -5,7 +5,7 @@
 #pragma once
 
 #include <cstddef>
-#include <expected>
+#include "core/expected.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +24,7 @@ struct Suppression {
 };
 
 // Any malformed line is an error (a typo must not silently suppress nothing or everything).
-std::expected<std::vector<Suppression>, ParseError> parse_suppressions(std::string_view text);
+expected<std::vector<Suppression>, ParseError> parse_suppressions(std::string_view text);
 
 // Removes suppressed findings; returns how many were removed.
 std::size_t apply_suppressions(const std::vector<Suppression>& rules, Findings& findings);
