@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "cli/commands.hpp"
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
@@ -24,6 +26,7 @@ struct TriageOptions {
   bool no_suppress = false;
   bool hash = false;
   bool no_inventory = false;
+  bool timings = false;
   unsigned jobs = 0;
   std::int64_t failed_login_threshold = 10;
 };
@@ -54,6 +57,10 @@ int run_triage(const TriageOptions& o) {
   r.findings = detect::run_triage(snapshot, ctx);
   r.suppressed = apply_suppressions(*suppressions, r.findings);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (o.timings) {
+    for (const auto& [name, sec] : snapshot.timings) std::cerr << fmt::format("vigil: {:>8.1f} ms  {}\n", sec * 1e3, name);
+    std::cerr << fmt::format("vigil: {:>8.1f} ms  total (collection and detection)\n", r.seconds * 1e3);
+  }
 
   if (o.format == "jsonl") report::render_jsonl(r, std::cout);
   else if (o.format == "json") report::render_json(r, std::cout);
@@ -82,6 +89,7 @@ void add_triage_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-suppress", opts->no_suppress, "ignore every suppression file");
   cmd->add_flag("--hash", opts->hash, "SHA-256 every process executable (unowned ones are always hashed)");
   cmd->add_flag("--no-inventory", opts->no_inventory, "text format: findings only");
+  cmd->add_flag("--timings", opts->timings, "print the time each collector took on stderr");
   cmd->add_option("--jobs", opts->jobs, "threads for collection (default: one per core)");
   cmd->add_option("--failed-login-threshold", opts->failed_login_threshold,
                   "failed logins from one source that make a low finding (default 10)");

@@ -1,6 +1,9 @@
 // dpkg database reader.
 #include "collect/dpkg.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <thread>
 #include <unordered_set>
 
 #include "core/text.hpp"
@@ -23,6 +26,37 @@ class NoPackageDb final : public PackageDb {
 
 std::string display_name(std::string_view file_stem) {
   return std::string(file_stem.substr(0, file_stem.find(':')));
+}
+
+// Runs scan(package, text, out, log) over every package's file with `suffix`, the files
+// split across the cores (each worker has its own result and issue log, merged after).
+template <class Scan>
+PathMap scan_files_parallel(const Root& root, const std::string& dir, const std::vector<std::string>& packages,
+                            std::string_view suffix, bool missing_is_error, IssueLog& log, Scan scan) {
+  unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  std::vector<PathMap> parts(n);
+  std::vector<IssueLog> logs(n);
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 0; t < n; ++t)
+      workers.emplace_back([&, t] {
+        ReadBuffer buf;
+        for (std::size_t i = t; i < packages.size(); i += n) {
+          auto text = root.read_into(dir + "/" + packages[i] + std::string(suffix), buf);
+          if (!text) {
+            if (missing_is_error || !text.error().vanished()) logs[t].add(std::string(kCollector), text.error());
+            continue;
+          }
+          scan(packages[i], *text, parts[t]);
+        }
+      });
+  }
+  PathMap out;
+  for (unsigned t = 0; t < n; ++t) {
+    out.merge(parts[t]);
+    for (auto& i : logs[t].issues()) log.issues().push_back(std::move(i));
+  }
+  return out;
 }
 
 }  // namespace
@@ -63,44 +97,39 @@ std::shared_ptr<DpkgDb> DpkgDb::open(const Root& root, std::string info_dir, Iss
 }
 
 PathMap DpkgDb::owners(std::span<const std::string> paths, IssueLog& log) const {
-  PathMap out;
-  if (paths.empty()) return out;
+  if (paths.empty()) return {};
   // Each spelling dpkg might have recorded -> the path we were asked about.
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> wanted;
   for (const auto& p : paths) {
     wanted.emplace(p, p);
     if (auto alias = usrmerge_alias(p)) wanted.emplace(*alias, p);
   }
-  for (const auto& pkg : packages_) {
-    if (out.size() == paths.size()) break;
-    auto text = root_.read(info_dir_ + "/" + pkg + std::string(kListSuffix));
-    if (!text) {
-      log.add(std::string(kCollector), text.error());
-      continue;
-    }
-    scan_dpkg_list(*text, [&](std::string_view line) {
-      if (auto it = wanted.find(line); it != wanted.end()) out.try_emplace(it->second, display_name(pkg));
-    });
-  }
-  return out;
+  return scan_files_parallel(root_, info_dir_, packages_, kListSuffix, true, log,
+                             [&](const std::string& pkg, std::string_view text, PathMap& out) {
+                               scan_dpkg_list(text, [&](std::string_view line) {
+                                 if (auto it = wanted.find(line); it != wanted.end())
+                                   out.try_emplace(it->second, display_name(pkg));
+                               });
+                             });
 }
 
 PathMap DpkgDb::files_with_md5(std::span<const std::string> md5s, IssueLog& log) const {
-  PathMap out;
-  if (md5s.empty()) return out;
-  std::unordered_set<std::string_view> wanted(md5s.begin(), md5s.end());
-  for (const auto& pkg : packages_) {
-    if (out.size() == wanted.size()) break;
-    auto text = root_.read(info_dir_ + "/" + pkg + std::string(kMd5Suffix));
-    if (!text) {
-      if (!text.error().vanished()) log.add(std::string(kCollector), text.error());
-      continue;
-    }
-    scan_dpkg_md5sums(*text, [&](std::string_view md5, std::string_view path) {
-      if (wanted.count(md5)) out.try_emplace(std::string(md5), "/" + std::string(path));
-    });
-  }
-  return out;
+  if (md5s.empty()) return {};
+  // A handful of digests against 100k lines: search for each digest, parse only its line.
+  return scan_files_parallel(root_, info_dir_, packages_, kMd5Suffix, false, log,
+                             [&](const std::string&, std::string_view text, PathMap& out) {
+                               for (const auto& md5 : md5s) {
+                                 for (std::size_t at = text.find(md5); at != std::string_view::npos;
+                                      at = text.find(md5, at + 1)) {
+                                   if (at != 0 && text[at - 1] != '\n') continue;
+                                   auto line = text.substr(at, text.find('\n', at) - at);
+                                   scan_dpkg_md5sums(line, [&](std::string_view, std::string_view path) {
+                                     out.try_emplace(md5, "/" + std::string(path));
+                                   });
+                                   break;
+                                 }
+                               }
+                             });
 }
 
 std::shared_ptr<PackageDb> open_package_db(const Root& root, IssueLog& log) {

@@ -27,7 +27,7 @@ struct Counters {
 };
 
 std::int64_t boot_time(const Root& live) {
-  auto stat = live.read("/proc/stat");
+  auto stat = live.read_pseudo("/proc/stat");
   if (!stat) return 0;
   std::int64_t btime = 0;
   for_each_line(*stat, [&](std::string_view line, std::size_t) {
@@ -49,7 +49,7 @@ std::string join_argv(const std::vector<std::string>& argv) {
 bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long ticks,
                   std::uint64_t own_mnt_ns, ProcessRow& row, IssueLog& log, Counters& c) {
   const std::string dir = "/proc/" + std::to_string(pid);
-  auto stat_text = live.read(dir + "/stat");
+  auto stat_text = live.read_pseudo(dir + "/stat");
   if (!stat_text) {
     if (stat_text.error().vanished()) ++c.vanished;
     else log.add(std::string(kCollector), stat_text.error());
@@ -66,14 +66,14 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
   row.state = std::string(1, st->state);
   row.kernel_thread = (st->flags & kPfKthread) != 0;
   row.start_time = btime + static_cast<std::int64_t>(st->start_ticks / static_cast<std::uint64_t>(ticks));
-  if (auto status = live.read(dir + "/status")) {
+  if (auto status = live.read_pseudo(dir + "/status")) {
     if (auto uid = parse_status_uid(*status)) row.uid = *uid;
   } else if (status.error().vanished()) {
     ++c.vanished;
     return false;
   }
   if (row.kernel_thread) return true;
-  if (auto cmd = live.read(dir + "/cmdline")) {
+  if (auto cmd = live.read_pseudo(dir + "/cmdline")) {
     row.argv = parse_cmdline(*cmd);
     row.cmdline = join_argv(row.argv);
   }
@@ -87,7 +87,6 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
     if (!exe.error().vanished()) log.add(std::string(kCollector), exe.error());
   }
   if (auto cwd = live.readlink(dir + "/cwd")) row.cwd = printable(*cwd);
-  if (auto ns = live.readlink(dir + "/ns/net")) row.net_ns = parse_ns_link(*ns);
   if (auto ns = live.readlink(dir + "/ns/mnt")) row.in_container = parse_ns_link(*ns) != own_mnt_ns;
   auto fds = live.list(dir + "/fd");
   if (!fds) {
@@ -103,71 +102,17 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
     if (!target || !target->starts_with("socket:[")) continue;
     row.sockets.push_back({parse_ns_link(*target), to_number<std::int64_t>(e.name).value_or(-1)});
   }
+  // The network namespace matters only for reading the socket tables a process can see.
+  if (!row.sockets.empty())
+    if (auto ns = live.readlink(dir + "/ns/net")) row.net_ns = parse_ns_link(*ns);
   return true;
-}
-
-void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all, IssueLog& log) {
-  // Many processes share one binary: hash each (device, inode) once.
-  std::map<std::pair<dev_t, ino_t>, std::pair<std::string, std::string>> done;
-  const std::int64_t self = ::getpid();
-  for (auto& p : rows) {
-    if (p.kernel_thread || p.executable.empty() || p.pid == self) continue;
-    bool unowned = p.package.empty() && !p.in_container;
-    if (!hash_all && !unowned) continue;
-    std::string exe = "/proc/" + std::to_string(p.pid) + "/exe";
-    auto st = live.stat(exe);
-    if (!st) continue;
-    auto key = std::pair{st->st_dev, st->st_ino};
-    if (auto it = done.find(key); it != done.end()) {
-      std::tie(p.sha256, p.md5) = it->second;
-      continue;
-    }
-    auto fd = live.open_file(exe);
-    if (!fd) {
-      if (!fd.error().vanished()) log.add(std::string(kCollector), fd.error());
-      continue;
-    }
-    auto d = hash_fd(fd->get(), exe);
-    if (!d) {
-      log.add(std::string(kCollector), d.error());
-      continue;
-    }
-    p.sha256 = d->sha256;
-    p.md5 = d->md5;
-    done[key] = {d->sha256, d->md5};
-  }
-}
-
-// Ownership of every executable in one pass over the package database; then, for the
-// unowned ones, whether their content is a packaged program under another name.
-void resolve_packages(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log) {
-  std::set<std::string> paths;
-  for (const auto& p : rows)
-    if (!p.executable.empty() && !p.fileless && !p.in_container) paths.insert(p.executable);
-  std::vector<std::string> list(paths.begin(), paths.end());
-  auto owners = packages.owners(list, log);
-  for (auto& p : rows)
-    if (auto it = owners.find(p.executable); it != owners.end() && !p.fileless && !p.in_container)
-      p.package = it->second;
-}
-
-void resolve_copies(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log) {
-  std::set<std::string> md5s;
-  for (const auto& p : rows)
-    if (p.package.empty() && !p.md5.empty() && !p.in_container) md5s.insert(p.md5);
-  if (md5s.empty()) return;
-  std::vector<std::string> list(md5s.begin(), md5s.end());
-  auto copies = packages.files_with_md5(list, log);
-  for (auto& p : rows)
-    if (auto it = copies.find(p.md5); it != copies.end() && p.package.empty()) p.copy_of = it->second;
 }
 
 }  // namespace
 
 std::vector<ProcessRow> collect_processes(const Root& live,
                                           const std::unordered_map<std::int64_t, std::string>& users,
-                                          const PackageDb& packages, const ProcessOptions& opts,
-                                          IssueLog& log) {
+                                          const ProcessOptions& opts, IssueLog& log) {
   std::vector<ProcessRow> rows;
   auto entries = live.list("/proc");
   if (!entries) {
@@ -214,10 +159,64 @@ std::vector<ProcessRow> collect_processes(const Root& live,
 
   for (auto& p : rows)
     if (auto it = users.find(p.uid); it != users.end()) p.user = it->second;
-  resolve_packages(rows, packages, log);
-  hash_executables(live, rows, opts.hash_all, log);
-  resolve_copies(rows, packages, log);
   return rows;
 }
+
+void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all, IssueLog& log) {
+  // Many processes share one binary: hash each (device, inode) once.
+  std::map<std::pair<dev_t, ino_t>, std::pair<std::string, std::string>> done;
+  const std::int64_t self = ::getpid();
+  for (auto& p : rows) {
+    if (p.kernel_thread || p.executable.empty() || p.pid == self) continue;
+    bool unowned = p.package.empty() && !p.in_container;
+    if (!hash_all && !unowned) continue;
+    std::string exe = "/proc/" + std::to_string(p.pid) + "/exe";
+    auto st = live.stat(exe);
+    if (!st) continue;
+    auto key = std::pair{st->st_dev, st->st_ino};
+    if (auto it = done.find(key); it != done.end()) {
+      std::tie(p.sha256, p.md5) = it->second;
+      continue;
+    }
+    auto fd = live.open_file(exe);
+    if (!fd) {
+      if (!fd.error().vanished()) log.add(std::string(kCollector), fd.error());
+      continue;
+    }
+    auto d = hash_fd(fd->get(), exe);
+    if (!d) {
+      log.add(std::string(kCollector), d.error());
+      continue;
+    }
+    p.sha256 = d->sha256;
+    p.md5 = d->md5;
+    done[key] = {d->sha256, d->md5};
+  }
+}
+
+// Ownership of every executable in one pass over the package database; then, for the
+// unowned ones, whether their content is a packaged program under another name.
+void attach_packages(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log) {
+  std::set<std::string> paths;
+  for (const auto& p : rows)
+    if (!p.executable.empty() && !p.fileless && !p.in_container) paths.insert(p.executable);
+  std::vector<std::string> list(paths.begin(), paths.end());
+  auto owners = packages.owners(list, log);
+  for (auto& p : rows)
+    if (auto it = owners.find(p.executable); it != owners.end() && !p.fileless && !p.in_container)
+      p.package = it->second;
+}
+
+void find_packaged_copies(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log) {
+  std::set<std::string> md5s;
+  for (const auto& p : rows)
+    if (p.package.empty() && !p.md5.empty() && !p.in_container) md5s.insert(p.md5);
+  if (md5s.empty()) return;
+  std::vector<std::string> list(md5s.begin(), md5s.end());
+  auto copies = packages.files_with_md5(list, log);
+  for (auto& p : rows)
+    if (auto it = copies.find(p.md5); it != copies.end() && p.package.empty()) p.copy_of = it->second;
+}
+
 
 }  // namespace vigil::collect

@@ -76,11 +76,17 @@ struct ProcessOptions {
   unsigned threads = 0;   // 0: one per core
 };
 
-// `users` maps uid to name. Needs the live root; processes that exit mid-scan are
-// dropped and counted, anything unreadable is logged.
+// Reads /proc. `users` maps uid to name. Needs the live root; processes that exit
+// mid-scan are dropped and counted, anything unreadable is logged.
 std::vector<ProcessRow> collect_processes(const Root& live,
                                           const std::unordered_map<std::int64_t, std::string>& users,
-                                          const PackageDb& packages, const ProcessOptions& opts,
-                                          IssueLog& log);
+                                          const ProcessOptions& opts, IssueLog& log);
+
+// Enrichment, in this order: the owning package of each executable (one pass over the
+// package database); SHA-256 (and MD5) of unowned executables, or all with hash_all;
+// then, for unowned ones, the packaged file with identical content (a renamed copy).
+void attach_packages(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log);
+void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all, IssueLog& log);
+void find_packaged_copies(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log);
 
 }  // namespace vigil::collect

@@ -41,9 +41,9 @@ HostInfo collect_host_info(const Root& root) {
                        .count();
   h.os = os_pretty_name(root);
   if (root.live()) {
-    h.hostname = first_line(root.read("/proc/sys/kernel/hostname"));
-    h.kernel = first_line(root.read("/proc/sys/kernel/osrelease"));
-    auto up = first_line(root.read("/proc/uptime"));
+    h.hostname = first_line(root.read_pseudo("/proc/sys/kernel/hostname"));
+    h.kernel = first_line(root.read_pseudo("/proc/sys/kernel/osrelease"));
+    auto up = first_line(root.read_pseudo("/proc/uptime"));
     h.uptime_seconds = static_cast<std::int64_t>(std::strtod(up.c_str(), nullptr));
     h.boot_time = h.collected_at - h.uptime_seconds;
   } else {
@@ -55,16 +55,31 @@ HostInfo collect_host_info(const Root& root) {
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
   Snapshot s;
+  auto timed = [&s, last = t0](std::string name) mutable {
+    auto now = std::chrono::steady_clock::now();
+    s.timings.emplace_back(std::move(name), std::chrono::duration<double>(now - last).count());
+    last = now;
+  };
   s.host = collect_host_info(root);
   s.accounts = collect_accounts(root, s.issues);
+  timed("users");
   s.packages = open_package_db(root, s.issues);
   s.logins = collect_logins(root, s.accounts.users, s.issues);
+  timed("logins");
   if (root.live()) {
     std::unordered_map<std::int64_t, std::string> names;
     for (const auto& u : s.accounts.users) names.try_emplace(u.uid, u.name);
-    s.processes = collect_processes(root, names, *s.packages, {opts.hash_all, opts.threads}, s.issues);
+    s.processes = collect_processes(root, names, {opts.hash_all, opts.threads}, s.issues);
+    timed("processes");
+    attach_packages(s.processes, *s.packages, s.issues);
+    timed("package ownership of executables");
+    hash_executables(root, s.processes, opts.hash_all, s.issues);
+    timed("hashing executables");
+    find_packaged_copies(s.processes, *s.packages, s.issues);
+    timed("packaged copies of unowned executables");
     s.interfaces = collect_interfaces(root, s.issues);
     s.sockets = collect_sockets(root, s.processes, s.interfaces, s.issues);
+    timed("sockets and interfaces");
   } else {
     s.skipped = {"processes", "sockets", "interfaces"};
   }

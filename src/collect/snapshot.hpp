@@ -35,6 +35,7 @@ struct Snapshot {
   IssueLog issues;
   std::vector<std::string> skipped;  // live-only tables not collected for an image
   double collect_seconds = 0;
+  std::vector<std::pair<std::string, double>> timings;  // seconds per collector, in order
 };
 
 struct CollectOptions {

@@ -36,7 +36,7 @@ std::vector<InterfaceRow> collect_interfaces(const Root& live, IssueLog& log) {
     std::string dir = "/sys/class/net/" + e.name;
     InterfaceRow row;
     row.name = printable(e.name);
-    auto flags = live.read(dir + "/flags");
+    auto flags = live.read_pseudo(dir + "/flags");
     if (!flags) {
       if (!flags.error().vanished()) log.add(std::string(kCollector), flags.error());
       continue;
@@ -46,9 +46,9 @@ std::vector<InterfaceRow> collect_interfaces(const Root& live, IssueLog& log) {
     unsigned bits = to_number<unsigned>(trim(f.substr(0, f.find('\n'))), 16).value_or(0);
     row.up = bits & kIffUp;
     row.promiscuous = bits & kIffPromisc;
-    if (auto idx = live.read(dir + "/ifindex"))
+    if (auto idx = live.read_pseudo(dir + "/ifindex"))
       row.index = to_number<std::int64_t>(trim(std::string_view(*idx).substr(0, idx->find('\n')))).value_or(0);
-    if (auto mac = live.read(dir + "/address")) row.mac = std::string(trim(std::string_view(*mac).substr(0, mac->find('\n'))));
+    if (auto mac = live.read_pseudo(dir + "/address")) row.mac = std::string(trim(std::string_view(*mac).substr(0, mac->find('\n'))));
     row.bridge_port = live.stat(dir + "/brport").has_value();
     out.push_back(std::move(row));
   }
@@ -98,7 +98,7 @@ std::vector<SocketRow> collect_sockets(const Root& live, const std::vector<Proce
 
   for (const auto& [ns, dir] : namespaces) {
     for (std::string_view proto : {"tcp", "tcp6", "udp", "udp6", "raw", "raw6"}) {
-      auto text = live.read(dir + "/" + std::string(proto));
+      auto text = live.read_pseudo(dir + "/" + std::string(proto));
       if (!text) {
         if (!text.error().vanished()) log.add(std::string(kCollector), text.error());
         continue;
@@ -122,7 +122,7 @@ std::vector<SocketRow> collect_sockets(const Root& live, const std::vector<Proce
         out.push_back(std::move(row));
       }
     }
-    if (auto text = live.read(dir + "/packet")) {
+    if (auto text = live.read_pseudo(dir + "/packet")) {
       auto parsed = parse_proc_net_packet(*text);
       for (const auto& e : parsed.errors)
         log.add(std::string(kCollector), fmt::format("{}/packet:{}", dir, e.line), e.message);

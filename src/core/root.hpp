@@ -22,6 +22,18 @@ struct DirEntry {
   unsigned char type = 0;  // DT_* from readdir; DT_UNKNOWN when the filesystem does not say
 };
 
+// A reusable read buffer: grows, never shrinks, and is never zero-filled.
+class ReadBuffer {
+ public:
+  std::string_view view() const { return {data_.get(), len_}; }
+
+ private:
+  friend class Root;
+  void reserve(std::size_t n);
+  std::unique_ptr<char[]> data_;
+  std::size_t cap_ = 0, len_ = 0;
+};
+
 inline constexpr std::size_t kDefaultReadLimit = std::size_t{256} << 20;
 
 class Root {
@@ -37,6 +49,11 @@ class Root {
   // Whole file, at most `limit` bytes (more is an error, not a silent cut).
   expected<std::string, IoError> read(std::string_view inner,
                                            std::size_t limit = kDefaultReadLimit) const;
+  // Like read(), into `buf` (its memory reused across calls: no allocation per file).
+  expected<std::string_view, IoError> read_into(std::string_view inner, ReadBuffer& buf,
+                                                std::size_t limit = kDefaultReadLimit) const;
+  // Kernel pseudo-files (/proc, /sys): no size to trust, so no fstat; `limit` still holds.
+  expected<std::string, IoError> read_pseudo(std::string_view inner, std::size_t limit = 16 << 20) const;
   expected<std::vector<DirEntry>, IoError> list(std::string_view inner) const;
   expected<struct stat, IoError> lstat(std::string_view inner) const;
   expected<struct stat, IoError> stat(std::string_view inner) const;
@@ -57,6 +74,6 @@ class Root {
 
 // Reads everything from fd (files in /proc report size 0, so no fstat trust).
 expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
-                                             std::size_t limit = kDefaultReadLimit);
+                                        std::size_t limit = kDefaultReadLimit, bool check_type = true);
 
 }  // namespace vigil
