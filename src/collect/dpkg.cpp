@@ -28,13 +28,13 @@ std::string display_name(std::string_view file_stem) {
   return std::string(file_stem.substr(0, file_stem.find(':')));
 }
 
-// Runs scan(package, text, out, log) over every package's file with `suffix`, the files
-// split across the cores (each worker has its own result and issue log, merged after).
-template <class Scan>
-PathMap scan_files_parallel(const Root& root, const std::string& dir, const std::vector<std::string>& packages,
-                            std::string_view suffix, bool missing_is_error, IssueLog& log, Scan scan) {
+// Runs scan(package, text, acc) over every package's file with `suffix`, the files split
+// across the cores; returns each worker's accumulator for the caller to merge.
+template <class Acc, class Scan>
+std::vector<Acc> scan_files_parallel(const Root& root, const std::string& dir, const std::vector<std::string>& packages,
+                                     std::string_view suffix, bool missing_is_error, IssueLog& log, Scan scan) {
   unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  std::vector<PathMap> parts(n);
+  std::vector<Acc> parts(n);
   std::vector<IssueLog> logs(n);
   {
     std::vector<std::jthread> workers;
@@ -51,12 +51,9 @@ PathMap scan_files_parallel(const Root& root, const std::string& dir, const std:
         }
       });
   }
-  PathMap out;
-  for (unsigned t = 0; t < n; ++t) {
-    out.merge(parts[t]);
-    for (auto& i : logs[t].issues()) log.issues().push_back(std::move(i));
-  }
-  return out;
+  for (auto& l : logs)
+    for (auto& i : l.issues()) log.issues().push_back(std::move(i));
+  return parts;
 }
 
 }  // namespace
@@ -67,6 +64,13 @@ std::optional<std::string> usrmerge_alias(std::string_view path) {
     if (path.starts_with("/usr") && path.substr(4).starts_with(dir)) return std::string(path.substr(4));
   }
   return std::nullopt;
+}
+
+bool is_program_path(std::string_view path) {
+  if (path.starts_with("/usr/")) path.remove_prefix(4);
+  for (std::string_view dir : {"/bin/", "/sbin/", "/libexec/", "/games/"})
+    if (path.starts_with(dir) && path.size() > dir.size()) return true;
+  return false;
 }
 
 void scan_dpkg_list(std::string_view text, const std::function<void(std::string_view)>& f) {
@@ -97,39 +101,56 @@ std::shared_ptr<DpkgDb> DpkgDb::open(const Root& root, std::string info_dir, Iss
 }
 
 PathMap DpkgDb::owners(std::span<const std::string> paths, IssueLog& log) const {
-  if (paths.empty()) return {};
+  if (paths.empty() && program_packages_) return {};
   // Each spelling dpkg might have recorded -> the path we were asked about.
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> wanted;
   for (const auto& p : paths) {
     wanted.emplace(p, p);
     if (auto alias = usrmerge_alias(p)) wanted.emplace(*alias, p);
   }
-  return scan_files_parallel(root_, info_dir_, packages_, kListSuffix, true, log,
-                             [&](const std::string& pkg, std::string_view text, PathMap& out) {
-                               scan_dpkg_list(text, [&](std::string_view line) {
-                                 if (auto it = wanted.find(line); it != wanted.end())
-                                   out.try_emplace(it->second, display_name(pkg));
-                               });
-                             });
+  struct Acc {
+    PathMap owners;
+    std::vector<std::string> program_packages;
+  };
+  auto parts = scan_files_parallel<Acc>(root_, info_dir_, packages_, kListSuffix, true, log,
+                                        [&](const std::string& pkg, std::string_view text, Acc& acc) {
+                                          bool programs = false;
+                                          scan_dpkg_list(text, [&](std::string_view line) {
+                                            programs = programs || is_program_path(line);
+                                            if (auto it = wanted.find(line); it != wanted.end())
+                                              acc.owners.try_emplace(it->second, display_name(pkg));
+                                          });
+                                          if (programs) acc.program_packages.push_back(pkg);
+                                        });
+  PathMap out;
+  std::vector<std::string> programs;
+  for (auto& p : parts) {
+    out.merge(p.owners);
+    programs.insert(programs.end(), p.program_packages.begin(), p.program_packages.end());
+  }
+  if (!program_packages_) program_packages_ = std::move(programs);
+  return out;
 }
 
 PathMap DpkgDb::files_with_md5(std::span<const std::string> md5s, IssueLog& log) const {
   if (md5s.empty()) return {};
+  if (!program_packages_) owners({}, log);
   // A handful of digests against 100k lines: search for each digest, parse only its line.
-  return scan_files_parallel(root_, info_dir_, packages_, kMd5Suffix, false, log,
-                             [&](const std::string&, std::string_view text, PathMap& out) {
-                               for (const auto& md5 : md5s) {
-                                 for (std::size_t at = text.find(md5); at != std::string_view::npos;
-                                      at = text.find(md5, at + 1)) {
-                                   if (at != 0 && text[at - 1] != '\n') continue;
-                                   auto line = text.substr(at, text.find('\n', at) - at);
-                                   scan_dpkg_md5sums(line, [&](std::string_view, std::string_view path) {
-                                     out.try_emplace(md5, "/" + std::string(path));
-                                   });
-                                   break;
-                                 }
-                               }
-                             });
+  auto parts = scan_files_parallel<PathMap>(
+      root_, info_dir_, *program_packages_, kMd5Suffix, false, log,
+      [&](const std::string&, std::string_view text, PathMap& out) {
+        for (const auto& md5 : md5s) {
+          for (auto at = text.find(md5); at != std::string_view::npos; at = text.find(md5, at + 1)) {
+            if (at != 0 && text[at - 1] != '\n') continue;
+            scan_dpkg_md5sums(text.substr(at, text.find('\n', at) - at),
+                              [&](std::string_view, std::string_view path) { out.try_emplace(md5, "/" + std::string(path)); });
+            break;
+          }
+        }
+      });
+  PathMap out;
+  for (auto& p : parts) out.merge(p);
+  return out;
 }
 
 std::shared_ptr<PackageDb> open_package_db(const Root& root, IssueLog& log) {
