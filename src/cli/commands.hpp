@@ -10,5 +10,6 @@ inline constexpr int kExitClean = 0, kExitFindings = 1, kExitError = 2;
 
 void add_triage_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
+void add_tables_command(CLI::App& app, int& exit_code);
 
 }  // namespace vigil::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = vigil::cli::kExitClean;
   vigil::cli::add_triage_command(app, exit_code);
   vigil::cli::add_rules_command(app, exit_code);
+  vigil::cli::add_tables_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,4 +1,5 @@
-// vigil rules: the catalog of triage rules (docs/DETECTORS.md is its --markdown output).
+// vigil rules and vigil tables: what vigil can say and what it reads (docs/DETECTORS.md and
+// docs/TABLES.md are their --markdown output).
 #include <iostream>
 #include <memory>
 
@@ -6,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "detect/rule_catalog.hpp"
+#include "report/schema_doc.hpp"
 
 namespace vigil::cli {
 
@@ -20,6 +22,16 @@ void add_rules_command(CLI::App& app, int& exit_code) {
       for (const auto& r : detect::rule_catalog())
         std::cout << fmt::format("{:<36} {:<10} {}\n", r.id, r.attack.empty() ? "-" : r.attack, r.title);
     }
+    exit_code = kExitClean;
+  });
+}
+
+void add_tables_command(CLI::App& app, int& exit_code) {
+  auto markdown = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("tables", "List every table vigil collects, with its columns.");
+  cmd->add_flag("--markdown", *markdown, "print the document docs/TABLES.md holds");
+  cmd->callback([markdown, &exit_code] {
+    std::cout << (*markdown ? report::tables_markdown() : report::tables_text());
     exit_code = kExitClean;
   });
 }

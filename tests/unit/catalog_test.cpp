@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "detect/rule_catalog.hpp"
+#include "report/schema_doc.hpp"
 
 using namespace vigil;
 
@@ -29,4 +30,13 @@ TEST(Catalog, DocsListEveryRule_GeneratedFileIsCurrent) {
   ss << in.rdbuf();
   EXPECT_EQ(ss.str(), detect::catalog_markdown())
       << "docs/DETECTORS.md is stale: run ./build/vigil rules --markdown > docs/DETECTORS.md";
+}
+
+TEST(Catalog, TablesDocIsCurrent) {
+  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/docs/TABLES.md");
+  ASSERT_TRUE(in) << "docs/TABLES.md missing: run vigil tables --markdown > docs/TABLES.md";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), report::tables_markdown())
+      << "docs/TABLES.md is stale: run ./build/vigil tables --markdown > docs/TABLES.md";
 }
