@@ -17,7 +17,8 @@ build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 # Exit status 1 only means findings at or above --fail-on were printed; 2 is an error.
-run: build
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target vigil
 	@./$(BUILD)/vigil triage; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
 test: build

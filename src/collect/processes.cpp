@@ -157,17 +157,19 @@ std::vector<ProcessRow> collect_processes(const Root& live,
     log.add(std::string(kCollector), "/proc",
             fmt::format("{} process(es) exited during the scan and are not listed", vanished));
 
-  for (auto& p : rows)
+  const std::int64_t self = ::getpid();
+  for (auto& p : rows) {
     if (auto it = users.find(p.uid); it != users.end()) p.user = it->second;
+    p.self = p.pid == self;
+  }
   return rows;
 }
 
 void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all, IssueLog& log) {
   // Many processes share one binary: hash each (device, inode) once.
   std::map<std::pair<dev_t, ino_t>, std::pair<std::string, std::string>> done;
-  const std::int64_t self = ::getpid();
   for (auto& p : rows) {
-    if (p.kernel_thread || p.executable.empty() || p.pid == self) continue;
+    if (p.kernel_thread || p.executable.empty() || p.self) continue;
     bool unowned = p.package.empty() && !p.in_container;
     if (!hash_all && !unowned) continue;
     std::string exe = "/proc/" + std::to_string(p.pid) + "/exe";

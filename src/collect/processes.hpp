@@ -43,6 +43,7 @@ struct ProcessRow {
   std::vector<SocketFd> sockets;
   std::uint64_t net_ns = 0;
   std::string md5;  // only to match dpkg's own checksums
+  bool self = false;  // vigil's own process: known, so never judged
 
   static constexpr std::string_view kTable = "processes";
   static constexpr std::array<Column, 17> kColumns{{

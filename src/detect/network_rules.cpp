@@ -43,7 +43,7 @@ void unowned_listeners(const collect::Snapshot& s, const ProcessView& view, Find
   // One finding per process: its widest listener decides the rule.
   std::set<std::int64_t> done;
   for (const auto& p : s.processes) {
-    if (!view.unowned(p) || !view.listens(p.pid) || done.count(p.pid)) continue;
+    if (p.self || !view.unowned(p) || !view.listens(p.pid) || done.count(p.pid)) continue;
     const collect::SocketRow* widest = nullptr;
     for (const auto* sock : view.inet_sockets(p.pid)) {
       if (!sock->listening()) continue;
@@ -92,7 +92,7 @@ void sniffers(const collect::Snapshot& s, const ProcessView& view, Findings& out
 void shell_connections(const collect::Snapshot& s, const ProcessView& view, Findings& out) {
   for (const auto& p : s.processes) {
     const auto& socks = view.inet_sockets(p.pid);
-    if (socks.empty()) continue;
+    if (socks.empty() || p.self) continue;
     std::string prog = program_name(p.argv.empty() ? "" : p.argv[0], p.name);
     bool shell = is_shell(prog) || is_shell(p.name);
     bool interp = !shell && (is_interpreter(prog) || is_interpreter(p.name));

@@ -156,7 +156,7 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
   Findings out;
   ProcessView view(s);
   for (const auto& p : s.processes) {
-    if (p.kernel_thread) continue;
+    if (p.kernel_thread || p.self) continue;
     const bool temp = in_temp_dir(p.executable) || has_hidden_dir(p.executable);
     const bool unowned = view.unowned(p);
     const bool networked = view.networked(p.pid);

@@ -146,3 +146,13 @@ TEST(ProcessRules, AttackerToolNames) {
   auto f = with_rule(all_f, "process.attacker-tool");
   ASSERT_EQ(f.size(), 2u);
 }
+
+TEST(ProcessRules, VigilsOwnProcess_IsNeverJudged) {
+  auto s = empty_snapshot();
+  auto p = process(99, "/tmp/build/vigil", {"./vigil", "triage"});
+  p.self = true;
+  s.processes.push_back(p);
+  EXPECT_TRUE(run(s).empty());
+  s.processes[0].self = false;
+  EXPECT_EQ(count_rule(run(s), "process.temp-executable"), 1u);
+}
