@@ -1,9 +1,9 @@
 // vigil rules and vigil tables: what vigil can say and what it reads (docs/DETECTORS.md and
 // docs/TABLES.md are their --markdown output).
+#include <fmt/format.h>
+
 #include <iostream>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "detect/rule_catalog.hpp"
@@ -20,7 +20,8 @@ void add_rules_command(CLI::App& app, int& exit_code) {
       std::cout << detect::catalog_markdown();
     } else {
       for (const auto& r : detect::rule_catalog())
-        std::cout << fmt::format("{:<36} {:<10} {}\n", r.id, r.attack.empty() ? "-" : r.attack, r.title);
+        std::cout << fmt::format("{:<36} {:<10} {}\n", r.id, r.attack.empty() ? "-" : r.attack,
+                                 r.title);
     }
     exit_code = kExitClean;
   });

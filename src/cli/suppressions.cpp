@@ -7,7 +7,8 @@
 
 namespace vigil::cli {
 
-expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path, bool none) {
+expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path,
+                                                                  bool none) {
   if (none) return std::vector<Suppression>{};
   std::string file = path.empty() ? std::string(kDefaultSuppressionFile) : path;
   auto host = Root::open("/");
@@ -18,7 +19,9 @@ expected<std::vector<Suppression>, std::string> load_suppressions(const std::str
     return make_unexpected(text.error().message());
   }
   auto parsed = parse_suppressions(*text);
-  if (!parsed) return make_unexpected(fmt::format("{}:{}: {}", file, parsed.error().line, parsed.error().message));
+  if (!parsed)
+    return make_unexpected(
+        fmt::format("{}:{}: {}", file, parsed.error().line, parsed.error().message));
   return *parsed;
 }
 

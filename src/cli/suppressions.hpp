@@ -1,10 +1,10 @@
 // Loading the administrator's suppression file.
 #pragma once
 
-#include "core/expected.hpp"
 #include <string>
 #include <vector>
 
+#include "core/expected.hpp"
 #include "core/suppress.hpp"
 
 namespace vigil::cli {
@@ -12,6 +12,7 @@ namespace vigil::cli {
 inline constexpr std::string_view kDefaultSuppressionFile = "/etc/vigil/suppressions.conf";
 
 // `path` empty: the default file if it exists. Errors name the file and line.
-expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path, bool none);
+expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path,
+                                                                  bool none);
 
 }  // namespace vigil::cli

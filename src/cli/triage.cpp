@@ -1,11 +1,10 @@
 // vigil triage: collect this host (or an image), run the triage detectors, render.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <iostream>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/suppressions.hpp"
@@ -34,7 +33,8 @@ struct TriageOptions {
 int run_triage(const TriageOptions& o) {
   auto fail_on = parse_severity(o.fail_on);
   if (!fail_on) {
-    std::cerr << "vigil: --fail-on: unknown severity '" << o.fail_on << "' (info, low, medium, high, critical)\n";
+    std::cerr << "vigil: --fail-on: unknown severity '" << o.fail_on
+              << "' (info, low, medium, high, critical)\n";
     return kExitError;
   }
   auto root = Root::open(o.root);
@@ -58,14 +58,19 @@ int run_triage(const TriageOptions& o) {
   r.suppressed = apply_suppressions(*suppressions, r.findings);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.timings) {
-    for (const auto& [name, sec] : snapshot.timings) std::cerr << fmt::format("vigil: {:>8.1f} ms  {}\n", sec * 1e3, name);
-    std::cerr << fmt::format("vigil: {:>8.1f} ms  total (collection and detection)\n", r.seconds * 1e3);
+    for (const auto& [name, sec] : snapshot.timings)
+      std::cerr << fmt::format("vigil: {:>8.1f} ms  {}\n", sec * 1e3, name);
+    std::cerr << fmt::format("vigil: {:>8.1f} ms  total (collection and detection)\n",
+                             r.seconds * 1e3);
   }
 
-  if (o.format == "jsonl") report::render_jsonl(r, std::cout);
-  else if (o.format == "json") report::render_json(r, std::cout);
+  if (o.format == "jsonl")
+    report::render_jsonl(r, std::cout);
+  else if (o.format == "json")
+    report::render_json(r, std::cout);
   else {
-    bool color = o.color == "always" || (o.color == "auto" && ::isatty(1) && !std::getenv("NO_COLOR"));
+    bool color =
+        o.color == "always" || (o.color == "auto" && ::isatty(1) && !std::getenv("NO_COLOR"));
     report::render_text(r, {color, !o.no_inventory}, std::cout);
   }
   std::cout.flush();
@@ -78,16 +83,23 @@ int run_triage(const TriageOptions& o) {
 
 void add_triage_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<TriageOptions>();
-  auto* cmd = app.add_subcommand("triage", "Has this host been hacked? Processes, ports, accounts, logins.");
-  cmd->add_option("--root", opts->root, "inspect a mounted image instead of the live host (read-only)");
-  cmd->add_option("--format", opts->format, "text (default), jsonl (one ECS alert per line) or json")
+  auto* cmd = app.add_subcommand("triage",
+                                 "Has this host been hacked? Processes, ports, accounts, logins.");
+  cmd->add_option("--root", opts->root,
+                  "inspect a mounted image instead of the live host (read-only)");
+  cmd->add_option("--format", opts->format,
+                  "text (default), jsonl (one ECS alert per line) or json")
       ->check(CLI::IsMember({"text", "jsonl", "json"}));
-  cmd->add_option("--fail-on", opts->fail_on, "exit 1 when a finding is at or above this severity (default high)");
-  cmd->add_option("--color", opts->color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->add_option("--suppress", opts->suppress,
-                  "suppression file (default " + std::string(kDefaultSuppressionFile) + " when it exists)");
+  cmd->add_option("--fail-on", opts->fail_on,
+                  "exit 1 when a finding is at or above this severity (default high)");
+  cmd->add_option("--color", opts->color, "auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option(
+      "--suppress", opts->suppress,
+      "suppression file (default " + std::string(kDefaultSuppressionFile) + " when it exists)");
   cmd->add_flag("--no-suppress", opts->no_suppress, "ignore every suppression file");
-  cmd->add_flag("--hash", opts->hash, "SHA-256 every process executable (unowned ones are always hashed)");
+  cmd->add_flag("--hash", opts->hash,
+                "SHA-256 every process executable (unowned ones are always hashed)");
   cmd->add_flag("--no-inventory", opts->no_inventory, "text format: findings only");
   cmd->add_flag("--timings", opts->timings, "print the time each collector took on stderr");
   cmd->add_option("--jobs", opts->jobs, "threads for collection (default: one per core)");

@@ -162,8 +162,8 @@ SudoersFile parse_sudoers(std::string_view text) {
       for (auto m : split(t.substr(eq + 1), ',')) members.emplace_back(trim(m));
       continue;
     }
-    if (t.starts_with("Host_Alias") || t.starts_with("Runas_Alias") || t.starts_with("Cmnd_Alias") ||
-        t.starts_with("Cmd_Alias"))
+    if (t.starts_with("Host_Alias") || t.starts_with("Runas_Alias") ||
+        t.starts_with("Cmnd_Alias") || t.starts_with("Cmd_Alias"))
       continue;
     auto eq = t.find('=');
     if (eq == std::string_view::npos) {
@@ -197,7 +197,8 @@ SudoersFile parse_sudoers(std::string_view text) {
         auto colon = item.find(':');
         if (colon == std::string_view::npos) break;
         auto tag = item.substr(0, colon);
-        if (tag.empty() || tag.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != std::string_view::npos)
+        if (tag.empty() ||
+            tag.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != std::string_view::npos)
           break;
         if (tag == "NOPASSWD") nopasswd = true;
         if (tag == "PASSWD") nopasswd = false;

@@ -46,8 +46,11 @@ void read_sudoers(const Root& root, const std::string& path, int depth, IssueLog
   for (auto& r : parsed.rules)
     out.push_back({path, static_cast<std::int64_t>(r.line), r.principal, r.hosts, r.runas,
                    r.commands, r.nopasswd, r.nopasswd_all});
-  auto resolve = [&](const std::string& p) { return p.starts_with('/') ? p : dirname_of(path) + "/" + p; };
-  for (const auto& f : parsed.include_files) read_sudoers(root, resolve(f), depth + 1, log, seen, out);
+  auto resolve = [&](const std::string& p) {
+    return p.starts_with('/') ? p : dirname_of(path) + "/" + p;
+  };
+  for (const auto& f : parsed.include_files)
+    read_sudoers(root, resolve(f), depth + 1, log, seen, out);
   for (const auto& d : parsed.include_dirs) {
     auto dir = resolve(d);
     auto entries = root.list(dir);
@@ -91,13 +94,23 @@ Accounts collect_accounts(const Root& root, IssueLog& log) {
   auto parsed = parse_passwd(*passwd);
   log_parse_errors<PasswdEntry>(log, root, "/etc/passwd", parsed.errors);
   for (auto& p : parsed.rows) {
-    UserRow u{p.name, p.uid, p.gid, p.gecos, p.home, p.shell, "unknown", "", is_login_shell(p.shell),
+    UserRow u{p.name,
+              p.uid,
+              p.gid,
+              p.gecos,
+              p.home,
+              p.shell,
+              "unknown",
+              "",
+              is_login_shell(p.shell),
               p.uid != 0 && p.uid < out.uid_min};
     std::string_view hash = p.password;
     if (p.password == "x") {
       auto it = shadow.find(p.name);
-      if (it != shadow.end()) hash = it->second.hash;
-      else hash = shadow_ok ? "!" : "";
+      if (it != shadow.end())
+        hash = it->second.hash;
+      else
+        hash = shadow_ok ? "!" : "";
       if (it == shadow.end()) {
         u.password = shadow_ok ? "locked" : "unknown";
         out.users.push_back(std::move(u));

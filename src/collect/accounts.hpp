@@ -19,7 +19,7 @@ struct UserRow {
   std::string gecos, home, shell;
   std::string password;  // set · locked · empty · unknown (shadow unreadable or missing)
   std::string hash_scheme;
-  bool login_shell = false;  // the shell is not nologin/false
+  bool login_shell = false;     // the shell is not nologin/false
   bool system_account = false;  // uid below login.defs UID_MIN, and not root
 
   static constexpr std::string_view kTable = "users";
@@ -48,8 +48,10 @@ struct GroupRow {
   std::string members;  // comma-separated
 
   static constexpr std::string_view kTable = "groups";
-  static constexpr std::array<Column, 3> kColumns{{
-      {"name", "group name"}, {"gid", "group id"}, {"members", "supplementary members, comma-separated"}}};
+  static constexpr std::array<Column, 3> kColumns{
+      {{"name", "group name"},
+       {"gid", "group id"},
+       {"members", "supplementary members, comma-separated"}}};
   auto fields() const { return std::tie(name, gid, members); }
 };
 static_assert(columns_match<GroupRow>());

@@ -31,8 +31,10 @@ std::string display_name(std::string_view file_stem) {
 // Runs scan(package, text, acc) over every package's file with `suffix`, the files split
 // across the cores; returns each worker's accumulator for the caller to merge.
 template <class Acc, class Scan>
-std::vector<Acc> scan_files_parallel(const Root& root, const std::string& dir, const std::vector<std::string>& packages,
-                                     std::string_view suffix, bool missing_is_error, IssueLog& log, Scan scan) {
+std::vector<Acc> scan_files_parallel(const Root& root, const std::string& dir,
+                                     const std::vector<std::string>& packages,
+                                     std::string_view suffix, bool missing_is_error, IssueLog& log,
+                                     Scan scan) {
   unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   std::vector<Acc> parts(n);
   std::vector<IssueLog> logs(n);
@@ -44,7 +46,8 @@ std::vector<Acc> scan_files_parallel(const Root& root, const std::string& dir, c
         for (std::size_t i = t; i < packages.size(); i += n) {
           auto text = root.read_into(dir + "/" + packages[i] + std::string(suffix), buf);
           if (!text) {
-            if (missing_is_error || !text.error().vanished()) logs[t].add(std::string(kCollector), text.error());
+            if (missing_is_error || !text.error().vanished())
+              logs[t].add(std::string(kCollector), text.error());
             continue;
           }
           scan(packages[i], *text, parts[t]);
@@ -61,7 +64,8 @@ std::vector<Acc> scan_files_parallel(const Root& root, const std::string& dir, c
 std::optional<std::string> usrmerge_alias(std::string_view path) {
   for (std::string_view dir : {"/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/"}) {
     if (path.starts_with(dir)) return "/usr" + std::string(path);
-    if (path.starts_with("/usr") && path.substr(4).starts_with(dir)) return std::string(path.substr(4));
+    if (path.starts_with("/usr") && path.substr(4).starts_with(dir))
+      return std::string(path.substr(4));
   }
   return std::nullopt;
 }
@@ -79,7 +83,8 @@ void scan_dpkg_list(std::string_view text, const std::function<void(std::string_
   });
 }
 
-void scan_dpkg_md5sums(std::string_view text, const std::function<void(std::string_view, std::string_view)>& f) {
+void scan_dpkg_md5sums(std::string_view text,
+                       const std::function<void(std::string_view, std::string_view)>& f) {
   for_each_line(text, [&](std::string_view line, std::size_t) {
     // "<32 hex>  path/without/leading/slash"
     if (line.size() < 35 || line[32] != ' ') return;
@@ -96,7 +101,8 @@ std::shared_ptr<DpkgDb> DpkgDb::open(const Root& root, std::string info_dir, Iss
   }
   std::shared_ptr<DpkgDb> db(new DpkgDb(root, std::move(info_dir)));
   for (const auto& e : *entries)
-    if (e.name.ends_with(kListSuffix)) db->packages_.push_back(e.name.substr(0, e.name.size() - kListSuffix.size()));
+    if (e.name.ends_with(kListSuffix))
+      db->packages_.push_back(e.name.substr(0, e.name.size() - kListSuffix.size()));
   return db;
 }
 
@@ -112,16 +118,17 @@ PathMap DpkgDb::owners(std::span<const std::string> paths, IssueLog& log) const 
     PathMap owners;
     std::vector<std::string> program_packages;
   };
-  auto parts = scan_files_parallel<Acc>(root_, info_dir_, packages_, kListSuffix, true, log,
-                                        [&](const std::string& pkg, std::string_view text, Acc& acc) {
-                                          bool programs = false;
-                                          scan_dpkg_list(text, [&](std::string_view line) {
-                                            programs = programs || is_program_path(line);
-                                            if (auto it = wanted.find(line); it != wanted.end())
-                                              acc.owners.try_emplace(it->second, display_name(pkg));
-                                          });
-                                          if (programs) acc.program_packages.push_back(pkg);
-                                        });
+  auto parts =
+      scan_files_parallel<Acc>(root_, info_dir_, packages_, kListSuffix, true, log,
+                               [&](const std::string& pkg, std::string_view text, Acc& acc) {
+                                 bool programs = false;
+                                 scan_dpkg_list(text, [&](std::string_view line) {
+                                   programs = programs || is_program_path(line);
+                                   if (auto it = wanted.find(line); it != wanted.end())
+                                     acc.owners.try_emplace(it->second, display_name(pkg));
+                                 });
+                                 if (programs) acc.program_packages.push_back(pkg);
+                               });
   PathMap out;
   std::vector<std::string> programs;
   for (auto& p : parts) {
@@ -140,10 +147,13 @@ PathMap DpkgDb::files_with_md5(std::span<const std::string> md5s, IssueLog& log)
       root_, info_dir_, *program_packages_, kMd5Suffix, false, log,
       [&](const std::string&, std::string_view text, PathMap& out) {
         for (const auto& md5 : md5s) {
-          for (auto at = text.find(md5); at != std::string_view::npos; at = text.find(md5, at + 1)) {
+          for (auto at = text.find(md5); at != std::string_view::npos;
+               at = text.find(md5, at + 1)) {
             if (at != 0 && text[at - 1] != '\n') continue;
             scan_dpkg_md5sums(text.substr(at, text.find('\n', at) - at),
-                              [&](std::string_view, std::string_view path) { out.try_emplace(md5, "/" + std::string(path)); });
+                              [&](std::string_view, std::string_view path) {
+                                out.try_emplace(md5, "/" + std::string(path));
+                              });
             break;
           }
         }

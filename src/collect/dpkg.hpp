@@ -39,6 +39,7 @@ bool is_program_path(std::string_view path);
 // Calls f(path) for every absolute path line of a .list file.
 void scan_dpkg_list(std::string_view text, const std::function<void(std::string_view)>& f);
 // Calls f(md5, path) for every "<md5>  <path>" line of a .md5sums file (path gets its '/').
-void scan_dpkg_md5sums(std::string_view text, const std::function<void(std::string_view, std::string_view)>& f);
+void scan_dpkg_md5sums(std::string_view text,
+                       const std::function<void(std::string_view, std::string_view)>& f);
 
 }  // namespace vigil::collect

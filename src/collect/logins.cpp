@@ -22,7 +22,8 @@ bool read_records(const Root& root, std::string_view path, std::string_view file
     return false;
   }
   auto parsed = parse_utmp(*bytes);
-  for (const auto& e : parsed.errors) log.add(std::string(kCollector), root.display(path), e.message);
+  for (const auto& e : parsed.errors)
+    log.add(std::string(kCollector), root.display(path), e.message);
   for (auto& r : parsed.rows)
     out.push_back({std::string(file), r.index, std::string(utmp_type_name(r.type)), r.pid, r.user,
                    r.line, r.host, r.address, r.time, r.zeroed});
@@ -55,7 +56,8 @@ Logins collect_logins(const Root& root, const std::vector<UserRow>& users, Issue
       break;
     }
     if (static_cast<std::size_t>(n) < buf.size()) continue;
-    if (auto r = parse_lastlog_record(buf)) out.lastlog.push_back({u.uid, u.name, r->line, r->host, r->time});
+    if (auto r = parse_lastlog_record(buf))
+      out.lastlog.push_back({u.uid, u.name, r->line, r->host, r->time});
   }
   return out;
 }

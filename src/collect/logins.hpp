@@ -47,9 +47,12 @@ struct LastlogRow {
   std::int64_t time = 0;
 
   static constexpr std::string_view kTable = "lastlog";
-  static constexpr std::array<Column, 5> kColumns{{
-      {"uid", "user id"}, {"user", "user name"}, {"line", "terminal of the last login"},
-      {"host", "host of the last login"}, {"time", "time of the last login, epoch seconds"}}};
+  static constexpr std::array<Column, 5> kColumns{
+      {{"uid", "user id"},
+       {"user", "user name"},
+       {"line", "terminal of the last login"},
+       {"host", "host of the last login"},
+       {"time", "time of the last login, epoch seconds"}}};
   auto fields() const { return std::tie(uid, user, line, host, time); }
 };
 static_assert(columns_match<LastlogRow>());

@@ -27,8 +27,8 @@ std::string decode_hex_address(std::string_view hex, bool ipv6) {
 
 std::string_view tcp_state_name(int state) {
   static constexpr std::array<std::string_view, 13> kNames = {
-      "UNKNOWN",  "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
-      "CLOSE",    "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",   "NEW_SYN_RECV"};
+      "UNKNOWN", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",   "TIME_WAIT",
+      "CLOSE",   "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",   "NEW_SYN_RECV"};
   return state >= 0 && state < static_cast<int>(kNames.size()) ? kNames[state] : "UNKNOWN";
 }
 

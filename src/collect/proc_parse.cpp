@@ -36,8 +36,10 @@ expected<std::int64_t, std::string> parse_status_uid(std::string_view text) {
     if (!line.starts_with("Uid:") || out) return;
     auto f = split_ws(line.substr(4));
     if (f.empty()) return;
-    if (auto uid = to_number<std::int64_t>(f[0])) out = *uid;
-    else out = make_unexpected("bad Uid line");
+    if (auto uid = to_number<std::int64_t>(f[0]))
+      out = *uid;
+    else
+      out = make_unexpected("bad Uid line");
   });
   return out;
 }

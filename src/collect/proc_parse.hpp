@@ -2,10 +2,11 @@
 #pragma once
 
 #include <cstdint>
-#include "core/expected.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/expected.hpp"
 
 namespace vigil::collect {
 

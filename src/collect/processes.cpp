@@ -2,6 +2,7 @@
 #include "collect/processes.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,8 +13,6 @@
 
 #include "collect/proc_parse.hpp"
 #include "core/hash.hpp"
-#include <fmt/format.h>
-
 #include "core/text.hpp"
 
 namespace vigil::collect {
@@ -31,7 +30,8 @@ std::int64_t boot_time(const Root& live) {
   if (!stat) return 0;
   std::int64_t btime = 0;
   for_each_line(*stat, [&](std::string_view line, std::size_t) {
-    if (line.starts_with("btime ")) btime = to_number<std::int64_t>(trim(line.substr(6))).value_or(0);
+    if (line.starts_with("btime "))
+      btime = to_number<std::int64_t>(trim(line.substr(6))).value_or(0);
   });
   return btime;
 }
@@ -51,8 +51,10 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
   const std::string dir = "/proc/" + std::to_string(pid);
   auto stat_text = live.read_pseudo(dir + "/stat");
   if (!stat_text) {
-    if (stat_text.error().vanished()) ++c.vanished;
-    else log.add(std::string(kCollector), stat_text.error());
+    if (stat_text.error().vanished())
+      ++c.vanished;
+    else
+      log.add(std::string(kCollector), stat_text.error());
     return false;
   }
   auto st = parse_proc_stat(*stat_text);
@@ -65,7 +67,8 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
   row.name = printable(st->comm);
   row.state = std::string(1, st->state);
   row.kernel_thread = (st->flags & kPfKthread) != 0;
-  row.start_time = btime + static_cast<std::int64_t>(st->start_ticks / static_cast<std::uint64_t>(ticks));
+  row.start_time =
+      btime + static_cast<std::int64_t>(st->start_ticks / static_cast<std::uint64_t>(ticks));
   if (auto status = live.read_pseudo(dir + "/status")) {
     if (auto uid = parse_status_uid(*status)) row.uid = *uid;
   } else if (status.error().vanished()) {
@@ -110,9 +113,9 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
 
 }  // namespace
 
-std::vector<ProcessRow> collect_processes(const Root& live,
-                                          const std::unordered_map<std::int64_t, std::string>& users,
-                                          const ProcessOptions& opts, IssueLog& log) {
+std::vector<ProcessRow> collect_processes(
+    const Root& live, const std::unordered_map<std::int64_t, std::string>& users,
+    const ProcessOptions& opts, IssueLog& log) {
   std::vector<ProcessRow> rows;
   auto entries = live.list("/proc");
   if (!entries) {
@@ -129,7 +132,8 @@ std::vector<ProcessRow> collect_processes(const Root& live,
   std::uint64_t own_mnt = 0;
   if (auto ns = live.readlink("/proc/self/ns/mnt")) own_mnt = parse_ns_link(*ns);
 
-  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads =
+      opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, std::max<std::size_t>(1, pids.size() / 64 + 1));
   std::vector<std::vector<ProcessRow>> parts(threads);
   std::vector<IssueLog> logs(threads);
@@ -165,7 +169,8 @@ std::vector<ProcessRow> collect_processes(const Root& live,
   return rows;
 }
 
-void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all, IssueLog& log) {
+void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all,
+                      IssueLog& log) {
   // Many processes share one binary: hash each (device, inode) once.
   std::map<std::pair<dev_t, ino_t>, std::pair<std::string, std::string>> done;
   for (auto& p : rows) {
@@ -217,8 +222,8 @@ void find_packaged_copies(std::vector<ProcessRow>& rows, const PackageDb& packag
   std::vector<std::string> list(md5s.begin(), md5s.end());
   auto copies = packages.files_with_md5(list, log);
   for (auto& p : rows)
-    if (auto it = copies.find(p.md5); it != copies.end() && p.package.empty()) p.copy_of = it->second;
+    if (auto it = copies.find(p.md5); it != copies.end() && p.package.empty())
+      p.copy_of = it->second;
 }
-
 
 }  // namespace vigil::collect

@@ -33,7 +33,7 @@ struct ProcessRow {
   std::int64_t start_time = 0;  // seconds since the epoch
   std::string cwd;
   std::string state;
-  std::string package;  // owning package of the executable; "" when none or unknown
+  std::string package;        // owning package of the executable; "" when none or unknown
   bool in_container = false;  // another mount namespace: paths are the container's, not ours
   std::string sha256;         // of the executable; filled for unowned ones, or all with --hash
   std::string copy_of;        // a packaged file with identical content (unowned executables)
@@ -42,7 +42,7 @@ struct ProcessRow {
   std::vector<std::string> argv;
   std::vector<SocketFd> sockets;
   std::uint64_t net_ns = 0;
-  std::string md5;  // only to match dpkg's own checksums
+  std::string md5;    // only to match dpkg's own checksums
   bool self = false;  // vigil's own process: known, so never judged
 
   static constexpr std::string_view kTable = "processes";
@@ -79,15 +79,16 @@ struct ProcessOptions {
 
 // Reads /proc. `users` maps uid to name. Needs the live root; processes that exit
 // mid-scan are dropped and counted, anything unreadable is logged.
-std::vector<ProcessRow> collect_processes(const Root& live,
-                                          const std::unordered_map<std::int64_t, std::string>& users,
-                                          const ProcessOptions& opts, IssueLog& log);
+std::vector<ProcessRow> collect_processes(
+    const Root& live, const std::unordered_map<std::int64_t, std::string>& users,
+    const ProcessOptions& opts, IssueLog& log);
 
 // Enrichment, in this order: the owning package of each executable (one pass over the
 // package database); SHA-256 (and MD5) of unowned executables, or all with hash_all;
 // then, for unowned ones, the packaged file with identical content (a renamed copy).
 void attach_packages(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log);
-void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all, IssueLog& log);
+void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all,
+                      IssueLog& log);
 void find_packaged_copies(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log);
 
 }  // namespace vigil::collect

@@ -83,8 +83,7 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   } else {
     s.skipped = {"processes", "sockets", "interfaces"};
   }
-  s.collect_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  s.collect_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;
 }
 

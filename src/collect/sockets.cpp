@@ -47,8 +47,10 @@ std::vector<InterfaceRow> collect_interfaces(const Root& live, IssueLog& log) {
     row.up = bits & kIffUp;
     row.promiscuous = bits & kIffPromisc;
     if (auto idx = live.read_pseudo(dir + "/ifindex"))
-      row.index = to_number<std::int64_t>(trim(std::string_view(*idx).substr(0, idx->find('\n')))).value_or(0);
-    if (auto mac = live.read_pseudo(dir + "/address")) row.mac = std::string(trim(std::string_view(*mac).substr(0, mac->find('\n'))));
+      row.index = to_number<std::int64_t>(trim(std::string_view(*idx).substr(0, idx->find('\n'))))
+                      .value_or(0);
+    if (auto mac = live.read_pseudo(dir + "/address"))
+      row.mac = std::string(trim(std::string_view(*mac).substr(0, mac->find('\n'))));
     row.bridge_port = live.stat(dir + "/brport").has_value();
     out.push_back(std::move(row));
   }
@@ -135,8 +137,9 @@ std::vector<SocketRow> collect_sockets(const Root& live, const std::vector<Proce
         row.packet_protocol = s.protocol;
         if (s.ifindex != 0) {
           auto it = if_names.find(s.ifindex);
-          row.interface = ns == own_ns && it != if_names.end() ? it->second
-                                                               : "ifindex " + std::to_string(s.ifindex);
+          row.interface = ns == own_ns && it != if_names.end()
+                              ? it->second
+                              : "ifindex " + std::to_string(s.ifindex);
         }
         fill_owner(row);
         out.push_back(std::move(row));

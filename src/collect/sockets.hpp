@@ -37,7 +37,9 @@ struct SocketRow {
 
   std::vector<SocketOwner> holders;  // not a column: every (pid, fd)
 
-  bool listening() const { return state == "LISTEN" || (protocol.starts_with("udp") && state == "UNCONN"); }
+  bool listening() const {
+    return state == "LISTEN" || (protocol.starts_with("udp") && state == "UNCONN");
+  }
 
   static constexpr std::string_view kTable = "sockets";
   static constexpr std::array<Column, 15> kColumns{{

@@ -15,7 +15,8 @@ namespace {
 
 std::int32_t le32(std::string_view b, std::size_t off) {
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[off + static_cast<std::size_t>(i)]);
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(b[off + static_cast<std::size_t>(i)]);
   return static_cast<std::int32_t>(v);
 }
 
@@ -39,8 +40,8 @@ std::string address_text(std::string_view b, std::size_t off) {
 
 std::string_view utmp_type_name(int type) {
   static constexpr std::array<std::string_view, 10> kNames = {
-      "EMPTY",         "RUN_LVL",       "BOOT_TIME",    "NEW_TIME",     "OLD_TIME",
-      "INIT_PROCESS",  "LOGIN_PROCESS", "USER_PROCESS", "DEAD_PROCESS", "ACCOUNTING"};
+      "EMPTY",        "RUN_LVL",       "BOOT_TIME",    "NEW_TIME",     "OLD_TIME",
+      "INIT_PROCESS", "LOGIN_PROCESS", "USER_PROCESS", "DEAD_PROCESS", "ACCOUNTING"};
   return type >= 0 && type < static_cast<int>(kNames.size()) ? kNames[type] : "UNKNOWN";
 }
 
@@ -55,7 +56,8 @@ Parsed<UtmpRecord> parse_utmp(std::string_view bytes) {
     r.zeroed = std::all_of(b.begin(), b.end(), [](char c) { return c == 0; });
     // Layout: type@0 (short) pid@4 line@8[32] id@40[4] user@44[32] host@76[256]
     //         exit@332 session@336 tv_sec@340 tv_usec@344 addr_v6@348[16]
-    r.type = static_cast<short>(static_cast<unsigned char>(b[0]) | (static_cast<unsigned char>(b[1]) << 8));
+    r.type = static_cast<short>(static_cast<unsigned char>(b[0]) |
+                                (static_cast<unsigned char>(b[1]) << 8));
     r.pid = le32(b, 4);
     r.line = c_string(b, 8, 32);
     r.id = c_string(b, 40, 4);

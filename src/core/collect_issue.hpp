@@ -20,8 +20,8 @@ class IssueLog {
     issues_.push_back({std::move(collector), std::move(path), std::move(detail)});
   }
   void add(std::string collector, const IoError& e) {
-    add(std::move(collector), e.path, e.detail.empty() ? e.message().substr(e.path.size() + 2)
-                                                       : e.detail);
+    add(std::move(collector), e.path,
+        e.detail.empty() ? e.message().substr(e.path.size() + 2) : e.detail);
   }
   const std::vector<CollectIssue>& issues() const { return issues_; }
   std::vector<CollectIssue>& issues() { return issues_; }

@@ -32,5 +32,7 @@ template <class E>
 auto make_unexpected(E&& e) {
   return unexpected<std::decay_t<E>>(std::forward<E>(e));
 }
-inline unexpected<std::string> make_unexpected(const char* message) { return unexpected<std::string>(message); }
+inline unexpected<std::string> make_unexpected(const char* message) {
+  return unexpected<std::string>(message);
+}
 }  // namespace vigil

@@ -1,9 +1,9 @@
 // File hashing through OpenSSL: SHA-256, and MD5 only to match package-manager checksums.
 #pragma once
 
-#include "core/expected.hpp"
 #include <string>
 
+#include "core/expected.hpp"
 #include "core/io_error.hpp"
 
 namespace vigil {

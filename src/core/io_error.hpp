@@ -7,7 +7,7 @@ namespace vigil {
 
 struct IoError {
   std::string path;
-  int code = 0;  // errno
+  int code = 0;        // errno
   std::string detail;  // extra context; strerror(code) when empty
   std::string message() const;
   bool vanished() const;  // ENOENT / ESRCH: the thing went away (a process that exited)

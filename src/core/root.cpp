@@ -7,11 +7,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 
 namespace vigil {
 
@@ -85,10 +85,10 @@ expected<UniqueFd, IoError> Root::open_file(std::string_view inner, int extra_fl
   return open_inner(inner, O_RDONLY | O_NONBLOCK | extra_flags);
 }
 
-expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
-                                        std::size_t limit, bool check_type) {
+expected<std::string, IoError> read_all(int fd, std::string_view shown_path, std::size_t limit,
+                                        bool check_type) {
   std::string out;
-  struct stat st{};
+  struct stat st {};
   std::size_t chunk = 4096;
   if (check_type && ::fstat(fd, &st) == 0) {
     if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
@@ -109,9 +109,9 @@ expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
     out.resize(used + static_cast<std::size_t>(n));
     if (n == 0) break;
     if (out.size() > limit)
-      return make_unexpected(IoError{std::string(shown_path), EFBIG,
-                                     "larger than the read limit of " + std::to_string(limit) +
-                                         " bytes"});
+      return make_unexpected(
+          IoError{std::string(shown_path), EFBIG,
+                  "larger than the read limit of " + std::to_string(limit) + " bytes"});
     chunk = std::max<std::size_t>(chunk, 4096);
   }
   return out;
@@ -136,9 +136,10 @@ expected<std::string_view, IoError> Root::read_into(std::string_view inner, Read
                                                     std::size_t limit) const {
   auto fd = open_inner(inner, O_RDONLY | O_NONBLOCK);
   if (!fd) return make_unexpected(fd.error());
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd->get(), &st) != 0) return make_unexpected(IoError{display(inner), errno, {}});
-  if (!S_ISREG(st.st_mode)) return make_unexpected(IoError{display(inner), EINVAL, "not a regular file"});
+  if (!S_ISREG(st.st_mode))
+    return make_unexpected(IoError{display(inner), EINVAL, "not a regular file"});
   buf.len_ = 0;
   buf.reserve(static_cast<std::size_t>(st.st_size) + 1);
   for (;;) {
@@ -148,7 +149,8 @@ expected<std::string_view, IoError> Root::read_into(std::string_view inner, Read
     if (n < 0) return make_unexpected(IoError{display(inner), errno, {}});
     if (n == 0) return buf.view();
     buf.len_ += static_cast<std::size_t>(n);
-    if (buf.len_ > limit) return make_unexpected(IoError{display(inner), EFBIG, "larger than the read limit"});
+    if (buf.len_ > limit)
+      return make_unexpected(IoError{display(inner), EFBIG, "larger than the read limit"});
   }
 }
 
@@ -183,7 +185,7 @@ expected<std::vector<DirEntry>, IoError> Root::list(std::string_view inner) cons
 }
 
 expected<struct stat, IoError> Root::lstat(std::string_view inner) const {
-  struct stat st{};
+  struct stat st {};
   if (live_) {
     if (::lstat(std::string(inner).c_str(), &st) != 0)
       return make_unexpected(IoError{std::string(inner), errno, {}});
@@ -197,7 +199,7 @@ expected<struct stat, IoError> Root::lstat(std::string_view inner) const {
 }
 
 expected<struct stat, IoError> Root::stat(std::string_view inner) const {
-  struct stat st{};
+  struct stat st {};
   auto fd = open_inner(inner, O_PATH);
   if (!fd) return make_unexpected(fd.error());
   if (::fstat(fd->get(), &st) != 0) return make_unexpected(IoError{display(inner), errno, {}});

@@ -6,12 +6,12 @@
 #include <sys/stat.h>
 
 #include <cstddef>
-#include "core/expected.hpp"
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/expected.hpp"
 #include "core/io_error.hpp"
 #include "core/unique_fd.hpp"
 
@@ -48,12 +48,13 @@ class Root {
 
   // Whole file, at most `limit` bytes (more is an error, not a silent cut).
   expected<std::string, IoError> read(std::string_view inner,
-                                           std::size_t limit = kDefaultReadLimit) const;
+                                      std::size_t limit = kDefaultReadLimit) const;
   // Like read(), into `buf` (its memory reused across calls: no allocation per file).
   expected<std::string_view, IoError> read_into(std::string_view inner, ReadBuffer& buf,
                                                 std::size_t limit = kDefaultReadLimit) const;
   // Kernel pseudo-files (/proc, /sys): no size to trust, so no fstat; `limit` still holds.
-  expected<std::string, IoError> read_pseudo(std::string_view inner, std::size_t limit = 16 << 20) const;
+  expected<std::string, IoError> read_pseudo(std::string_view inner,
+                                             std::size_t limit = 16 << 20) const;
   expected<std::vector<DirEntry>, IoError> list(std::string_view inner) const;
   expected<struct stat, IoError> lstat(std::string_view inner) const;
   expected<struct stat, IoError> stat(std::string_view inner) const;
@@ -74,6 +75,7 @@ class Root {
 
 // Reads everything from fd (files in /proc report size 0, so no fstat trust).
 expected<std::string, IoError> read_all(int fd, std::string_view shown_path,
-                                        std::size_t limit = kDefaultReadLimit, bool check_type = true);
+                                        std::size_t limit = kDefaultReadLimit,
+                                        bool check_type = true);
 
 }  // namespace vigil

@@ -14,7 +14,8 @@ bool Suppression::matches(const Finding& f) const {
   for (const auto& [key, glob] : fields) {
     bool any = false;
     for (const auto& e : f.evidence)
-      if (e.key == key && ::fnmatch(glob.c_str(), evidence_text(e.value).c_str(), 0) == 0) any = true;
+      if (e.key == key && ::fnmatch(glob.c_str(), evidence_text(e.value).c_str(), 0) == 0)
+        any = true;
     if (!any) return false;
   }
   return true;
@@ -29,7 +30,8 @@ expected<std::vector<Suppression>, ParseError> parse_suppressions(std::string_vi
     if (line.empty() || line.front() == '#') return;
     auto sep = line.find(" -- ");
     if (sep == std::string_view::npos || trim(line.substr(sep + 4)).empty()) {
-      result = make_unexpected(ParseError{n, "every suppression needs a reason: RULE [FIELD=GLOB …] -- REASON"});
+      result = make_unexpected(
+          ParseError{n, "every suppression needs a reason: RULE [FIELD=GLOB …] -- REASON"});
       return;
     }
     Suppression s;
@@ -44,10 +46,12 @@ expected<std::vector<Suppression>, ParseError> parse_suppressions(std::string_vi
     for (std::size_t i = 1; i < words.size(); ++i) {
       auto eq = words[i].find('=');
       if (eq == std::string_view::npos || eq == 0) {
-        result = make_unexpected(ParseError{n, "expected FIELD=GLOB, found '" + std::string(words[i]) + "'"});
+        result = make_unexpected(
+            ParseError{n, "expected FIELD=GLOB, found '" + std::string(words[i]) + "'"});
         return;
       }
-      s.fields.emplace_back(std::string(words[i].substr(0, eq)), std::string(words[i].substr(eq + 1)));
+      s.fields.emplace_back(std::string(words[i].substr(0, eq)),
+                            std::string(words[i].substr(eq + 1)));
     }
     result->push_back(std::move(s));
   });

@@ -5,18 +5,18 @@
 #pragma once
 
 #include <cstddef>
-#include "core/expected.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/expected.hpp"
 #include "core/finding.hpp"
 #include "core/parse_error.hpp"
 
 namespace vigil {
 
 struct Suppression {
-  std::string rule;  // glob over rule ids
+  std::string rule;                                         // glob over rule ids
   std::vector<std::pair<std::string, std::string>> fields;  // evidence key, glob over its value
   std::string reason;
   std::size_t line = 0;

@@ -24,8 +24,10 @@ enum class ColumnType { integer, text, boolean };
 template <class T>
 constexpr ColumnType column_type_of() {
   using U = std::remove_cvref_t<T>;
-  if constexpr (std::is_same_v<U, bool>) return ColumnType::boolean;
-  else if constexpr (std::is_integral_v<U>) return ColumnType::integer;
+  if constexpr (std::is_same_v<U, bool>)
+    return ColumnType::boolean;
+  else if constexpr (std::is_integral_v<U>)
+    return ColumnType::integer;
   else {
     static_assert(std::is_same_v<U, std::string>, "columns are integers, booleans or strings");
     return ColumnType::text;
@@ -56,7 +58,8 @@ void for_each_column(const Row& row, F&& f) {
   auto values = row.fields();
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (f(Row::kColumns[I], std::get<I>(values)), ...);
-  }(std::make_index_sequence<Row::kColumns.size()>{});
+  }
+  (std::make_index_sequence<Row::kColumns.size()>{});
 }
 
 // The column types of a row type, for schema listings.
@@ -66,7 +69,8 @@ constexpr auto column_types() {
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
     return std::array<ColumnType, sizeof...(I)>{
         column_type_of<std::tuple_element_t<I, Fields>>()...};
-  }(std::make_index_sequence<Row::kColumns.size()>{});
+  }
+  (std::make_index_sequence<Row::kColumns.size()>{});
 }
 
 }  // namespace vigil

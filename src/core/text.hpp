@@ -46,6 +46,8 @@ namespace vigil {
 // Transparent hashing: look up a std::string key with a string_view, no allocation.
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
 };
 }  // namespace vigil

@@ -21,7 +21,8 @@ void add_user(Finding& f, const collect::UserRow& u) {
 }
 
 bool admin_principal(std::string_view p) {
-  static constexpr std::array<std::string_view, 6> kAdmins = {"root", "%root", "%sudo", "%wheel", "%admin", "#0"};
+  static constexpr std::array<std::string_view, 6> kAdmins = {"root",   "%root",  "%sudo",
+                                                              "%wheel", "%admin", "#0"};
   for (auto a : kAdmins)
     if (p == a) return true;
   return false;
@@ -34,12 +35,14 @@ Findings detect_accounts(const collect::Snapshot& s, const Context&) {
   for (const auto& u : s.accounts.users) {
     const bool can_log_in = u.password == "set" || u.password == "empty";
     if (u.uid == 0 && u.name != "root") {
-      auto f = make_finding("account.uid0-duplicate", can_log_in ? Severity::critical : Severity::high, kSource);
+      auto f = make_finding("account.uid0-duplicate",
+                            can_log_in ? Severity::critical : Severity::high, kSource);
       add_user(f, u);
       out.push_back(std::move(f));
     }
     if (u.password == "empty") {
-      auto f = make_finding("account.empty-password", u.uid == 0 ? Severity::critical : Severity::high, kSource);
+      auto f = make_finding("account.empty-password",
+                            u.uid == 0 ? Severity::critical : Severity::high, kSource);
       add_user(f, u);
       out.push_back(std::move(f));
     }
@@ -51,7 +54,8 @@ Findings detect_accounts(const collect::Snapshot& s, const Context&) {
     bool temp_shell = in_temp_dir(u.shell) || has_hidden_dir(u.shell);
     bool temp_home = in_temp_dir(u.home + "/");
     if (temp_shell || temp_home) {
-      auto f = make_finding("account.temp-home-or-shell", temp_shell ? Severity::high : Severity::medium, kSource);
+      auto f = make_finding("account.temp-home-or-shell",
+                            temp_shell ? Severity::high : Severity::medium, kSource);
       add_user(f, u);
       out.push_back(std::move(f));
     }

@@ -67,7 +67,8 @@ void tampering(const collect::Snapshot& s, const Context& ctx, Findings& out) {
                                   [](const auto* r) { return !r->zeroed; });
       std::size_t run = i;
       while (run < recs.size() && recs[run]->zeroed) ++run;
-      auto f = make_finding("login.record-zeroed", followed ? Severity::high : Severity::medium, kSource);
+      auto f = make_finding("login.record-zeroed", followed ? Severity::high : Severity::medium,
+                            kSource);
       f.add("file.name", std::string(file));
       f.add("vigil.record.index", recs[i]->index);
       f.add("vigil.count", static_cast<std::int64_t>(run - i));
@@ -104,7 +105,8 @@ void tampering(const collect::Snapshot& s, const Context& ctx, Findings& out) {
   for (const auto& l : s.logins.lastlog) {
     if (l.time < first) continue;  // older than the history kept: rotation, not tampering
     const auto& times = logins[l.user];
-    bool found = std::any_of(times.begin(), times.end(), [&](auto t) { return t >= l.time - 5 && t <= l.time + 5; });
+    bool found = std::any_of(times.begin(), times.end(),
+                             [&](auto t) { return t >= l.time - 5 && t <= l.time + 5; });
     bool newer = l.time > last + 5;
     if (found && !newer) continue;
     auto f = make_finding("login.lastlog-mismatch", Severity::medium, kSource,

@@ -19,8 +19,9 @@ bool loopback(std::string_view addr) {
 }
 
 bool known_capture_tool(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kTools = {
-      "tcpdump", "tshark", "dumpcap", "wireshark", "ettercap", "dsniff", "ngrep", "arpspoof", "bettercap"};
+  static constexpr std::array<std::string_view, 9> kTools = {"tcpdump",   "tshark",   "dumpcap",
+                                                             "wireshark", "ettercap", "dsniff",
+                                                             "ngrep",     "arpspoof", "bettercap"};
   for (auto t : kTools)
     if (name == t) return true;
   return false;
@@ -47,14 +48,16 @@ void unowned_listeners(const collect::Snapshot& s, const ProcessView& view, Find
     const collect::SocketRow* widest = nullptr;
     for (const auto* sock : view.inet_sockets(p.pid)) {
       if (!sock->listening()) continue;
-      if (!widest || (loopback(widest->local_address) && !loopback(sock->local_address))) widest = sock;
+      if (!widest || (loopback(widest->local_address) && !loopback(sock->local_address)))
+        widest = sock;
     }
     done.insert(p.pid);
     const bool strong = in_temp_dir(p.executable) || has_hidden_dir(p.executable) || p.deleted;
     const bool public_ = !loopback(widest->local_address);
     Severity sev = strong ? Severity::high : public_ ? Severity::medium : Severity::low;
-    auto f = make_finding(public_ ? "network.unowned-public-listener" : "process.unowned-listener", sev,
-                          kSource, strong ? "It also runs from a temporary or hidden directory, or was deleted." : "");
+    auto f = make_finding(
+        public_ ? "network.unowned-public-listener" : "process.unowned-listener", sev, kSource,
+        strong ? "It also runs from a temporary or hidden directory, or was deleted." : "");
     add_process_evidence(f, p);
     add_socket_evidence(f, *widest);
     out.push_back(std::move(f));
@@ -74,8 +77,9 @@ void sniffers(const collect::Snapshot& s, const ProcessView& view, Findings& out
     // dhclient, systemd-networkd, lldpd and ping hold such sockets as packaged software.
     if (!unowned && !tool) continue;
     done.insert(p->pid);
-    auto f = make_finding("network.packet-sniffer", unowned ? Severity::high : Severity::medium, kSource,
-                          unowned ? "The program belongs to no package." : "It is a packet-capture tool.");
+    auto f = make_finding(
+        "network.packet-sniffer", unowned ? Severity::high : Severity::medium, kSource,
+        unowned ? "The program belongs to no package." : "It is a packet-capture tool.");
     add_process_evidence(f, *p);
     f.add("network.transport", sock.protocol);
     if (!sock.interface.empty()) f.add("observer.ingress.interface.name", sock.interface);
@@ -108,10 +112,11 @@ void shell_connections(const collect::Snapshot& s, const ProcessView& view, Find
     if (!best) continue;
     if (interp && !on_stdio && loopback(best->remote_address)) continue;
     Severity sev = on_stdio ? Severity::critical : shell ? Severity::high : Severity::low;
-    auto f = make_finding("network.shell-connection", sev, kSource,
-                          on_stdio ? "Here the connection is its standard input or output: a remote "
-                                     "peer types its commands."
-                                   : "");
+    auto f =
+        make_finding("network.shell-connection", sev, kSource,
+                     on_stdio ? "Here the connection is its standard input or output: a remote "
+                                "peer types its commands."
+                              : "");
     add_process_evidence(f, p);
     add_socket_evidence(f, *best);
     out.push_back(std::move(f));

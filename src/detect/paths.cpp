@@ -24,8 +24,8 @@ std::string_view strip_version(std::string_view s) {
 
 bool in_temp_dir(std::string_view path) {
   static constexpr std::array<std::string_view, 8> kDirs = {
-      "/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/", "/dev/mqueue/", "/run/lock/", "/var/lock/",
-      "/var/crash/"};
+      "/tmp/",        "/var/tmp/",  "/dev/shm/",  "/run/shm/",
+      "/dev/mqueue/", "/run/lock/", "/var/lock/", "/var/crash/"};
   return std::any_of(kDirs.begin(), kDirs.end(), [&](auto d) { return path.starts_with(d); });
 }
 
@@ -54,16 +54,16 @@ bool is_netcat_like(std::string_view name) {
 
 bool is_network_service(std::string_view name) {
   static constexpr std::array<std::string_view, 16> kServices = {
-      "apache2", "httpd",   "nginx",     "lighttpd", "caddy",  "mysqld",  "mariadbd", "postgres",
-      "redis-server", "mongod", "tomcat", "uwsgi", "gunicorn", "named", "vsftpd", "proftpd"};
+      "apache2",      "httpd",  "nginx",  "lighttpd", "caddy",    "mysqld", "mariadbd", "postgres",
+      "redis-server", "mongod", "tomcat", "uwsgi",    "gunicorn", "named",  "vsftpd",   "proftpd"};
   return one_of(name, kServices) || name.starts_with("php-fpm") || name.starts_with("php-cgi");
 }
 
 bool is_system_daemon_name(std::string_view name) {
   static constexpr std::array<std::string_view, 18> kDaemons = {
-      "sshd",     "cron",     "crond",    "systemd",  "init",        "rsyslogd",
-      "syslogd",  "dbus-daemon", "udevd", "agetty",   "getty",       "login",
-      "atd",      "auditd",   "polkitd",  "chronyd",  "ntpd",        "kthreadd"};
+      "sshd",    "cron",        "crond",   "systemd", "init",  "rsyslogd",
+      "syslogd", "dbus-daemon", "udevd",   "agetty",  "getty", "login",
+      "atd",     "auditd",      "polkitd", "chronyd", "ntpd",  "kthreadd"};
   return one_of(name, kDaemons) || name.starts_with("systemd-");
 }
 

@@ -18,7 +18,8 @@ constexpr std::string_view kSource = "detect/processes";
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
@@ -30,7 +31,8 @@ bool contains(std::string_view hay, std::string_view needle) {
 bool has_port_argument(const std::vector<std::string>& argv) {
   for (std::size_t i = 1; i < argv.size(); ++i) {
     std::string_view a = argv[i];
-    if (a == "-p" || (a.starts_with('-') && a.find('l') != std::string_view::npos && a.size() <= 5)) return true;
+    if (a == "-p" || (a.starts_with('-') && a.find('l') != std::string_view::npos && a.size() <= 5))
+      return true;
     if (auto port = to_number<int>(a); port && *port > 0 && *port < 65536) return true;
   }
   return false;
@@ -46,10 +48,13 @@ std::optional<std::string> reverse_shell_reason(const collect::ProcessRow& p) {
   for (std::size_t i = 1; i < p.argv.size(); ++i) {
     std::string_view a = p.argv[i];
     bool exec_flag = a == "-e" || a == "-c" || a == "--exec" || a == "--sh-exec" ||
-                     a.starts_with("-e/") || a.starts_with("--exec=") || a.starts_with("--sh-exec=");
-    if (netcat && exec_flag) return "netcat-style tool executes a program for its peer (" + std::string(a) + ")";
+                     a.starts_with("-e/") || a.starts_with("--exec=") ||
+                     a.starts_with("--sh-exec=");
+    if (netcat && exec_flag)
+      return "netcat-style tool executes a program for its peer (" + std::string(a) + ")";
     // A renamed netcat still needs "-e /bin/sh" and a port: the option shape gives it away.
-    if (a == "-e" && i + 1 < p.argv.size() && is_shell(basename_of(p.argv[i + 1])) && has_port_argument(p.argv))
+    if (a == "-e" && i + 1 < p.argv.size() && is_shell(basename_of(p.argv[i + 1])) &&
+        has_port_argument(p.argv))
       return "serves a shell with -e " + p.argv[i + 1];
     if (netcat && (contains(lower(a), "exec:") || contains(lower(a), "system:")))
       return "socat connects the network to a program (" + std::string(a) + ")";
@@ -57,14 +62,15 @@ std::optional<std::string> reverse_shell_reason(const collect::ProcessRow& p) {
   if ((is_shell(prog) || contains(cmd, "sh -c") || contains(cmd, "bash -c")) &&
       (contains(cmd, "/dev/tcp/") || contains(cmd, "/dev/udp/")))
     return "shell redirected to a /dev/tcp network connection";
-  if (contains(cmd, "mkfifo") && (contains(cmd, "nc ") || contains(cmd, "ncat ") || contains(cmd, "telnet ")) &&
+  if (contains(cmd, "mkfifo") &&
+      (contains(cmd, "nc ") || contains(cmd, "ncat ") || contains(cmd, "telnet ")) &&
       (contains(cmd, "/bin/sh") || contains(cmd, "/bin/bash") || contains(cmd, "sh -i")))
     return "named pipe loops a shell through netcat";
   if (is_interpreter(prog) && contains(cmd, "socket")) {
-    for (std::string_view marker :
-         {"subprocess", "pty.spawn", "os.dup2", "/bin/sh", "/bin/bash", "fsockopen", "proc_open",
-          "tcpsocket", "sh -i", "exec("})
-      if (contains(cmd, marker)) return "scripting one-liner wires a socket to a shell (" + std::string(marker) + ")";
+    for (std::string_view marker : {"subprocess", "pty.spawn", "os.dup2", "/bin/sh", "/bin/bash",
+                                    "fsockopen", "proc_open", "tcpsocket", "sh -i", "exec("})
+      if (contains(cmd, marker))
+        return "scripting one-liner wires a socket to a shell (" + std::string(marker) + ")";
   }
   return std::nullopt;
 }
@@ -115,27 +121,32 @@ void attacker_tool(const collect::ProcessRow& p, Findings& out) {
       }
   for (const auto& t : kTools) {
     if (prog != t.name && exe != t.name && script != t.name) continue;
-    auto f = make_finding("process.attacker-tool", t.severity, kSource,
-                          "It is named like " + std::string(t.name) + ", a " + std::string(t.what) + ".");
+    auto f = make_finding(
+        "process.attacker-tool", t.severity, kSource,
+        "It is named like " + std::string(t.name) + ", a " + std::string(t.what) + ".");
     add_process_evidence(f, p);
     out.push_back(std::move(f));
     return;
   }
-  if (contains(lower(p.cmdline), "stratum+tcp://") || contains(lower(p.cmdline), "stratum+ssl://")) {
-    auto f = make_finding("process.attacker-tool", Severity::high, kSource,
-                          "Its command line names a mining pool (stratum://): a cryptocurrency miner.");
+  if (contains(lower(p.cmdline), "stratum+tcp://") ||
+      contains(lower(p.cmdline), "stratum+ssl://")) {
+    auto f =
+        make_finding("process.attacker-tool", Severity::high, kSource,
+                     "Its command line names a mining pool (stratum://): a cryptocurrency miner.");
     add_process_evidence(f, p);
     out.push_back(std::move(f));
   }
 }
 
 void shell_from_service(const ProcessView& view, const collect::ProcessRow& p, Findings& out) {
-  if (!is_shell(program_name(p.argv.empty() ? "" : p.argv[0], p.name)) && !is_shell(basename_of(p.executable)))
+  if (!is_shell(program_name(p.argv.empty() ? "" : p.argv[0], p.name)) &&
+      !is_shell(basename_of(p.executable)))
     return;
   // The parent, or the grandparent when a shell runs a shell (sh -c "bash -i").
   const collect::ProcessRow* ancestor = view.find(p.ppid);
   for (int depth = 0; ancestor && depth < 2; ++depth) {
-    std::string name = program_name(ancestor->argv.empty() ? "" : ancestor->argv[0], ancestor->name);
+    std::string name =
+        program_name(ancestor->argv.empty() ? "" : ancestor->argv[0], ancestor->name);
     if (is_network_service(name) || is_network_service(ancestor->name)) {
       auto f = make_finding("process.shell-from-network-service", Severity::high, kSource,
                             "Its ancestor is " + ancestor->name + ".");
@@ -161,24 +172,23 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
     const bool unowned = view.unowned(p);
     const bool networked = view.networked(p.pid);
     const std::string argv0 = p.argv.empty() ? std::string() : p.argv[0];
-    const bool kthread_name =
-        (argv0.size() > 2 && argv0.front() == '[' && argv0.back() == ']') ||
-        (p.name.size() > 2 && p.name.front() == '[' && p.name.back() == ']');
+    const bool kthread_name = (argv0.size() > 2 && argv0.front() == '[' && argv0.back() == ']') ||
+                              (p.name.size() > 2 && p.name.front() == '[' && p.name.back() == ']');
 
     if (p.deleted) {
       bool upgraded = !p.package.empty() && !temp;
-      auto f = make_finding("process.deleted-executable", upgraded ? Severity::low : Severity::high,
-                            kSource,
-                            upgraded ? "A package owns this path, so an upgrade is the likely cause."
-                                     : "No package owns this path.");
+      auto f = make_finding(
+          "process.deleted-executable", upgraded ? Severity::low : Severity::high, kSource,
+          upgraded ? "A package owns this path, so an upgrade is the likely cause."
+                   : "No package owns this path.");
       add_process_evidence(f, p);
       if (upgraded) f.add("package.name", p.package);
       out.push_back(std::move(f));
     }
     if (temp && !p.fileless && !p.in_container) {
       bool strong = p.deleted || networked || kthread_name;
-      auto f = make_finding("process.temp-executable", strong ? Severity::high : Severity::medium, kSource,
-                            strong ? "It is also deleted, networked or disguised." : "");
+      auto f = make_finding("process.temp-executable", strong ? Severity::high : Severity::medium,
+                            kSource, strong ? "It is also deleted, networked or disguised." : "");
       add_process_evidence(f, p);
       out.push_back(std::move(f));
     }
@@ -199,14 +209,16 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
     } else if (unowned) {
       std::string prog = program_name(argv0, p.name);
       std::string exe = basename_of(p.executable);
-      if (is_system_daemon_name(prog) || is_system_daemon_name(p.name) || is_system_daemon_name(exe)) {
+      if (is_system_daemon_name(prog) || is_system_daemon_name(p.name) ||
+          is_system_daemon_name(exe)) {
         auto f = make_finding("process.name-masquerade", Severity::high, kSource);
         add_process_evidence(f, p);
         out.push_back(std::move(f));
       }
     }
     if (auto why = reverse_shell_reason(p)) {
-      auto f = make_finding("process.reverse-shell", Severity::critical, kSource, "Here: " + *why + ".");
+      auto f =
+          make_finding("process.reverse-shell", Severity::critical, kSource, "Here: " + *why + ".");
       add_process_evidence(f, p);
       out.push_back(std::move(f));
     }
@@ -215,8 +227,9 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
     if (unowned && !p.copy_of.empty() && basename_of(p.copy_of) != basename_of(p.executable)) {
       std::string orig_name = basename_of(p.copy_of);
       bool dangerous = is_netcat_like(orig_name) || is_shell(orig_name);
-      auto f = make_finding("process.renamed-system-binary", dangerous ? Severity::critical : Severity::high,
-                            kSource, "It is identical to " + p.copy_of + ".");
+      auto f = make_finding("process.renamed-system-binary",
+                            dangerous ? Severity::critical : Severity::high, kSource,
+                            "It is identical to " + p.copy_of + ".");
       add_process_evidence(f, p);
       f.add("file.path", p.copy_of);
       out.push_back(std::move(f));

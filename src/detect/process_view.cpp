@@ -41,10 +41,13 @@ void add_process_evidence(Finding& f, const collect::ProcessRow& p) {
   f.add("process.pid", p.pid);
   f.add("process.parent.pid", p.ppid);
   f.add("process.name", p.name);
-  if (!p.executable.empty()) f.add("process.executable", p.executable + (p.deleted ? " (deleted)" : ""));
+  if (!p.executable.empty())
+    f.add("process.executable", p.executable + (p.deleted ? " (deleted)" : ""));
   if (!p.cmdline.empty()) f.add("process.command_line", p.cmdline);
-  if (!p.user.empty()) f.add("user.name", p.user);
-  else f.add("user.id", p.uid);
+  if (!p.user.empty())
+    f.add("user.name", p.user);
+  else
+    f.add("user.id", p.uid);
   if (!p.sha256.empty()) f.add("process.hash.sha256", p.sha256);
 }
 

@@ -1,9 +1,9 @@
 // ECS rendering of findings.
 #include "report/ecs.hpp"
 
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "core/text.hpp"
 
@@ -15,8 +15,8 @@ std::string iso8601(std::int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
   ::gmtime_r(&tt, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 namespace {
@@ -41,10 +41,14 @@ void set_dotted(json& doc, const std::string& key, json v) {
     node = &next;
   }
   json& leaf = (*node)[std::string(parts.back())];
-  if (leaf.is_null()) leaf = std::move(v);
-  else if (leaf.is_array()) leaf.push_back(std::move(v));
-  else if (leaf.is_object()) doc["vigil"]["evidence"][key] = std::move(v);
-  else leaf = json::array({leaf, std::move(v)});
+  if (leaf.is_null())
+    leaf = std::move(v);
+  else if (leaf.is_array())
+    leaf.push_back(std::move(v));
+  else if (leaf.is_object())
+    doc["vigil"]["evidence"][key] = std::move(v);
+  else
+    leaf = json::array({leaf, std::move(v)});
 }
 
 }  // namespace
@@ -56,7 +60,8 @@ json finding_to_ecs(const Finding& f, const collect::HostInfo& host) {
   j["rule"] = {{"id", f.rule}, {"name", f.title}};
   j["message"] = f.why;
   j["host"] = {{"name", host.hostname}};
-  j["vigil"] = {{"severity", std::string(to_string(f.severity))}, {"remedy", f.remedy}, {"source", f.source}};
+  j["vigil"] = {
+      {"severity", std::string(to_string(f.severity))}, {"remedy", f.remedy}, {"source", f.source}};
   if (!f.attack.empty()) {
     j["threat"] = {{"framework", "MITRE ATT&CK"}, {"technique", {{"id", f.attack}}}};
   }

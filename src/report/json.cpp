@@ -16,29 +16,44 @@ std::array<std::size_t, 5> TriageReport::counts() const {
 
 void render_jsonl(const TriageReport& r, std::ostream& out) {
   for (const auto& f : r.findings)
-    out << finding_to_ecs(f, r.snapshot->host).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+    out << finding_to_ecs(f, r.snapshot->host).dump(-1, ' ', false, json::error_handler_t::replace)
+        << '\n';
 }
 
 void render_json(const TriageReport& r, std::ostream& out) {
   const auto& s = *r.snapshot;
   json doc;
-  doc["host"] = {{"name", s.host.hostname},      {"os", s.host.os},
-                 {"kernel", s.host.kernel},      {"root", s.host.root},
-                 {"live", s.host.live},          {"boot_time", s.host.boot_time},
-                 {"uptime_seconds", s.host.uptime_seconds}, {"collected_at", iso8601(s.host.collected_at)}};
+  doc["host"] = {{"name", s.host.hostname},
+                 {"os", s.host.os},
+                 {"kernel", s.host.kernel},
+                 {"root", s.host.root},
+                 {"live", s.host.live},
+                 {"boot_time", s.host.boot_time},
+                 {"uptime_seconds", s.host.uptime_seconds},
+                 {"collected_at", iso8601(s.host.collected_at)}};
   json counts = json::object();
   auto c = r.counts();
-  for (int i = 0; i < 5; ++i) counts[std::string(to_string(static_cast<Severity>(i)))] = c[static_cast<std::size_t>(i)];
-  doc["summary"] = {{"findings", r.findings.size()}, {"by_severity", counts}, {"suppressed", r.suppressed},
-                    {"seconds", r.seconds}, {"skipped_tables", s.skipped},
-                    {"packages", {{"format", std::string(s.packages->format())}, {"count", s.packages->package_count()}}}};
+  for (int i = 0; i < 5; ++i)
+    counts[std::string(to_string(static_cast<Severity>(i)))] = c[static_cast<std::size_t>(i)];
+  doc["summary"] = {
+      {"findings", r.findings.size()},
+      {"by_severity", counts},
+      {"suppressed", r.suppressed},
+      {"seconds", r.seconds},
+      {"skipped_tables", s.skipped},
+      {"packages",
+       {{"format", std::string(s.packages->format())}, {"count", s.packages->package_count()}}}};
   doc["findings"] = json::array();
   for (const auto& f : r.findings) doc["findings"].push_back(finding_to_ecs(f, s.host));
   doc["inventory"] = {
-      {"processes", table_to_json(s.processes)},  {"sockets", table_to_json(s.sockets)},
-      {"interfaces", table_to_json(s.interfaces)}, {"users", table_to_json(s.accounts.users)},
-      {"groups", table_to_json(s.accounts.groups)}, {"sudo_rules", table_to_json(s.accounts.sudo_rules)},
-      {"login_records", table_to_json(s.logins.records)}, {"lastlog", table_to_json(s.logins.lastlog)},
+      {"processes", table_to_json(s.processes)},
+      {"sockets", table_to_json(s.sockets)},
+      {"interfaces", table_to_json(s.interfaces)},
+      {"users", table_to_json(s.accounts.users)},
+      {"groups", table_to_json(s.accounts.groups)},
+      {"sudo_rules", table_to_json(s.accounts.sudo_rules)},
+      {"login_records", table_to_json(s.logins.records)},
+      {"lastlog", table_to_json(s.logins.lastlog)},
   };
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }

@@ -1,10 +1,11 @@
 // The human report: summary header, findings by severity, then the inventory.
-#include <algorithm>
-#include <map>
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 
-#include "core/text.hpp"
+#include <algorithm>
+#include <map>
+
 #include "report/ecs.hpp"
 #include "report/report.hpp"
 
@@ -12,14 +13,16 @@ namespace vigil::report {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kColors = {"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;41;97m"};
+constexpr std::array<std::string_view, 5> kColors = {"\033[2m", "\033[36m", "\033[33m", "\033[31m",
+                                                     "\033[1;41;97m"};
 constexpr std::string_view kReset = "\033[0m";
 constexpr std::string_view kBold = "\033[1m";
 
 struct Painter {
   bool on;
   std::string sev(Severity s, std::string_view text) const {
-    return on ? fmt::format("{}{}{}", kColors[static_cast<int>(s)], text, kReset) : std::string(text);
+    return on ? fmt::format("{}{}{}", kColors[static_cast<int>(s)], text, kReset)
+              : std::string(text);
   }
   std::string bold(std::string_view text) const {
     return on ? fmt::format("{}{}{}", kBold, text, kReset) : std::string(text);
@@ -67,7 +70,9 @@ void header(const TriageReport& r, const Painter& p, std::ostream& out) {
   auto c = r.counts();
   out << "findings:";
   for (int i = 4; i >= 0; --i)
-    out << " " << p.sev(static_cast<Severity>(i), fmt::format("{} {}", c[static_cast<std::size_t>(i)], to_string(static_cast<Severity>(i))))
+    out << " "
+        << p.sev(static_cast<Severity>(i), fmt::format("{} {}", c[static_cast<std::size_t>(i)],
+                                                       to_string(static_cast<Severity>(i))))
         << (i ? " ·" : "");
   if (r.suppressed) out << fmt::format("   ({} suppressed)", r.suppressed);
   out << "\n";
@@ -112,53 +117,66 @@ void inventory(const TriageReport& r, const Painter& p, std::ostream& out) {
     for (const auto& pr : s.processes) by_pid[pr.pid] = &pr;
     std::vector<const collect::SocketRow*> listen, established;
     for (const auto& so : s.sockets) {
-      if (so.listening() && !so.protocol.starts_with("raw")) listen.push_back(&so);
-      else if (so.state == "ESTABLISHED") established.push_back(&so);
+      if (so.listening() && !so.protocol.starts_with("raw"))
+        listen.push_back(&so);
+      else if (so.state == "ESTABLISHED")
+        established.push_back(&so);
     }
     std::sort(listen.begin(), listen.end(), [](auto* a, auto* b) {
       return std::tie(a->local_port, a->protocol) < std::tie(b->local_port, b->protocol);
     });
     out << fmt::format("  Listening ports ({})\n", listen.size());
-    out << fmt::format("    {:<6} {:<28} {:>7} {:>7}  {:<16} {:<34} {}\n", "PROTO", "ADDRESS", "PORT", "PID",
-                       "PROGRAM", "EXECUTABLE", "PACKAGE");
+    out << fmt::format("    {:<6} {:<28} {:>7} {:>7}  {:<16} {:<34} {}\n", "PROTO", "ADDRESS",
+                       "PORT", "PID", "PROGRAM", "EXECUTABLE", "PACKAGE");
     for (const auto* so : listen) {
       auto it = by_pid.find(so->pid);
-      std::string pkg = it == by_pid.end() ? "" : it->second->package.empty() && !it->second->in_container ? "(none)" : it->second->package;
-      out << fmt::format("    {:<6} {:<28} {:>7} {:>7}  {:<16} {:<34} {}\n", so->protocol, so->local_address,
-                         so->local_port, so->pid < 0 ? std::string("?") : std::to_string(so->pid),
-                         so->pid < 0 ? std::string("(owner not visible)") : so->process, so->executable, pkg);
+      std::string pkg = it == by_pid.end() ? ""
+                        : it->second->package.empty() && !it->second->in_container
+                            ? "(none)"
+                            : it->second->package;
+      out << fmt::format(
+          "    {:<6} {:<28} {:>7} {:>7}  {:<16} {:<34} {}\n", so->protocol, so->local_address,
+          so->local_port, so->pid < 0 ? std::string("?") : std::to_string(so->pid),
+          so->pid < 0 ? std::string("(owner not visible)") : so->process, so->executable, pkg);
     }
     out << fmt::format("  Established connections ({})\n", established.size());
     for (std::size_t i = 0; i < established.size() && i < 15; ++i) {
       const auto* so = established[i];
-      out << fmt::format("    {:<6} {}:{} -> {}:{}  {} {}\n", so->protocol, so->local_address, so->local_port,
-                         so->remote_address, so->remote_port, so->pid < 0 ? std::string("?") : std::to_string(so->pid),
-                         so->process);
+      out << fmt::format("    {:<6} {}:{} -> {}:{}  {} {}\n", so->protocol, so->local_address,
+                         so->local_port, so->remote_address, so->remote_port,
+                         so->pid < 0 ? std::string("?") : std::to_string(so->pid), so->process);
     }
-    if (established.size() > 15) out << fmt::format("    … {} more (--format json for all)\n", established.size() - 15);
-    std::size_t kthreads = std::count_if(s.processes.begin(), s.processes.end(), [](auto& x) { return x.kernel_thread; });
-    std::size_t unowned = std::count_if(s.processes.begin(), s.processes.end(),
-                                        [&](auto& x) { return !x.kernel_thread && !x.in_container && x.package.empty() && !x.executable.empty(); });
-    out << fmt::format("  Processes: {} ({} kernel threads, {} running executables no package owns)\n",
-                       s.processes.size(), kthreads, unowned);
+    if (established.size() > 15)
+      out << fmt::format("    … {} more (--format json for all)\n", established.size() - 15);
+    std::size_t kthreads = std::count_if(s.processes.begin(), s.processes.end(),
+                                         [](auto& x) { return x.kernel_thread; });
+    std::size_t unowned = std::count_if(s.processes.begin(), s.processes.end(), [&](auto& x) {
+      return !x.kernel_thread && !x.in_container && x.package.empty() && !x.executable.empty();
+    });
+    out << fmt::format(
+        "  Processes: {} ({} kernel threads, {} running executables no package owns)\n",
+        s.processes.size(), kthreads, unowned);
     std::string promisc;
     for (const auto& i : s.interfaces)
       if (i.promiscuous) promisc += " " + i.name;
-    out << fmt::format("  Interfaces: {}{}\n", s.interfaces.size(), promisc.empty() ? "" : ", promiscuous:" + promisc);
+    out << fmt::format("  Interfaces: {}{}\n", s.interfaces.size(),
+                       promisc.empty() ? "" : ", promiscuous:" + promisc);
   }
   std::string logged;
   for (const auto& rec : s.logins.records)
     if (rec.file == "utmp" && rec.type == "USER_PROCESS")
-      logged += fmt::format(" {}@{}({})", rec.user, rec.line, rec.host.empty() ? "local" : rec.host);
+      logged +=
+          fmt::format(" {}@{}({})", rec.user, rec.line, rec.host.empty() ? "local" : rec.host);
   out << "  Logged in now:" << (logged.empty() ? " nobody" : logged) << "\n";
   std::string can_login;
   for (const auto& u : s.accounts.users)
     if (u.login_shell && (u.password == "set" || u.password == "empty" || u.password == "unknown"))
       can_login += " " + u.name;
   out << fmt::format("  Accounts: {} ({} groups, {} sudo rules); with a shell and a password:{}\n",
-                     s.accounts.users.size(), s.accounts.groups.size(), s.accounts.sudo_rules.size(),
-                     can_login.empty() ? " none" : can_login);
-  out << fmt::format("  Packages: {} ({} packages)\n", s.packages->format(), s.packages->package_count());
+                     s.accounts.users.size(), s.accounts.groups.size(),
+                     s.accounts.sudo_rules.size(), can_login.empty() ? " none" : can_login);
+  out << fmt::format("  Packages: {} ({} packages)\n", s.packages->format(),
+                     s.packages->package_count());
 }
 
 }  // namespace

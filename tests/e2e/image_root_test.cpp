@@ -1,11 +1,10 @@
 // End-to-end on fixture roots (--root): accounts, bad input, errors, suppressions, formats.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <utmp.h>
 
 #include <cstring>
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "e2e/vigil_run.hpp"
 #include "support/temp_dir.hpp"
@@ -18,15 +17,16 @@ void clean_root(const TempDir& d) {
   d.write("etc/passwd",
           "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
           "alice:x:1000:1000:Alice:/home/alice:/bin/bash\n");
-  d.write("etc/shadow", "root:$y$j9T$salt$hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
-                        "alice:$y$j9T$salt$hash:19000:0:99999:7:::\n");
+  d.write("etc/shadow",
+          "root:$y$j9T$salt$hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+          "alice:$y$j9T$salt$hash:19000:0:99999:7:::\n");
   d.write("etc/group", "root:x:0:\nsudo:x:27:alice\nalice:x:1000:\n");
   d.write("etc/sudoers", "root ALL=(ALL:ALL) ALL\n%sudo ALL=(ALL:ALL) ALL\n");
   d.write("etc/hostname", "evidence\n");
 }
 
 std::string mtime_of(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   ::stat(path.c_str(), &st);
   return std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
          std::to_string(st.st_atim.tv_sec);
@@ -46,8 +46,10 @@ TEST(ImageTriage, Uid0AndEmptyPasswordAccounts_AreReported) {
   TempDir d;
   clean_root(d);
   d.write("etc/passwd",
-          "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/bin/bash\nguest:x:1001:1001::/home/guest:/bin/bash\n");
-  d.write("etc/shadow", "root:$y$j9T$s$h:19000::::::\ntoor:$6$s$h:19000::::::\nguest::19000::::::\n");
+          "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/bin/bash\nguest:x:1001:1001::/home/"
+          "guest:/bin/bash\n");
+  d.write("etc/shadow",
+          "root:$y$j9T$s$h:19000::::::\ntoor:$6$s$h:19000::::::\nguest::19000::::::\n");
   std::string before = mtime_of(d / "etc/shadow");
   auto r = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -62,19 +64,23 @@ TEST(ImageTriage, Uid0AndEmptyPasswordAccounts_AreReported) {
   auto empty = findings_of(all, "account.empty-password");
   ASSERT_EQ(empty.size(), 1u);
   EXPECT_EQ(empty[0]["user"]["name"], "guest");
-  EXPECT_EQ(mtime_of(d / "etc/shadow"), before) << "vigil changed a file (or its atime) under --root";
+  EXPECT_EQ(mtime_of(d / "etc/shadow"), before)
+      << "vigil changed a file (or its atime) under --root";
 }
 
 TEST(ImageTriage, CorruptAndTruncatedInput_GivesPartialResultAndSaysWhat) {
   TempDir d;
   clean_root(d);
-  d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n\x7f" "ELF\x01\x02 binary garbage\nguest:x:1001:1001::/home/guest:/bin/bash\n");
+  d.write("etc/passwd",
+          "root:x:0:0:root:/root:/bin/bash\n\x7f"
+          "ELF\x01\x02 binary garbage\nguest:x:1001:1001::/home/guest:/bin/bash\n");
   d.write("etc/shadow", "root:*:1::::::\nguest::19000::::::\n");
-  struct utmp u{};
+  struct utmp u {};
   u.ut_type = USER_PROCESS;
   std::strcpy(u.ut_user, "guest");
   u.ut_tv.tv_sec = 1700000000;
-  d.write("var/log/wtmp", std::string(reinterpret_cast<const char*>(&u), sizeof u) + std::string(200, '\x01'));
+  d.write("var/log/wtmp",
+          std::string(reinterpret_cast<const char*>(&u), sizeof u) + std::string(200, '\x01'));
   d.write("etc/group", std::string("\0\0\0\xff\xfe", 5));
   auto r = run_vigil({"triage", "--root", d.path(), "--format", "json", "--no-suppress"});
   ASSERT_EQ(r.exit_code, 1) << r.err;  // the empty password is still found
@@ -111,12 +117,16 @@ TEST(ImageTriage, Suppressions_HideWithAReasonAndAreCounted) {
   clean_root(d);
   d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/usr/sbin/nologin\n");
   d.write("etc/shadow", "root:*:1::::::\ntoor:!:1::::::\n");
-  auto conf = d.write("suppress.conf", "account.uid0-duplicate user.name=toor -- vendor recovery account, CHG-1234\n");
+  auto conf =
+      d.write("suppress.conf",
+              "account.uid0-duplicate user.name=toor -- vendor recovery account, CHG-1234\n");
   auto r = run_vigil({"triage", "--root", d.path(), "--format", "json", "--suppress", conf});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["summary"]["suppressed"], 1);
-  EXPECT_TRUE(findings_of(doc["findings"].get<std::vector<nlohmann::json>>(), "account.uid0-duplicate").empty());
+  EXPECT_TRUE(
+      findings_of(doc["findings"].get<std::vector<nlohmann::json>>(), "account.uid0-duplicate")
+          .empty());
   auto text = run_vigil({"triage", "--root", d.path(), "--suppress", conf, "--color", "never"});
   EXPECT_NE(text.out.find("(1 suppressed)"), std::string::npos) << text.out;
 }
@@ -129,7 +139,8 @@ TEST(ImageTriage, TextReportHasHeaderFindingsAndInventory) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("vigil triage — evidence"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("image at " + d.path()), std::string::npos);
-  EXPECT_NE(r.out.find("not collected from an image (live only): processes sockets interfaces"), std::string::npos);
+  EXPECT_NE(r.out.find("not collected from an image (live only): processes sockets interfaces"),
+            std::string::npos);
   EXPECT_NE(r.out.find("Account with UID 0 besides root"), std::string::npos);
   EXPECT_NE(r.out.find("why:"), std::string::npos);
   EXPECT_NE(r.out.find("Inventory"), std::string::npos);

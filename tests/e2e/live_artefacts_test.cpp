@@ -1,6 +1,7 @@
 // End-to-end on the live host: plant the real artefact, run vigil, see the finding;
 // and see the same host quiet without it.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,8 +9,6 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "e2e/vigil_run.hpp"
 #include "support/temp_dir.hpp"
@@ -53,7 +52,9 @@ bool port_free(int port) {
   return ok;
 }
 
-std::string severity_of(const std::vector<nlohmann::json>& f) { return f.empty() ? "" : f[0]["vigil"]["severity"]; }
+std::string severity_of(const std::vector<nlohmann::json>& f) {
+  return f.empty() ? "" : f[0]["vigil"]["severity"];
+}
 
 }  // namespace
 
@@ -99,7 +100,8 @@ TEST(LiveTriage, RenamedNetcatServingAShellOnPort3349_IsCritical) {
   std::string path = dir / "msupdate";
   fs::copy_file(nc, path);
   Planted p(path, {"msupdate", "-l", "-p", "3349", "-s", "127.0.0.1", "-e", "/bin/sh"});
-  ASSERT_TRUE(wait_for([] { return tcp_listening(3349); })) << "the planted netcat did not start listening";
+  ASSERT_TRUE(wait_for([] { return tcp_listening(3349); }))
+      << "the planted netcat did not start listening";
 
   auto all = triage_live();
   EXPECT_EQ(severity_of(findings_of(all, "process.reverse-shell", p.pid())), "critical");

@@ -9,12 +9,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -56,7 +55,8 @@ inline RunResult run_vigil(std::vector<std::string> args) {
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
       ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) sinks[i]->append(buf, static_cast<std::size_t>(n));
+      if (n > 0)
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
       else {
         ::close(fds[i].fd);
         fds[i].fd = -1;
@@ -79,8 +79,8 @@ inline std::vector<nlohmann::json> parse_jsonl(const std::string& text) {
 }
 
 // Findings (ECS objects) of one rule, optionally only those about one pid.
-inline std::vector<nlohmann::json> findings_of(const std::vector<nlohmann::json>& all, const std::string& rule,
-                                               long pid = -1) {
+inline std::vector<nlohmann::json> findings_of(const std::vector<nlohmann::json>& all,
+                                               const std::string& rule, long pid = -1) {
   std::vector<nlohmann::json> out;
   for (const auto& f : all) {
     if (f["rule"]["id"] != rule) continue;
@@ -90,7 +90,8 @@ inline std::vector<nlohmann::json> findings_of(const std::vector<nlohmann::json>
   return out;
 }
 
-inline std::vector<nlohmann::json> findings_for_pid(const std::vector<nlohmann::json>& all, long pid) {
+inline std::vector<nlohmann::json> findings_for_pid(const std::vector<nlohmann::json>& all,
+                                                    long pid) {
   std::vector<nlohmann::json> out;
   for (const auto& f : all)
     if (f.contains("process") && f["process"].value("pid", -1L) == pid) out.push_back(f);

@@ -16,8 +16,9 @@ void run(const std::string& s) {
 }
 
 std::string mutate(std::string s, std::mt19937_64& rng) {
-  static const std::vector<std::string> kTokens = {":", "\n", std::string(1, '\0'), "(", ")", " ", "\\", "=",
-                                                   "-1", "99999999999999999999", "\xff\xfe", "%", "#", ","};
+  static const std::vector<std::string> kTokens = {
+      ":", "\n", std::string(1, '\0'),   "(",        ")", " ", "\\",
+      "=", "-1", "99999999999999999999", "\xff\xfe", "%", "#", ","};
   int steps = 1 + static_cast<int>(rng() % 8);
   for (int i = 0; i < steps; ++i) {
     std::size_t pos = s.empty() ? 0 : rng() % (s.size() + 1);
@@ -42,7 +43,8 @@ std::string mutate(std::string s, std::mt19937_64& rng) {
         }
         break;
       default:  // random bytes
-        for (int k = 0; k < 1 + static_cast<int>(rng() % 32); ++k) s.insert(pos, 1, static_cast<char>(rng()));
+        for (int k = 0; k < 1 + static_cast<int>(rng() % 32); ++k)
+          s.insert(pos, 1, static_cast<char>(rng()));
     }
   }
   return s;
@@ -62,7 +64,8 @@ int main(int argc, char** argv) {
   }
   long runs = std::getenv("VIGIL_FUZZ_RUNS") ? std::atol(std::getenv("VIGIL_FUZZ_RUNS")) : 10000;
   std::mt19937_64 rng(0x5eed);
-  for (long i = 0; i < runs; ++i) run(mutate(seeds[static_cast<std::size_t>(i) % seeds.size()], rng));
+  for (long i = 0; i < runs; ++i)
+    run(mutate(seeds[static_cast<std::size_t>(i) % seeds.size()], rng));
   std::printf("%ld mutated inputs, %zu seeds: no crash\n", runs, seeds.size());
   return 0;
 }

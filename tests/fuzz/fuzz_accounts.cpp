@@ -15,10 +15,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 }
 
 std::vector<std::string> fuzz_seeds() {
-  return {"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n+@nis\n",
-          "sudo:x:27:alice,bob\nadm:x:4:\n", "root:$y$j9T$abc$def:19000:0:99999:7:::\nbin:*:19000::::::\n",
-          "UID_MIN 1000\nUID_MAX 60000\n",
-          "Defaults env_reset\nUser_Alias OPS = alice, bob\nOPS ALL=(ALL:ALL) NOPASSWD: ALL\n"
-          "%sudo ALL=(ALL) ALL\ncarol host1 = (root) NOPASSWD: /usr/bin/systemctl restart nginx, \\\n  /bin/ls\n"
-          "@includedir /etc/sudoers.d\n#include /etc/sudoers.local\n"};
+  return {
+      "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n+@nis\n",
+      "sudo:x:27:alice,bob\nadm:x:4:\n",
+      "root:$y$j9T$abc$def:19000:0:99999:7:::\nbin:*:19000::::::\n",
+      "UID_MIN 1000\nUID_MAX 60000\n",
+      "Defaults env_reset\nUser_Alias OPS = alice, bob\nOPS ALL=(ALL:ALL) NOPASSWD: ALL\n"
+      "%sudo ALL=(ALL) ALL\ncarol host1 = (root) NOPASSWD: /usr/bin/systemctl restart nginx, \\\n  "
+      "/bin/ls\n"
+      "@includedir /etc/sudoers.d\n#include /etc/sudoers.local\n"};
 }

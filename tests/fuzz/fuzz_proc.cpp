@@ -15,8 +15,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 }
 
 std::vector<std::string> fuzz_seeds() {
-  return {"1234 (my (odd) name) S 1 1234 1234 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 12345 1000 200 "
-          "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n",
-          "Name:\tbash\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\n",
-          std::string("bash\0-c\0echo hi\0", 16), "/tmp/x (deleted)", "/memfd:evil (deleted)", "net:[4026531840]"};
+  return {
+      "1234 (my (odd) name) S 1 1234 1234 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 12345 1000 200 "
+      "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n",
+      "Name:\tbash\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\n",
+      std::string("bash\0-c\0echo hi\0", 16),
+      "/tmp/x (deleted)",
+      "/memfd:evil (deleted)",
+      "net:[4026531840]"};
 }

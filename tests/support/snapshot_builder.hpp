@@ -16,7 +16,9 @@ class FakePackageDb final : public collect::PackageDb {
   std::string_view format() const override { return "dpkg"; }
   std::size_t package_count() const override { return 1; }
   collect::PathMap owners(std::span<const std::string>, IssueLog&) const override { return {}; }
-  collect::PathMap files_with_md5(std::span<const std::string>, IssueLog&) const override { return {}; }
+  collect::PathMap files_with_md5(std::span<const std::string>, IssueLog&) const override {
+    return {};
+  }
 };
 
 inline collect::Snapshot empty_snapshot() {
@@ -42,9 +44,9 @@ inline collect::ProcessRow process(std::int64_t pid, std::string exe, std::vecto
   return p;
 }
 
-inline collect::SocketRow socket(std::string proto, std::string state, std::string local, std::int64_t lport,
-                                 std::int64_t pid, std::int64_t fd = 3, std::string remote = "0.0.0.0",
-                                 std::int64_t rport = 0) {
+inline collect::SocketRow socket(std::string proto, std::string state, std::string local,
+                                 std::int64_t lport, std::int64_t pid, std::int64_t fd = 3,
+                                 std::string remote = "0.0.0.0", std::int64_t rport = 0) {
   collect::SocketRow s;
   s.protocol = std::move(proto);
   s.state = std::move(state);
@@ -69,9 +71,12 @@ inline std::vector<const Finding*> with_rule(const Findings& f, std::string_view
 }  // namespace vigil::testing
 
 namespace vigil::testing {
-std::vector<const Finding*> with_rule(Findings&& f, std::string_view rule) = delete;  // would dangle
+std::vector<const Finding*> with_rule(Findings&& f,
+                                      std::string_view rule) = delete;  // would dangle
 
-inline std::size_t count_rule(const Findings& f, std::string_view rule) { return with_rule(f, rule).size(); }
+inline std::size_t count_rule(const Findings& f, std::string_view rule) {
+  return with_rule(f, rule).size();
+}
 // A copy of the first finding with this rule; an empty Finding when there is none.
 inline Finding first_with_rule(const Findings& f, std::string_view rule) {
   auto w = with_rule(f, rule);

@@ -1,12 +1,12 @@
 // A temporary directory for fixture roots, removed (recursively) when the test ends.
 #pragma once
 
+#include <stdlib.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
-
-#include <stdlib.h>
 
 namespace vigil::testing {
 

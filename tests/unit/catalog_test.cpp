@@ -1,13 +1,27 @@
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "detect/rule_catalog.hpp"
 #include "report/schema_doc.hpp"
 
 using namespace vigil;
+
+namespace {
+// A generated document under docs/, compared whole with what the code generates now.
+void expect_doc_current(const std::string& name, const std::string& generated,
+                        const std::string& command) {
+  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/docs/" + name);
+  ASSERT_TRUE(in) << "docs/" << name << " missing: run ./build/vigil " << command << " > docs/"
+                  << name;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), generated) << "docs/" << name << " is stale: run ./build/vigil " << command
+                                 << " > docs/" << name;
+}
+}  // namespace
 
 TEST(Catalog, EveryRuleHasTextRemedyAndAttackId) {
   std::set<std::string_view> ids;
@@ -24,19 +38,9 @@ TEST(Catalog, EveryRuleHasTextRemedyAndAttackId) {
 }
 
 TEST(Catalog, DocsListEveryRule_GeneratedFileIsCurrent) {
-  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/docs/DETECTORS.md");
-  ASSERT_TRUE(in) << "docs/DETECTORS.md missing: run vigil rules --markdown > docs/DETECTORS.md";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  EXPECT_EQ(ss.str(), detect::catalog_markdown())
-      << "docs/DETECTORS.md is stale: run ./build/vigil rules --markdown > docs/DETECTORS.md";
+  expect_doc_current("DETECTORS.md", detect::catalog_markdown(), "rules --markdown");
 }
 
 TEST(Catalog, TablesDocIsCurrent) {
-  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/docs/TABLES.md");
-  ASSERT_TRUE(in) << "docs/TABLES.md missing: run vigil tables --markdown > docs/TABLES.md";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  EXPECT_EQ(ss.str(), report::tables_markdown())
-      << "docs/TABLES.md is stale: run ./build/vigil tables --markdown > docs/TABLES.md";
+  expect_doc_current("TABLES.md", report::tables_markdown(), "tables --markdown");
 }

@@ -1,9 +1,8 @@
 // Collectors on fixture roots built in a temporary directory.
+#include <gtest/gtest.h>
 #include <utmp.h>
 
 #include <cstring>
-
-#include <gtest/gtest.h>
 
 #include "collect/accounts.hpp"
 #include "collect/dpkg.hpp"
@@ -19,7 +18,7 @@ namespace {
 Root open_root(const TempDir& d) { return Root::open(d.path()).value(); }
 
 std::string utmp_record(short type, const char* user, std::int32_t t) {
-  struct utmp u{};
+  struct utmp u {};
   u.ut_type = type;
   std::strncpy(u.ut_user, user, sizeof u.ut_user);
   std::strncpy(u.ut_line, "pts/0", sizeof u.ut_line);
@@ -34,12 +33,14 @@ TEST(AccountsCollector, JoinsShadowAndFollowsSudoersIncludes) {
           "root:x:0:0:root:/root:/bin/bash\nguest:x:1001:1001::/home/guest:/bin/bash\n"
           "nosh:x:1002:1002::/home/nosh:/bin/bash\nlegacy::1003:1003::/home/legacy:/bin/sh\n"
           "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n");
-  d.write("etc/shadow", "root:$y$j9T$a$b:19000:0:99999:7:::\nguest::19000::::::\ndaemon:*:19000::::::\n");
+  d.write("etc/shadow",
+          "root:$y$j9T$a$b:19000:0:99999:7:::\nguest::19000::::::\ndaemon:*:19000::::::\n");
   d.write("etc/group", "root:x:0:\nsudo:x:27:guest\n");
   d.write("etc/login.defs", "UID_MIN 1000\n");
   d.write("etc/sudoers", "root ALL=(ALL) ALL\n@includedir /etc/sudoers.d\n");
   d.write("etc/sudoers.d/deploy", "deploy ALL=(ALL) NOPASSWD: ALL\n");
-  d.write("etc/sudoers.d/README.bak", "ignored ALL=(ALL) NOPASSWD: ALL\n");  // has a '.': sudo skips it
+  d.write("etc/sudoers.d/README.bak",
+          "ignored ALL=(ALL) NOPASSWD: ALL\n");  // has a '.': sudo skips it
   IssueLog log;
   auto a = collect_accounts(open_root(d), log);
   ASSERT_EQ(a.users.size(), 5u);
@@ -48,7 +49,7 @@ TEST(AccountsCollector, JoinsShadowAndFollowsSudoersIncludes) {
   EXPECT_EQ(by["root"].password, "set");
   EXPECT_EQ(by["root"].hash_scheme, "yescrypt");
   EXPECT_EQ(by["guest"].password, "empty");
-  EXPECT_EQ(by["nosh"].password, "locked");  // no shadow line: nobody can log in with a password
+  EXPECT_EQ(by["nosh"].password, "locked");   // no shadow line: nobody can log in with a password
   EXPECT_EQ(by["legacy"].password, "empty");  // empty field in passwd itself
   EXPECT_TRUE(by["daemon"].system_account);
   EXPECT_FALSE(by["daemon"].login_shell);
@@ -62,7 +63,9 @@ TEST(AccountsCollector, JoinsShadowAndFollowsSudoersIncludes) {
 
 TEST(AccountsCollector, CorruptPasswdLine_IsAPartialResultNamingFileAndLine) {
   TempDir d;
-  d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n\x01\x02garbage\xff\nalice:x:1000:1000::/home/alice:/bin/bash\n");
+  d.write("etc/passwd",
+          "root:x:0:0:root:/root:/bin/bash\n\x01\x02garbage\xff\nalice:x:1000:1000::/home/alice:/"
+          "bin/bash\n");
   IssueLog log;
   auto a = collect_accounts(open_root(d), log);
   EXPECT_EQ(a.users.size(), 2u);
@@ -76,8 +79,8 @@ TEST(AccountsCollector, CorruptPasswdLine_IsAPartialResultNamingFileAndLine) {
 TEST(LoginsCollector, TruncatedWtmpKeepsWholeRecordsAndSaysSo) {
   TempDir d;
   d.write("etc/passwd", "root:x:0:0::/root:/bin/bash\n");
-  d.write("var/log/wtmp", utmp_record(USER_PROCESS, "root", 1000) + utmp_record(DEAD_PROCESS, "", 1100) +
-                              std::string(57, '\x7f'));
+  d.write("var/log/wtmp", utmp_record(USER_PROCESS, "root", 1000) +
+                              utmp_record(DEAD_PROCESS, "", 1100) + std::string(57, '\x7f'));
   d.write("var/log/btmp", utmp_record(LOGIN_PROCESS, "admin", 900));
   IssueLog log;
   Accounts a;
@@ -92,8 +95,10 @@ TEST(LoginsCollector, TruncatedWtmpKeepsWholeRecordsAndSaysSo) {
 
 TEST(DpkgCollector, OwnershipAcrossMergedUsrAndChecksums) {
   TempDir d;
-  d.write("var/lib/dpkg/info/netcat-traditional.list", "/.\n/bin\n/bin/nc.traditional\n/usr/share/man\n");
-  d.write("var/lib/dpkg/info/netcat-traditional.md5sums", "0123456789abcdef0123456789abcdef  bin/nc.traditional\n");
+  d.write("var/lib/dpkg/info/netcat-traditional.list",
+          "/.\n/bin\n/bin/nc.traditional\n/usr/share/man\n");
+  d.write("var/lib/dpkg/info/netcat-traditional.md5sums",
+          "0123456789abcdef0123456789abcdef  bin/nc.traditional\n");
   d.write("var/lib/dpkg/info/coreutils:amd64.list", "/usr/bin/sleep\n");
   IssueLog log;
   auto db = open_package_db(open_root(d), log);
@@ -105,7 +110,8 @@ TEST(DpkgCollector, OwnershipAcrossMergedUsrAndChecksums) {
   EXPECT_EQ(owners["/bin/sleep"], "coreutils");
   EXPECT_EQ(owners.count("/tmp/x"), 0u);
   std::vector<std::string> md5 = {"0123456789abcdef0123456789abcdef"};
-  EXPECT_EQ(db->files_with_md5(md5, log)["0123456789abcdef0123456789abcdef"], "/bin/nc.traditional");
+  EXPECT_EQ(db->files_with_md5(md5, log)["0123456789abcdef0123456789abcdef"],
+            "/bin/nc.traditional");
 }
 
 TEST(Snapshot, ImageRootSkipsLiveTablesAndSaysSo) {

@@ -15,9 +15,12 @@ TEST(NetParse, HexAddresses_DecodeInHostOrder) {
 
 TEST(NetParse, TcpTable_ListenAndEstablished) {
   auto p = parse_proc_net_inet(
-      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-      "   0: 0100007F:0D15 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0\n"
-      "   1: 0100007F:A000 0100007F:0D15 01 00000000:00000000 00:00000000 00000000  1000        0 12346 1 0\n",
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+      "inode\n"
+      "   0: 0100007F:0D15 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+      "12345 1 0\n"
+      "   1: 0100007F:A000 0100007F:0D15 01 00000000:00000000 00:00000000 00000000  1000        0 "
+      "12346 1 0\n",
       false);
   ASSERT_TRUE(p.errors.empty());
   ASSERT_EQ(p.rows.size(), 2u);
@@ -30,7 +33,8 @@ TEST(NetParse, TcpTable_ListenAndEstablished) {
 }
 
 TEST(NetParse, MalformedLines_AreCountedWithTheirLineNumber) {
-  auto p = parse_proc_net_inet("header\n   0: garbage\n   1: 0100007F:0D15 00000000:0000 0A 0 0 0 0 0 77\n", false);
+  auto p = parse_proc_net_inet(
+      "header\n   0: garbage\n   1: 0100007F:0D15 00000000:0000 0A 0 0 0 0 0 77\n", false);
   ASSERT_EQ(p.errors.size(), 1u);
   EXPECT_EQ(p.errors[0].line, 2u);
   EXPECT_EQ(p.rows.size(), 1u);

@@ -9,8 +9,8 @@ using namespace vigil::testing;
 namespace {
 Findings run(const collect::Snapshot& s) { return detect::run_triage(s, {}); }
 
-collect::UserRow user(std::string name, std::int64_t uid, std::string password, std::string shell = "/bin/bash",
-                      bool system = false) {
+collect::UserRow user(std::string name, std::int64_t uid, std::string password,
+                      std::string shell = "/bin/bash", bool system = false) {
   collect::UserRow u;
   u.name = std::move(name);
   u.uid = uid;
@@ -62,7 +62,8 @@ TEST(NetworkRules, UnownedListener_SeverityByAddressAndLocation) {
 TEST(NetworkRules, PackagedListenerAndDhcpPacketSocket_AreQuiet) {
   auto s = empty_snapshot();
   s.processes.push_back(process(10, "/usr/sbin/nginx", {"nginx: master process"}, "nginx-core"));
-  s.processes.push_back(process(11, "/usr/sbin/dhclient", {"/sbin/dhclient", "eth0"}, "isc-dhcp-client"));
+  s.processes.push_back(
+      process(11, "/usr/sbin/dhclient", {"/sbin/dhclient", "eth0"}, "isc-dhcp-client"));
   s.sockets.push_back(socket("tcp", "LISTEN", "0.0.0.0", 80, 10));
   s.sockets.push_back(socket("packet", "", "", 0, 11));
   EXPECT_TRUE(run(s).empty());
@@ -118,7 +119,8 @@ TEST(NetworkRules, InterpreterOutboundOffStdio_IsLowAndLoopbackIsQuiet) {
 
 TEST(AccountRules, CleanAccounts_AreQuiet) {
   auto s = empty_snapshot();
-  s.accounts.users = {user("root", 0, "set"), user("daemon", 1, "locked", "/usr/sbin/nologin", true),
+  s.accounts.users = {user("root", 0, "set"),
+                      user("daemon", 1, "locked", "/usr/sbin/nologin", true),
                       user("alice", 1000, "set")};
   collect::SudoRuleRow admins;
   admins.principal = "%sudo";
@@ -130,7 +132,8 @@ TEST(AccountRules, CleanAccounts_AreQuiet) {
 TEST(AccountRules, Uid0EmptyPasswordSystemShellSudoTemp) {
   auto s = empty_snapshot();
   s.accounts.users = {user("root", 0, "set"), user("toor", 0, "set"), user("guest", 1001, "empty"),
-                      user("backup", 34, "set", "/bin/sh", true), user("x", 1002, "locked", "/tmp/.sh")};
+                      user("backup", 34, "set", "/bin/sh", true),
+                      user("x", 1002, "locked", "/tmp/.sh")};
   collect::SudoRuleRow r;
   r.principal = "deploy";
   r.nopasswd_all = true;
@@ -143,7 +146,8 @@ TEST(AccountRules, Uid0EmptyPasswordSystemShellSudoTemp) {
   EXPECT_EQ(uid0[0]->severity, Severity::critical);
   EXPECT_EQ(with_rule(f, "account.empty-password")[0]->get("user.name"), "guest");
   EXPECT_EQ(with_rule(f, "account.system-login-password")[0]->get("user.name"), "backup");
-  EXPECT_EQ(with_rule(f, "account.sudo-nopasswd-all")[0]->get("file.path"), "/etc/sudoers.d/deploy");
+  EXPECT_EQ(with_rule(f, "account.sudo-nopasswd-all")[0]->get("file.path"),
+            "/etc/sudoers.d/deploy");
   EXPECT_EQ(with_rule(f, "account.temp-home-or-shell")[0]->severity, Severity::high);
 }
 
@@ -153,7 +157,8 @@ TEST(LoginRules, SessionsFailuresAndTampering) {
   s.logins.records = {rec("utmp", "USER_PROCESS", "alice", 1000, "198.51.100.7"),
                       rec("wtmp", "USER_PROCESS", "alice", 1000, "198.51.100.7"),
                       rec("wtmp", "DEAD_PROCESS", "", 2000)};
-  for (int i = 0; i < 12; ++i) s.logins.records.push_back(rec("btmp", "LOGIN_PROCESS", "admin", 100 + i, "203.0.113.5"));
+  for (int i = 0; i < 12; ++i)
+    s.logins.records.push_back(rec("btmp", "LOGIN_PROCESS", "admin", 100 + i, "203.0.113.5"));
   s.logins.records.push_back(rec("btmp", "LOGIN_PROCESS", "bob", 100, "203.0.113.6"));
   s.logins.lastlog = {{1000, "alice", "pts/0", "198.51.100.7", 1000}};
   auto f = run(s);
@@ -186,7 +191,8 @@ TEST(LoginRules, SessionsFailuresAndTampering) {
 
 TEST(CollectorIssues, GroupedIntoInfoFindings) {
   auto s = empty_snapshot();
-  for (int i = 0; i < 300; ++i) s.issues.add("processes", "/proc/" + std::to_string(i) + "/exe", "Permission denied");
+  for (int i = 0; i < 300; ++i)
+    s.issues.add("processes", "/proc/" + std::to_string(i) + "/exe", "Permission denied");
   s.issues.add("users", "/etc/passwd:3", "expected 7 fields, found 1");
   auto f = run(s);
   ASSERT_EQ(f.size(), 2u);

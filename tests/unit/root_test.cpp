@@ -1,12 +1,11 @@
 #include "core/root.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "support/temp_dir.hpp"
 
@@ -63,7 +62,7 @@ TEST(Root, ReadsDoNotChangeAccessTime) {
   ASSERT_EQ(::utimensat(AT_FDCWD, file.c_str(), old, 0), 0);
   auto root = Root::open(img.path());
   ASSERT_TRUE(root->read("/f"));
-  struct stat st{};
+  struct stat st {};
   ::stat(file.c_str(), &st);
   EXPECT_EQ(st.st_atim.tv_sec, 1000000000);
 }

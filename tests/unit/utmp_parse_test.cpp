@@ -1,12 +1,11 @@
 #include "collect/utmp_parse.hpp"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <lastlog.h>
 #include <utmp.h>
 
 #include <cstring>
-
-#include <gtest/gtest.h>
 
 using namespace vigil::collect;
 
@@ -14,7 +13,7 @@ namespace {
 // Records built with glibc's own struct, so the parser's offsets are checked against it.
 std::string record(short type, const char* user, const char* line, const char* host, std::int32_t t,
                    const char* ipv4 = nullptr) {
-  struct utmp u{};
+  struct utmp u {};
   u.ut_type = type;
   u.ut_pid = 321;
   std::strncpy(u.ut_user, user, sizeof u.ut_user);
@@ -29,7 +28,8 @@ std::string record(short type, const char* user, const char* line, const char* h
 TEST(Utmp, RecordSizeMatchesGlibc) { EXPECT_EQ(sizeof(struct utmp), kUtmpRecordSize); }
 
 TEST(Utmp, FieldsOfAUserRecord) {
-  auto p = parse_utmp(record(USER_PROCESS, "alice", "pts/0", "198.51.100.7", 1700000000, "198.51.100.7"));
+  auto p = parse_utmp(
+      record(USER_PROCESS, "alice", "pts/0", "198.51.100.7", 1700000000, "198.51.100.7"));
   ASSERT_EQ(p.rows.size(), 1u);
   const auto& r = p.rows[0];
   EXPECT_EQ(utmp_type_name(r.type), "USER_PROCESS");
@@ -43,7 +43,8 @@ TEST(Utmp, FieldsOfAUserRecord) {
 }
 
 TEST(Utmp, ZeroedRecordsAndTruncatedTail) {
-  std::string bytes = record(USER_PROCESS, "a", "tty1", "", 10) + std::string(kUtmpRecordSize, '\0') +
+  std::string bytes = record(USER_PROCESS, "a", "tty1", "", 10) +
+                      std::string(kUtmpRecordSize, '\0') +
                       record(DEAD_PROCESS, "", "tty1", "", 20) + std::string(100, 'x');
   auto p = parse_utmp(bytes);
   ASSERT_EQ(p.rows.size(), 3u);
@@ -55,7 +56,7 @@ TEST(Utmp, ZeroedRecordsAndTruncatedTail) {
 
 TEST(Lastlog, RecordLayoutMatchesGlibc) {
   EXPECT_EQ(sizeof(struct lastlog), kLastlogRecordSize);
-  struct lastlog l{};
+  struct lastlog l {};
   l.ll_time = 1700000123;
   std::strncpy(l.ll_line, "pts/3", sizeof l.ll_line);
   std::strncpy(l.ll_host, "203.0.113.9", sizeof l.ll_host);
