@@ -181,3 +181,24 @@ TEST(LiveTriage, ProcessesExitingDuringTheScan_NeverBreakIt) {
   stop = true;
   churn.join();
 }
+
+TEST(LiveTriage, UnprivilegedRun_SaysWhatItCouldNotReadAndFinishes) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop to nobody";
+  if (!fs::exists("/usr/bin/setpriv")) GTEST_SKIP() << "needs setpriv (util-linux)";
+  // setpriv runs vigil as nobody, who cannot read root's /proc/PID/fd, exe or cwd. A copy in
+  // a world-readable temp dir, since the build tree may sit where nobody cannot enter.
+  TempDir dir("vigil-e2e");
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  std::string copy = dir / "vigil";
+  fs::copy_file(VIGIL_BINARY, copy);
+  auto r = run_vigil_as({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copy, "triage",
+                         "--format", "json", "--no-suppress"});
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_GT(doc["inventory"]["processes"].size(), 0u);
+  bool denied = false;
+  for (const auto& f : doc["findings"])
+    if (f["rule"]["id"] == "collector.partial" && f["error"]["message"] == "Permission denied") denied = true;
+  EXPECT_TRUE(denied) << "no collector.partial for unreadable /proc entries";
+}

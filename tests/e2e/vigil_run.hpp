@@ -31,9 +31,8 @@ inline std::vector<char*> c_argv(std::vector<std::string>& args) {
   return v;
 }
 
-// Runs VIGIL_BINARY with args; captures stdout and stderr.
-inline RunResult run_vigil(std::vector<std::string> args) {
-  args.insert(args.begin(), VIGIL_BINARY);
+// Runs args[0] (an absolute path) with its arguments; captures stdout and stderr.
+inline RunResult run_vigil_as(std::vector<std::string> args) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) return {};
   posix_spawn_file_actions_t fa;
@@ -68,6 +67,12 @@ inline RunResult run_vigil(std::vector<std::string> args) {
   ::waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// Runs VIGIL_BINARY with args.
+inline RunResult run_vigil(std::vector<std::string> args) {
+  args.insert(args.begin(), VIGIL_BINARY);
+  return run_vigil_as(std::move(args));
 }
 
 inline std::vector<nlohmann::json> parse_jsonl(const std::string& text) {
