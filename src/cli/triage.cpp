@@ -28,6 +28,7 @@ struct TriageOptions {
   bool timings = false;
   unsigned jobs = 0;
   std::int64_t failed_login_threshold = 10;
+  std::int64_t since_days = 3;
 };
 
 int run_triage(const TriageOptions& o) {
@@ -52,6 +53,7 @@ int run_triage(const TriageOptions& o) {
   detect::Context ctx;
   ctx.now = snapshot.host.collected_at;
   ctx.failed_login_threshold = o.failed_login_threshold;
+  ctx.since_days = o.since_days;
   report::TriageReport r;
   r.snapshot = &snapshot;
   r.findings = detect::run_triage(snapshot, ctx);
@@ -103,6 +105,8 @@ void add_triage_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-inventory", opts->no_inventory, "text format: findings only");
   cmd->add_flag("--timings", opts->timings, "print the time each collector took on stderr");
   cmd->add_option("--jobs", opts->jobs, "threads for collection (default: one per core)");
+  cmd->add_option("--since", opts->since_days, "days that count as recent for changed files and keys (default 3)")
+      ->check(CLI::Range(0, 36500));
   cmd->add_option("--failed-login-threshold", opts->failed_login_threshold,
                   "failed logins from one source that make a low finding (default 10)");
   cmd->callback([opts, &exit_code] { exit_code = run_triage(*opts); });

@@ -108,11 +108,12 @@ std::shared_ptr<DpkgDb> DpkgDb::open(const Root& root, std::string info_dir, Iss
 
 PathMap DpkgDb::owners(std::span<const std::string> paths, IssueLog& log) const {
   if (paths.empty() && program_packages_) return {};
-  // Each spelling dpkg might have recorded -> the path we were asked about.
-  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> wanted;
+  // Each spelling dpkg might have recorded -> the paths we were asked about (/bin/x and
+  // /usr/bin/x may both be asked, and each is the other's alias).
+  std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> wanted;
   for (const auto& p : paths) {
-    wanted.emplace(p, p);
-    if (auto alias = usrmerge_alias(p)) wanted.emplace(*alias, p);
+    wanted[p].push_back(p);
+    if (auto alias = usrmerge_alias(p)) wanted[*alias].push_back(p);
   }
   struct Acc {
     PathMap owners;
@@ -125,7 +126,7 @@ PathMap DpkgDb::owners(std::span<const std::string> paths, IssueLog& log) const 
                                  scan_dpkg_list(text, [&](std::string_view line) {
                                    programs = programs || is_program_path(line);
                                    if (auto it = wanted.find(line); it != wanted.end())
-                                     acc.owners.try_emplace(it->second, display_name(pkg));
+                                       for (const auto& asked : it->second) acc.owners.try_emplace(asked, display_name(pkg));
                                  });
                                  if (programs) acc.program_packages.push_back(pkg);
                                });

@@ -201,14 +201,14 @@ void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash
   }
 }
 
-// Ownership of every executable in one pass over the package database; then, for the
-// unowned ones, whether their content is a packaged program under another name.
-void attach_packages(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log) {
+std::vector<std::string> package_query_paths(const std::vector<ProcessRow>& rows) {
   std::set<std::string> paths;
   for (const auto& p : rows)
     if (!p.executable.empty() && !p.fileless && !p.in_container) paths.insert(p.executable);
-  std::vector<std::string> list(paths.begin(), paths.end());
-  auto owners = packages.owners(list, log);
+  return {paths.begin(), paths.end()};
+}
+
+void apply_packages(std::vector<ProcessRow>& rows, const PathMap& owners) {
   for (auto& p : rows)
     if (auto it = owners.find(p.executable); it != owners.end() && !p.fileless && !p.in_container)
       p.package = it->second;

@@ -83,10 +83,11 @@ std::vector<ProcessRow> collect_processes(
     const Root& live, const std::unordered_map<std::int64_t, std::string>& users,
     const ProcessOptions& opts, IssueLog& log);
 
-// Enrichment, in this order: the owning package of each executable (one pass over the
-// package database); SHA-256 (and MD5) of unowned executables, or all with hash_all;
-// then, for unowned ones, the packaged file with identical content (a renamed copy).
-void attach_packages(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log);
+// Enrichment, in this order: the owning package of each executable (the paths to ask
+// about, then the answers); SHA-256 (and MD5) of unowned executables, or all with
+// hash_all; then, for unowned ones, the packaged file with identical content.
+std::vector<std::string> package_query_paths(const std::vector<ProcessRow>& rows);
+void apply_packages(std::vector<ProcessRow>& rows, const PathMap& owners);
 void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all,
                       IssueLog& log);
 void find_packaged_copies(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log);

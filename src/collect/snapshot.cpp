@@ -66,13 +66,25 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   s.packages = open_package_db(root, s.issues);
   s.logins = collect_logins(root, s.accounts.users, s.issues);
   timed("logins");
+  s.persistence = collect_persistence(root, s.accounts.users, s.issues);
+  timed("persistence");
   if (root.live()) {
     std::unordered_map<std::int64_t, std::string> names;
     for (const auto& u : s.accounts.users) names.try_emplace(u.uid, u.name);
     s.processes = collect_processes(root, names, {opts.hash_all, opts.threads}, s.issues);
     timed("processes");
-    attach_packages(s.processes, *s.packages, s.issues);
-    timed("package ownership of executables");
+  }
+  // One pass over the package database answers every table's ownership question.
+  {
+    auto paths = package_query_paths(s.persistence);
+    auto exes = package_query_paths(s.processes);
+    paths.insert(paths.end(), exes.begin(), exes.end());
+    auto owners = s.packages->owners(paths, s.issues);
+    apply_packages(s.persistence, owners);
+    apply_packages(s.processes, owners);
+    timed("package ownership");
+  }
+  if (root.live()) {
     hash_executables(root, s.processes, opts.hash_all, s.issues);
     timed("hashing executables");
     find_packaged_copies(s.processes, *s.packages, s.issues);

@@ -9,6 +9,7 @@
 #include "collect/accounts.hpp"
 #include "collect/logins.hpp"
 #include "collect/packages.hpp"
+#include "collect/persistence.hpp"
 #include "collect/processes.hpp"
 #include "collect/sockets.hpp"
 #include "core/collect_issue.hpp"
@@ -31,6 +32,7 @@ struct Snapshot {
   std::vector<InterfaceRow> interfaces;
   Accounts accounts;
   Logins logins;
+  std::vector<PersistenceRow> persistence;
   std::shared_ptr<PackageDb> packages;
   IssueLog issues;
   std::vector<std::string> skipped;  // live-only tables not collected for an image

@@ -9,6 +9,7 @@
 #include "detect/paths.hpp"
 #include "detect/process_view.hpp"
 #include "detect/rule_catalog.hpp"
+#include "detect/shell_patterns.hpp"
 
 namespace vigil::detect {
 
@@ -16,63 +17,8 @@ namespace {
 
 constexpr std::string_view kSource = "detect/processes";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 bool contains(std::string_view hay, std::string_view needle) {
   return hay.find(needle) != std::string_view::npos;
-}
-
-// netcat's listen/port options, or a bare port number.
-bool has_port_argument(const std::vector<std::string>& argv) {
-  for (std::size_t i = 1; i < argv.size(); ++i) {
-    std::string_view a = argv[i];
-    if (a == "-p" || (a.starts_with('-') && a.find('l') != std::string_view::npos && a.size() <= 5))
-      return true;
-    if (auto port = to_number<int>(a); port && *port > 0 && *port < 65536) return true;
-  }
-  return false;
-}
-
-// Why the command line serves a shell over the network, or nullopt.
-std::optional<std::string> reverse_shell_reason(const collect::ProcessRow& p) {
-  if (p.argv.empty()) return std::nullopt;
-  const std::string prog = program_name(p.argv[0], p.name);
-  const std::string exe = basename_of(p.executable);
-  const std::string cmd = lower(p.cmdline);
-  const bool netcat = is_netcat_like(prog) || is_netcat_like(exe);
-  for (std::size_t i = 1; i < p.argv.size(); ++i) {
-    std::string_view a = p.argv[i];
-    bool exec_flag = a == "-e" || a == "-c" || a == "--exec" || a == "--sh-exec" ||
-                     a.starts_with("-e/") || a.starts_with("--exec=") ||
-                     a.starts_with("--sh-exec=");
-    if (netcat && exec_flag)
-      return "netcat-style tool executes a program for its peer (" + std::string(a) + ")";
-    // A renamed netcat still needs "-e /bin/sh" and a port: the option shape gives it away.
-    if (a == "-e" && i + 1 < p.argv.size() && is_shell(basename_of(p.argv[i + 1])) &&
-        has_port_argument(p.argv))
-      return "serves a shell with -e " + p.argv[i + 1];
-    if (netcat && (contains(lower(a), "exec:") || contains(lower(a), "system:")))
-      return "socat connects the network to a program (" + std::string(a) + ")";
-  }
-  if ((is_shell(prog) || contains(cmd, "sh -c") || contains(cmd, "bash -c")) &&
-      (contains(cmd, "/dev/tcp/") || contains(cmd, "/dev/udp/")))
-    return "shell redirected to a /dev/tcp network connection";
-  if (contains(cmd, "mkfifo") &&
-      (contains(cmd, "nc ") || contains(cmd, "ncat ") || contains(cmd, "telnet ")) &&
-      (contains(cmd, "/bin/sh") || contains(cmd, "/bin/bash") || contains(cmd, "sh -i")))
-    return "named pipe loops a shell through netcat";
-  if (is_interpreter(prog) && contains(cmd, "socket")) {
-    for (std::string_view marker : {"subprocess", "pty.spawn", "os.dup2", "/bin/sh", "/bin/bash",
-                                    "fsockopen", "proc_open", "tcpsocket", "sh -i", "exec("})
-      if (contains(cmd, marker))
-        return "scripting one-liner wires a socket to a shell (" + std::string(marker) + ")";
-  }
-  return std::nullopt;
 }
 
 struct ToolName {
@@ -216,7 +162,7 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
         out.push_back(std::move(f));
       }
     }
-    if (auto why = reverse_shell_reason(p)) {
+    if (auto why = reverse_shell_reason(p.argv, p.name, p.executable, p.cmdline)) {
       auto f =
           make_finding("process.reverse-shell", Severity::critical, kSource, "Here: " + *why + ".");
       add_process_evidence(f, p);

@@ -140,6 +140,47 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "lastlog shows a login that the login history does not contain, or one newer than the "
      "history's end: the history was likely edited (chkrootkit's chklastlog).",
      "Compare with the journal and auth.log; treat wtmp as tampered.", "T1070.002", "medium"},
+    // persistence
+    {"persistence.temp-path", "Start-up item runs something from a temporary or hidden directory",
+     "A cron job, unit, key or script that starts a program from /tmp, /var/tmp, /dev/shm or a hidden "
+     "directory survives reboots with a payload nobody installed properly.",
+     "Look at the program it starts (copy it first), remove the item, and find who created it (file owner and "
+     "mtime are in the evidence).",
+     "T1053.003,T1543.002", "high"},
+    {"persistence.download-exec", "Start-up item downloads and runs code",
+     "Piping curl or wget into a shell (or decoding base64 into one) at every start fetches whatever the "
+     "attacker's server serves today: a classic dropper.",
+     "Note the URL, block it, remove the item, and look for what it already installed.", "T1105,T1059.004",
+     "high"},
+    {"persistence.reverse-shell", "Start-up item opens a remote shell or starts netcat",
+     "A scheduled job or service that connects a shell to the network, or starts netcat or socat, is a "
+     "backdoor that comes back after every reboot.",
+     "Remove the item, record the remote address, and treat the host as compromised.", "T1059.004,T1053.003",
+     "critical for a shell served to the network; high for netcat or socat alone"},
+    {"persistence.ld-preload", "Library preloaded into every program",
+     "/etc/ld.so.preload (or LD_PRELOAD in an environment file or unit) loads a library into every program "
+     "started: the way user-land rootkits (Jynx, Azazel, Libprocesshider) hide files and processes.",
+     "Check the library (is it packaged?), remove the entry from a rescue system, and assume the tools "
+     "on this host lie.",
+     "T1574.006", "high"},
+    {"persistence.recent-unowned", "New start-up file that no package installed",
+     "A cron file, unit, init script or at job that belongs to no package and changed within the --since "
+     "window is how fresh persistence looks; an administrator's own change looks the same, so check.",
+     "Confirm who made the change; suppress it with a reason if it is yours.", "T1053.003,T1543.002",
+     "medium"},
+    {"persistence.authorized-key-recent", "SSH authorized_keys changed recently",
+     "A key added to authorized_keys gives its holder a login that survives password changes.",
+     "Compare the keys with those you know; remove any you cannot name.", "T1098.004", "medium"},
+    {"persistence.authorized-key-forced-command", "SSH key with a forced command",
+     "A command= option runs that command whenever the key logs in: used for backups and git, and by "
+     "attackers to hide a backdoor behind a key.",
+     "Make sure the command is one you set up.", "T1098.004", "low"},
+    {"persistence.pam-module-unowned", "PAM module that no package owns",
+     "Every login passes through PAM modules; an unpackaged one can record passwords or accept a master "
+     "password (the pam_unix backdoor).",
+     "Compare the module with the packaged one, remove it from the stack, and change the passwords used "
+     "since it appeared.",
+     "T1556.003", "high"},
     // collection
     {"collector.partial", "Some of the system could not be read",
      "vigil could not read everything it wanted; what follows is a partial picture, and a "

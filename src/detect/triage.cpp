@@ -32,6 +32,7 @@ std::span<const Detector> triage_detectors() {
       {"network", detect_network},
       {"accounts", detect_accounts},
       {"logins", detect_logins},
+      {"persistence", detect_persistence},
       {"collection", detect_collector_issues},
   });
   return kDetectors;

@@ -54,6 +54,7 @@ void render_json(const TriageReport& r, std::ostream& out) {
       {"sudo_rules", table_to_json(s.accounts.sudo_rules)},
       {"login_records", table_to_json(s.logins.records)},
       {"lastlog", table_to_json(s.logins.lastlog)},
+      {"persistence", table_to_json(s.persistence)},
   };
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }

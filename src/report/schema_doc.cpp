@@ -5,6 +5,7 @@
 
 #include "collect/accounts.hpp"
 #include "collect/logins.hpp"
+#include "collect/persistence.hpp"
 #include "collect/processes.hpp"
 #include "collect/sockets.hpp"
 #include "core/table.hpp"
@@ -23,6 +24,7 @@ void for_each_table(F&& f) {
   f.template operator()<collect::SudoRuleRow>("live and --root");
   f.template operator()<collect::LoginRecordRow>("live and --root");
   f.template operator()<collect::LastlogRow>("live and --root");
+  f.template operator()<collect::PersistenceRow>("live and --root");
 }
 
 // One table at a time: head(table, where), then line(column, type) per column.

@@ -175,6 +175,9 @@ void inventory(const TriageReport& r, const Painter& p, std::ostream& out) {
   out << fmt::format("  Accounts: {} ({} groups, {} sudo rules); with a shell and a password:{}\n",
                      s.accounts.users.size(), s.accounts.groups.size(),
                      s.accounts.sudo_rules.size(), can_login.empty() ? " none" : can_login);
+  std::size_t unowned_items = std::count_if(s.persistence.begin(), s.persistence.end(),
+                                            [](const auto& x) { return x.package.empty(); });
+  out << fmt::format("  Start-up items: {} ({} in files no package owns)\n", s.persistence.size(), unowned_items);
   out << fmt::format("  Packages: {} ({} packages)\n", s.packages->format(),
                      s.packages->package_count());
 }

@@ -109,6 +109,11 @@ TEST(DpkgCollector, OwnershipAcrossMergedUsrAndChecksums) {
   EXPECT_EQ(owners["/usr/bin/nc.traditional"], "netcat-traditional");
   EXPECT_EQ(owners["/bin/sleep"], "coreutils");
   EXPECT_EQ(owners.count("/tmp/x"), 0u);
+  // Both spellings of one merged-/usr file asked at once: each gets its owner.
+  std::vector<std::string> both = {"/bin/nc.traditional", "/usr/bin/nc.traditional"};
+  auto both_owners = db->owners(both, log);
+  EXPECT_EQ(both_owners["/bin/nc.traditional"], "netcat-traditional");
+  EXPECT_EQ(both_owners["/usr/bin/nc.traditional"], "netcat-traditional");
   std::vector<std::string> md5 = {"0123456789abcdef0123456789abcdef"};
   EXPECT_EQ(db->files_with_md5(md5, log)["0123456789abcdef0123456789abcdef"],
             "/bin/nc.traditional");

@@ -1,0 +1,284 @@
+// Persistence collector: reads each start-up location through the root, hands the bytes
+// to the parsers, and stamps each row with its file's owner, mtime and package.
+#include "collect/persistence.hpp"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "collect/persistence_parse.hpp"
+#include "core/text.hpp"
+
+namespace vigil::collect {
+
+namespace {
+
+constexpr std::string_view kCollector = "persistence";
+
+class Collector {
+ public:
+  Collector(const Root& root, IssueLog& log) : root_(root), log_(log) {}
+
+  // The file's text, or nullopt (a missing file is normal; anything else is logged).
+  std::optional<std::string> read(const std::string& path) {
+    // A unit linked to /dev/null is masked: switched off on purpose, nothing to read.
+    if (auto target = root_.readlink(path); target && *target == "/dev/null") return std::nullopt;
+    auto text = root_.read(path, std::size_t{16} << 20);
+    if (!text) {
+      if (!text.error().vanished() && text.error().code != ENOTDIR) log_.add(std::string(kCollector), text.error());
+      return std::nullopt;
+    }
+    return std::move(*text);
+  }
+  // Regular files in a directory, sorted; `suffix` filters by name ending.
+  std::vector<std::string> files_in(const std::string& dir, std::string_view suffix = "") {
+    std::vector<std::string> out;
+    auto entries = root_.list(dir);
+    if (!entries) {
+      if (!entries.error().vanished() && entries.error().code != ENOTDIR) log_.add(std::string(kCollector), entries.error());
+      return out;
+    }
+    for (const auto& e : *entries)
+      if (e.name.ends_with(suffix) && (e.type == DT_REG || e.type == DT_LNK || e.type == DT_UNKNOWN))
+        out.push_back(dir + "/" + e.name);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  void add(PersistenceRow row) { rows_.push_back(std::move(row)); }
+  PersistenceRow row(std::string kind, const std::string& location, std::size_t line, std::string command,
+                     std::string user = "", std::string detail = "") {
+    PersistenceRow r;
+    r.kind = std::move(kind);
+    r.location = location;
+    r.line = static_cast<std::int64_t>(line);
+    r.command = printable(command);
+    r.user = std::move(user);
+    r.detail = printable(detail);
+    return r;
+  }
+  template <class Parse>
+  void lines_of(const std::string& path, std::string_view kind, Parse parse, std::string user = "") {
+    if (auto text = read(path))
+      for (auto& c : parse(*text)) add(row(std::string(kind), path, c.line, c.command, user));
+  }
+  void whole_file(const std::string& path, std::string_view kind, std::string user = "") {
+    add(row(std::string(kind), path, 0, path, std::move(user)));
+  }
+  const Root& root() const { return root_; }
+  IssueLog& log() { return log_; }
+  std::vector<PersistenceRow>& rows() { return rows_; }
+
+ private:
+  const Root& root_;
+  IssueLog& log_;
+  std::vector<PersistenceRow> rows_;
+};
+
+void cron(Collector& c) {
+  auto system_tab = [&](const std::string& path) {
+    if (auto text = c.read(path)) {
+      auto parsed = parse_crontab(*text, true);
+      for (const auto& e : parsed.errors) c.log().add(std::string(kCollector), c.root().display(path) + ":" + std::to_string(e.line), e.message);
+      for (auto& e : parsed.rows) c.add(c.row("cron", path, e.line, e.command, e.user, e.schedule));
+    }
+  };
+  system_tab("/etc/crontab");
+  for (const auto& f : c.files_in("/etc/cron.d")) system_tab(f);
+  for (std::string_view period : {"hourly", "daily", "weekly", "monthly", "yearly"})
+    for (const auto& f : c.files_in("/etc/cron." + std::string(period))) c.whole_file(f, "cron-script");
+  for (const auto& f : c.files_in("/var/spool/cron/crontabs")) {
+    if (auto text = c.read(f)) {
+      auto parsed = parse_crontab(*text, false);
+      for (auto& e : parsed.rows) c.add(c.row("cron", f, e.line, e.command, basename_of(f), e.schedule));
+    }
+  }
+  for (const auto& f : c.files_in("/var/spool/cron/atjobs")) {
+    if (auto text = c.read(f)) {
+      auto lines = parse_command_lines(*text);
+      if (!lines.empty()) c.add(c.row("at", f, lines.back().line, lines.back().command));
+    }
+  }
+}
+
+void systemd(Collector& c, const std::vector<std::string>& homes) {
+  std::vector<std::string> dirs = {"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system",
+                                   "/lib/systemd/system", "/etc/systemd/user", "/usr/lib/systemd/user"};
+  for (const auto& h : homes) dirs.push_back(h + "/.config/systemd/user");
+  // Enabled = linked from a .wants or .requires directory under /etc (or the user's config).
+  std::set<std::string> enabled;
+  std::set<std::pair<dev_t, ino_t>> seen_dirs;  // /lib is /usr/lib on a merged-/usr system
+  for (const auto& dir : dirs) {
+    auto st = c.root().stat(dir);
+    if (!st || !seen_dirs.insert({st->st_dev, st->st_ino}).second) continue;
+    auto entries = c.root().list(dir);
+    if (!entries) continue;
+    for (const auto& e : *entries)
+      if (e.name.ends_with(".wants") || e.name.ends_with(".requires"))
+        if (auto links = c.root().list(dir + "/" + e.name))
+          for (const auto& l : *links) enabled.insert(l.name);
+  }
+  seen_dirs.clear();
+  for (const auto& dir : dirs) {
+    auto st = c.root().stat(dir);
+    if (!st || !seen_dirs.insert({st->st_dev, st->st_ino}).second) continue;
+    std::string user;
+    for (const auto& h : homes)
+      if (dir.starts_with(h + "/")) user = basename_of(h);
+    for (std::string_view suffix : {".service", ".timer"}) {
+      for (const auto& f : c.files_in(dir, suffix)) {
+        auto text = c.read(f);
+        if (!text) continue;
+        std::string unit = basename_of(f);
+        for (auto& cmd : parse_systemd_unit(*text)) {
+          auto r = c.row("systemd", f, cmd.line, cmd.command, user, cmd.key);
+          r.enabled = enabled.count(unit) > 0;
+          c.add(std::move(r));
+        }
+      }
+    }
+  }
+}
+
+void init_and_profiles(Collector& c, const std::vector<std::pair<std::string, std::string>>& homes) {
+  c.lines_of("/etc/rc.local", "rc-local", parse_command_lines);
+  for (const auto& f : c.files_in("/etc/init.d"))
+    if (!f.ends_with("/README") && !f.ends_with("/skeleton")) c.whole_file(f, "init-script");
+  for (std::string f : {"/etc/profile", "/etc/bash.bashrc", "/etc/zsh/zshrc", "/etc/zsh/zprofile"})
+    c.lines_of(f, "shell-startup", parse_command_lines);
+  for (const auto& f : c.files_in("/etc/profile.d")) c.lines_of(f, "shell-startup", parse_command_lines);
+  for (const auto& [home, user] : homes)
+    for (std::string_view rc : {".bashrc", ".profile", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc"})
+      c.lines_of(home + "/" + std::string(rc), "shell-startup", parse_command_lines, user);
+  for (const auto& f : c.files_in("/etc/update-motd.d")) c.whole_file(f, "motd");
+  for (const auto& f : c.files_in("/etc/xdg/autostart", ".desktop")) c.lines_of(f, "xdg-autostart", parse_desktop_exec);
+  for (const auto& [home, user] : homes)
+    for (const auto& f : c.files_in(home + "/.config/autostart", ".desktop"))
+      c.lines_of(f, "xdg-autostart", parse_desktop_exec, user);
+}
+
+void preload_and_environment(Collector& c) {
+  c.lines_of("/etc/ld.so.preload", "ld-preload", parse_command_lines);
+  auto ld_preload = [](std::string_view text) { return parse_env_assignments(text, "LD_PRELOAD"); };
+  c.lines_of("/etc/environment", "environment", ld_preload);
+  for (const auto& f : c.files_in("/etc/environment.d", ".conf")) c.lines_of(f, "environment", ld_preload);
+  for (const auto& f : c.files_in("/etc/profile.d")) c.lines_of(f, "environment", ld_preload);
+}
+
+void ssh_keys(Collector& c, const std::vector<std::pair<std::string, std::string>>& homes) {
+  for (const auto& [home, user] : homes) {
+    for (std::string_view name : {"authorized_keys", "authorized_keys2"}) {
+      std::string path = home + "/.ssh/" + std::string(name);
+      auto text = c.read(path);
+      if (!text) continue;
+      auto parsed = parse_authorized_keys(*text);
+      for (const auto& e : parsed.errors) c.log().add(std::string(kCollector), c.root().display(path) + ":" + std::to_string(e.line), e.message);
+      for (auto& k : parsed.rows) {
+        auto r = c.row("authorized-key", path, k.line, k.forced_command, user, k.type + " " + k.comment);
+        r.options = printable(k.options);
+        c.add(std::move(r));
+      }
+    }
+  }
+}
+
+void udev_pam_modules(Collector& c) {
+  for (std::string dir : {"/etc/udev/rules.d", "/usr/lib/udev/rules.d", "/run/udev/rules.d"})
+    for (const auto& f : c.files_in(dir, ".rules")) c.lines_of(f, "udev", parse_udev_runs);
+  // PAM modules named without a path live in the multiarch security directory.
+  std::vector<std::string> module_dirs;
+  for (std::string d : {"/usr/lib/x86_64-linux-gnu/security", "/usr/lib/aarch64-linux-gnu/security",
+                        "/lib/x86_64-linux-gnu/security", "/usr/lib64/security", "/usr/lib/security", "/lib/security"})
+    if (c.root().stat(d)) module_dirs.push_back(d);
+  for (const auto& f : c.files_in("/etc/pam.d")) {
+    auto text = c.read(f);
+    if (!text) continue;
+    for (auto& m : parse_pam_modules(*text)) {
+      std::string path = m.command;
+      if (!path.starts_with('/'))
+        for (const auto& d : module_dirs)
+          if (c.root().lstat(d + "/" + m.command)) {
+            path = d + "/" + m.command;
+            break;
+          }
+      bool exists = path.starts_with('/') && c.root().stat(path).has_value();
+      c.add(c.row("pam-module", f, m.line, path, "", exists ? m.command : m.command + " (missing)"));
+    }
+  }
+  for (std::string f : {"/etc/modules"}) c.lines_of(f, "kernel-module", parse_module_list);
+  for (std::string dir : {"/etc/modules-load.d", "/usr/lib/modules-load.d"})
+    for (const auto& f : c.files_in(dir, ".conf")) c.lines_of(f, "kernel-module", parse_module_list);
+  for (std::string dir : {"/etc/modprobe.d", "/usr/lib/modprobe.d"})
+    for (const auto& f : c.files_in(dir, ".conf")) c.lines_of(f, "modprobe-install", parse_modprobe_installs);
+}
+
+// Stamps file owner, mtime and symlink target, reading each file's metadata once.
+void stamp_files(Collector& c) {
+  struct Meta {
+    std::int64_t uid = -1, mtime = 0;
+    std::string target;
+  };
+  std::map<std::string, Meta> meta;
+  for (const auto& r : c.rows()) meta.try_emplace(r.location);
+  for (auto& [f, m] : meta) {
+    auto st = c.root().lstat(f);
+    if (!st) continue;
+    m.uid = st->st_uid;
+    m.mtime = st->st_mtime;
+    if (S_ISLNK(st->st_mode))
+      if (auto link = c.root().readlink(f)) m.target = link->starts_with('/') ? *link : dirname_of(f) + "/" + *link;
+  }
+  for (auto& r : c.rows()) {
+    const auto& m = meta[r.location];
+    r.file_uid = m.uid;
+    r.mtime = m.mtime;
+    r.target = m.target;
+  }
+}
+
+// PAM rows are judged by their module file, not the stack file that names it; symlinks
+// by what they point to.
+const std::string& judged_file(const PersistenceRow& r) {
+  if (r.kind == "pam-module") return r.command;
+  return r.target.empty() ? r.location : r.target;
+}
+
+}  // namespace
+
+std::vector<PersistenceRow> collect_persistence(const Root& root, const std::vector<UserRow>& users, IssueLog& log) {
+  Collector c(root, log);
+  // Homes worth reading: real directories, each once (many system accounts share / or /nonexistent).
+  std::vector<std::pair<std::string, std::string>> homes;
+  std::vector<std::string> home_dirs;
+  std::set<std::string> seen;
+  for (const auto& u : users) {
+    if (u.home.empty() || u.home == "/" || !u.home.starts_with('/') || !seen.insert(u.home).second) continue;
+    auto st = root.stat(u.home);
+    if (!st || !S_ISDIR(st->st_mode)) continue;
+    homes.emplace_back(u.home, u.name);
+    home_dirs.push_back(u.home);
+  }
+  cron(c);
+  systemd(c, home_dirs);
+  init_and_profiles(c, homes);
+  preload_and_environment(c);
+  ssh_keys(c, homes);
+  udev_pam_modules(c);
+  stamp_files(c);
+  return std::move(c.rows());
+}
+
+std::vector<std::string> package_query_paths(const std::vector<PersistenceRow>& rows) {
+  std::set<std::string> files;
+  for (const auto& r : rows)
+    if (judged_file(r).starts_with('/')) files.insert(judged_file(r));
+  return {files.begin(), files.end()};
+}
+
+void apply_packages(std::vector<PersistenceRow>& rows, const PathMap& owners) {
+  for (auto& r : rows)
+    if (auto it = owners.find(judged_file(r)); it != owners.end()) r.package = it->second;
+}
+
+}  // namespace vigil::collect

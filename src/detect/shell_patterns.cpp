@@ -1,0 +1,109 @@
+// Command-line patterns of remote shells and download-and-run, shared by the process and
+// persistence detectors.
+#include "detect/shell_patterns.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/text.hpp"
+#include "detect/paths.hpp"
+
+namespace vigil::detect {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+namespace {
+
+bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
+
+// netcat's listen/port options, or a bare port number.
+bool has_port_argument(const std::vector<std::string>& argv) {
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    std::string_view a = argv[i];
+    if (a == "-p" || (a.starts_with('-') && a.find('l') != std::string_view::npos && a.size() <= 5))
+      return true;
+    if (auto port = to_number<int>(a); port && *port > 0 && *port < 65536) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Why the command line serves a shell over the network, or nullopt.
+std::optional<std::string> reverse_shell_reason(const std::vector<std::string>& argv, std::string_view comm,
+                                                std::string_view executable, std::string_view cmdline) {
+  if (argv.empty()) return std::nullopt;
+  const std::string prog = program_name(argv[0], comm);
+  const std::string exe = basename_of(executable);
+  const std::string cmd = lower(cmdline);
+  const bool netcat = is_netcat_like(prog) || is_netcat_like(exe);
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    std::string_view a = argv[i];
+    bool exec_flag = a == "-e" || a == "-c" || a == "--exec" || a == "--sh-exec" ||
+                     a.starts_with("-e/") || a.starts_with("--exec=") ||
+                     a.starts_with("--sh-exec=");
+    if (netcat && exec_flag)
+      return "netcat-style tool executes a program for its peer (" + std::string(a) + ")";
+    // A renamed netcat still needs "-e /bin/sh" and a port: the option shape gives it away.
+    if (a == "-e" && i + 1 < argv.size() && is_shell(basename_of(argv[i + 1])) &&
+        has_port_argument(argv))
+      return "serves a shell with -e " + argv[i + 1];
+    if (netcat && (contains(lower(a), "exec:") || contains(lower(a), "system:")))
+      return "socat connects the network to a program (" + std::string(a) + ")";
+  }
+  if ((is_shell(prog) || contains(cmd, "sh -c") || contains(cmd, "bash -c")) &&
+      (contains(cmd, "/dev/tcp/") || contains(cmd, "/dev/udp/")))
+    return "shell redirected to a /dev/tcp network connection";
+  if (contains(cmd, "mkfifo") &&
+      (contains(cmd, "nc ") || contains(cmd, "ncat ") || contains(cmd, "telnet ")) &&
+      (contains(cmd, "/bin/sh") || contains(cmd, "/bin/bash") || contains(cmd, "sh -i")))
+    return "named pipe loops a shell through netcat";
+  if (is_interpreter(prog) && contains(cmd, "socket")) {
+    for (std::string_view marker : {"subprocess", "pty.spawn", "os.dup2", "/bin/sh", "/bin/bash",
+                                    "fsockopen", "proc_open", "tcpsocket", "sh -i", "exec("})
+      if (contains(cmd, marker))
+        return "scripting one-liner wires a socket to a shell (" + std::string(marker) + ")";
+  }
+  return std::nullopt;
+}
+
+
+std::optional<std::string> download_and_run_reason(std::string_view command) {
+  const std::string cmd = lower(command);
+  bool fetch = contains(cmd, "curl ") || contains(cmd, "wget ") || contains(cmd, "fetch ") || contains(cmd, "tftp ");
+  auto piped_to_interpreter = [&] {
+    for (auto pos = cmd.find('|'); pos != std::string::npos; pos = cmd.find('|', pos + 1)) {
+      auto rest = trim(std::string_view(cmd).substr(pos + 1));
+      if (rest.starts_with('|')) continue;  // "||" is not a pipe
+      auto words = split_ws(rest);
+      if (words.empty()) continue;
+      std::string prog = basename_of(words[0]);
+      if (prog == "sudo" && words.size() > 1) prog = basename_of(words[1]);
+      if (is_shell(prog) || is_interpreter(prog)) return true;
+    }
+    return false;
+  };
+  if (fetch && piped_to_interpreter()) return "downloads a script and pipes it into an interpreter";
+  if ((contains(cmd, "base64 -d") || contains(cmd, "base64 --decode")) && piped_to_interpreter())
+    return "decodes a hidden payload and runs it";
+  if (fetch && (contains(cmd, "chmod +x") || contains(cmd, "chmod 777") || contains(cmd, "chmod 755")))
+    return "downloads a file and makes it executable";
+  return std::nullopt;
+}
+
+std::vector<std::string> command_words(std::string_view command) {
+  std::vector<std::string> out;
+  for (auto w : split_ws(command)) {
+    std::string word(w);
+    if (word.size() >= 2 && (word.front() == '"' || word.front() == '\'') && word.back() == word.front())
+      word = word.substr(1, word.size() - 2);
+    out.push_back(std::move(word));
+  }
+  return out;
+}
+
+}  // namespace vigil::detect

