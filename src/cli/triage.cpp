@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/rules_dir.hpp"
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
 #include "detect/detectors.hpp"
@@ -29,6 +30,8 @@ struct TriageOptions {
   unsigned jobs = 0;
   std::int64_t failed_login_threshold = 10;
   std::int64_t since_days = 3;
+  std::string rules_dir;
+  bool no_port_probe = false;
 };
 
 int run_triage(const TriageOptions& o) {
@@ -48,8 +51,22 @@ int run_triage(const TriageOptions& o) {
     std::cerr << "vigil: " << suppressions.error() << "\n";
     return kExitError;
   }
+  collect::CollectOptions copts;
+  copts.hash_all = o.hash;
+  copts.threads = o.jobs;
+  copts.rootkit.port_probe = !o.no_port_probe;
+  // Rules come from the analyst's machine, never from the inspected root.
+  std::string rules = o.rules_dir.empty() ? default_rules_dir() : o.rules_dir;
+  std::string artifacts = rules + "/rootkits/known-artifacts.tsv";
+  if (auto text = read_host_file(artifacts)) {
+    copts.rootkit.known_artifacts = std::move(*text);
+    copts.rootkit.known_artifacts_name = artifacts;
+  } else if (!o.rules_dir.empty()) {
+    std::cerr << "vigil: --rules: " << text.error() << "\n";
+    return kExitError;
+  }
   auto t0 = std::chrono::steady_clock::now();
-  auto snapshot = collect::collect_snapshot(*root, {o.hash, o.jobs});
+  auto snapshot = collect::collect_snapshot(*root, copts);
   detect::Context ctx;
   ctx.now = snapshot.host.collected_at;
   ctx.failed_login_threshold = o.failed_login_threshold;
@@ -105,6 +122,9 @@ void add_triage_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-inventory", opts->no_inventory, "text format: findings only");
   cmd->add_flag("--timings", opts->timings, "print the time each collector took on stderr");
   cmd->add_option("--jobs", opts->jobs, "threads for collection (default: one per core)");
+  cmd->add_option("--rules", opts->rules_dir, "rules directory (default: the one installed beside vigil)");
+  cmd->add_flag("--no-port-probe", opts->no_port_probe,
+                "skip binding every TCP/UDP port to find hidden ones (about half a second)");
   cmd->add_option("--since", opts->since_days, "days that count as recent for changed files and keys (default 3)")
       ->check(CLI::Range(0, 36500));
   cmd->add_option("--failed-login-threshold", opts->failed_login_threshold,

@@ -68,6 +68,12 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   timed("logins");
   s.persistence = collect_persistence(root, s.accounts.users, s.issues);
   timed("persistence");
+  {
+    auto probes = collect_rootkit_probes(root, opts.rootkit, s.issues);
+    s.rootkit_probes = std::move(probes.rows);
+    s.probes_skipped = std::move(probes.skipped);
+    timed("rootkit probes");
+  }
   if (root.live()) {
     std::unordered_map<std::int64_t, std::string> names;
     for (const auto& u : s.accounts.users) names.try_emplace(u.uid, u.name);
@@ -79,8 +85,12 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     auto paths = package_query_paths(s.persistence);
     auto exes = package_query_paths(s.processes);
     paths.insert(paths.end(), exes.begin(), exes.end());
+    for (const auto& r : s.rootkit_probes)
+      if (r.probe == "known-artifact" && r.target.starts_with('/')) paths.push_back(r.target);
     auto owners = s.packages->owners(paths, s.issues);
     apply_packages(s.persistence, owners);
+    for (auto& r : s.rootkit_probes)
+      if (auto it = owners.find(r.target); r.probe == "known-artifact" && it != owners.end()) r.package = it->second;
     apply_packages(s.processes, owners);
     timed("package ownership");
   }

@@ -11,6 +11,7 @@
 #include "collect/packages.hpp"
 #include "collect/persistence.hpp"
 #include "collect/processes.hpp"
+#include "collect/rootkit_probes.hpp"
 #include "collect/sockets.hpp"
 #include "core/collect_issue.hpp"
 #include "core/root.hpp"
@@ -33,9 +34,11 @@ struct Snapshot {
   Accounts accounts;
   Logins logins;
   std::vector<PersistenceRow> persistence;
+  std::vector<RootkitProbeRow> rootkit_probes;
   std::shared_ptr<PackageDb> packages;
   IssueLog issues;
   std::vector<std::string> skipped;  // live-only tables not collected for an image
+  std::vector<std::string> probes_skipped;  // rootkit probes that could not run, with why
   double collect_seconds = 0;
   std::vector<std::pair<std::string, double>> timings;  // seconds per collector, in order
 };
@@ -43,6 +46,7 @@ struct Snapshot {
 struct CollectOptions {
   bool hash_all = false;
   unsigned threads = 0;
+  RootkitProbeOptions rootkit;
 };
 
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts);

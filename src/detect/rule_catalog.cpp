@@ -181,6 +181,31 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "Compare the module with the packaged one, remove it from the stack, and change the passwords used "
      "since it appeared.",
      "T1556.003", "high"},
+    // rootkit probes
+    {"rootkit.hidden-process", "Process hidden from the process list",
+     "The kernel answers for this process id, but listing /proc does not show it: the signature of a "
+     "kernel rootkit hiding its processes (unhide's brute-force check).",
+     "Treat the host as compromised: take a memory image if you can, then rebuild it from known-good media.",
+     "T1014", "critical"},
+    {"rootkit.hidden-port", "Port in use that no socket list shows",
+     "bind() says the port is taken, yet no socket in /proc/net holds it: a rootkit hides its backdoor's "
+     "listener from netstat and ss.",
+     "Check the port from another host with a scanner, take the host offline, and rebuild it.", "T1014,T1571",
+     "high"},
+    {"rootkit.hidden-module", "Kernel module hidden from lsmod",
+     "The module appears in /sys/module but not in /proc/modules: kernel rootkits (Diamorphine, Reptile) "
+     "unlink themselves from the module list.",
+     "Treat the kernel as compromised: the only fix is to rebuild from known-good media.", "T1014,T1547.006",
+     "critical"},
+    {"rootkit.known-artifact", "File, directory or module of a known rootkit",
+     "A path or module name that a published rootkit or worm installs is present, and no package owns it.",
+     "Inspect it (copy it first), then treat the host as compromised.", "T1014",
+     "high; critical for a loaded kernel module"},
+    {"rootkit.link-count", "Directory hides entries (link count mismatch)",
+     "The directory's link count says it has more subdirectories than a listing shows: a rootkit filtering "
+     "directory listings leaves this trace (chkrootkit's chkdirs).",
+     "List the directory from a rescue system and compare; run fsck if nothing is hidden.", "T1014,T1564.001",
+     "high"},
     // collection
     {"collector.partial", "Some of the system could not be read",
      "vigil could not read everything it wanted; what follows is a partial picture, and a "

@@ -33,6 +33,7 @@ std::span<const Detector> triage_detectors() {
       {"accounts", detect_accounts},
       {"logins", detect_logins},
       {"persistence", detect_persistence},
+      {"rootkit", detect_rootkit},
       {"collection", detect_collector_issues},
   });
   return kDetectors;

@@ -40,7 +40,7 @@ void render_json(const TriageReport& r, std::ostream& out) {
       {"by_severity", counts},
       {"suppressed", r.suppressed},
       {"seconds", r.seconds},
-      {"skipped_tables", s.skipped},
+      {"skipped_tables", s.skipped}, {"skipped_probes", s.probes_skipped},
       {"packages",
        {{"format", std::string(s.packages->format())}, {"count", s.packages->package_count()}}}};
   doc["findings"] = json::array();
@@ -55,6 +55,7 @@ void render_json(const TriageReport& r, std::ostream& out) {
       {"login_records", table_to_json(s.logins.records)},
       {"lastlog", table_to_json(s.logins.lastlog)},
       {"persistence", table_to_json(s.persistence)},
+      {"rootkit_probes", table_to_json(s.rootkit_probes)},
   };
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }

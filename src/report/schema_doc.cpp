@@ -6,6 +6,7 @@
 #include "collect/accounts.hpp"
 #include "collect/logins.hpp"
 #include "collect/persistence.hpp"
+#include "collect/rootkit_probes.hpp"
 #include "collect/processes.hpp"
 #include "collect/sockets.hpp"
 #include "core/table.hpp"
@@ -25,6 +26,7 @@ void for_each_table(F&& f) {
   f.template operator()<collect::LoginRecordRow>("live and --root");
   f.template operator()<collect::LastlogRow>("live and --root");
   f.template operator()<collect::PersistenceRow>("live and --root");
+  f.template operator()<collect::RootkitProbeRow>("live (hidden processes, ports, modules) and --root (files, link counts)");
 }
 
 // One table at a time: head(table, where), then line(column, type) per column.

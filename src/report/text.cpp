@@ -81,6 +81,7 @@ void header(const TriageReport& r, const Painter& p, std::ostream& out) {
     for (const auto& t : r.snapshot->skipped) out << " " << t;
     out << "\n";
   }
+  for (const auto& p : r.snapshot->probes_skipped) out << "probe skipped: " << p << "\n";
   out << "\n";
 }
 

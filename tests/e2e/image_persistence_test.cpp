@@ -121,3 +121,18 @@ TEST(ImagePersistence, TriageUnderRootChangesNoFile) {
   for ([[maybe_unused]] const auto& e : fs::recursive_directory_iterator(d.path())) ++now;
   EXPECT_EQ(now, paths.size()) << "vigil created files under --root";
 }
+
+TEST(ImageRootkit, KnownArtifactInImage_IsReportedUnlessAPackageOwnsIt) {
+  TempDir d;
+  base_root(d);
+  fs::create_directories(d / "dev/.lib");  // Lion worm's directory (chkrootkit)
+  d.write("usr/lib/libpikapp.a", "!<arch>\n");  // MonKit
+  auto all = triage(d);
+  EXPECT_TRUE(reported(all, "rootkit.known-artifact", "/dev/.lib"));
+  EXPECT_TRUE(reported(all, "rootkit.known-artifact", "/usr/lib/libpikapp.a"));
+  // The same path shipped by a package is a name clash, not a rootkit.
+  d.write("var/lib/dpkg/info/libpikapp.list", "/usr/lib/libpikapp.a\n");
+  all = triage(d);
+  EXPECT_FALSE(reported(all, "rootkit.known-artifact", "/usr/lib/libpikapp.a"));
+  EXPECT_TRUE(reported(all, "rootkit.known-artifact", "/dev/.lib"));
+}

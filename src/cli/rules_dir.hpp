@@ -1,0 +1,15 @@
+// Where vigil's bundled rules live on the analyst's machine.
+#pragma once
+
+#include <string>
+
+#include "core/expected.hpp"
+
+namespace vigil::cli {
+
+// <prefix>/share/vigil/rules beside an installed binary, else the source tree's rules/.
+std::string default_rules_dir();
+// A file on the analyst's own machine (never under --root); the error says which and why.
+expected<std::string, std::string> read_host_file(const std::string& path);
+
+}  // namespace vigil::cli

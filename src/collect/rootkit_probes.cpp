@@ -1,0 +1,266 @@
+// Rootkit probes. The live ones ask the kernel twice, by listing and by direct request,
+// and re-check every difference once so a process or port that came and went mid-probe
+// is not reported.
+#include "collect/rootkit_probes.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <fmt/format.h>
+#include <set>
+#include <thread>
+
+#include "collect/net_parse.hpp"
+#include "collect/rootkit_compare.hpp"
+#include "core/text.hpp"
+
+namespace vigil::collect {
+
+namespace {
+
+constexpr std::string_view kCollector = "rootkit";
+
+unsigned worker_count() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
+
+std::int64_t read_number(const Root& live, std::string_view path) {
+  auto text = live.read_pseudo(path);
+  return text ? to_number<std::int64_t>(trim(std::string_view(*text).substr(0, text->find('\n')))).value_or(0) : 0;
+}
+
+// Every pid and thread id the /proc listing shows.
+std::set<std::int64_t> listed_tasks(const Root& live) {
+  std::set<std::int64_t> out;
+  auto entries = live.list("/proc");
+  if (!entries) return out;
+  for (const auto& e : *entries) {
+    auto pid = to_number<std::int64_t>(e.name);
+    if (!pid) continue;
+    out.insert(*pid);
+    if (auto tasks = live.list("/proc/" + e.name + "/task"))
+      for (const auto& t : *tasks)
+        if (auto tid = to_number<std::int64_t>(t.name)) out.insert(*tid);
+  }
+  return out;
+}
+
+bool answers(std::int64_t pid) {
+  if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) return true;
+  return ::getpgid(static_cast<pid_t>(pid)) >= 0;
+}
+
+void hidden_processes(const Root& live, std::vector<RootkitProbeRow>& rows) {
+  auto listed = listed_tasks(live);
+  std::int64_t limit = pid_probe_limit(read_number(live, "/proc/sys/kernel/ns_last_pid"),
+                                       std::max<std::int64_t>(read_number(live, "/proc/sys/kernel/pid_max"), 32768),
+                                       listed.empty() ? 0 : *listed.rbegin());
+  unsigned n = worker_count();
+  std::vector<std::set<std::int64_t>> parts(n);
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 0; t < n; ++t)
+      workers.emplace_back([&, t] {
+        for (std::int64_t pid = 1 + t; pid <= limit; pid += n)
+          if (answers(pid)) parts[t].insert(pid);
+      });
+  }
+  std::set<std::int64_t> answered;
+  for (auto& p : parts) answered.merge(p);
+  auto candidates = missing_from_listing(answered, listed);
+  if (candidates.empty()) return;
+  auto relisted = listed_tasks(live);  // whatever started meanwhile is listed now
+  for (auto pid : candidates) {
+    if (relisted.count(pid) || !answers(pid)) continue;
+    bool proc_entry = live.stat("/proc/" + std::to_string(pid)).has_value();
+    rows.push_back({"hidden-process", std::to_string(pid),
+                    fmt::format("answers kill()/getpgid(){} but is missing from the /proc listing",
+                                proc_entry ? " and /proc/" + std::to_string(pid) + " opens" : ""),
+                    "", ""});
+  }
+}
+
+// Local ports of every socket of one protocol family in our network namespace.
+std::set<std::int64_t> listed_ports(const Root& live, std::string_view proto) {
+  std::set<std::int64_t> out;
+  for (std::string file : {std::string(proto), std::string(proto) + "6"})
+    if (auto text = live.read_pseudo("/proc/net/" + file))
+      for (const auto& s : parse_proc_net_inet(*text, file.ends_with('6')).rows) out.insert(s.local_port);
+  return out;
+}
+
+bool port_in_use(int type, std::int64_t port) {
+  int s = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
+  if (s < 0) return false;
+  int one = 1;
+  ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // TIME_WAIT is not "in use"
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_ANY);
+  bool in_use = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno == EADDRINUSE;
+  ::close(s);
+  return in_use;
+}
+
+void hidden_ports(const Root& live, std::vector<RootkitProbeRow>& rows, std::vector<std::string>& skipped) {
+  const std::int64_t first = ::geteuid() == 0 ? 1 : 1024;
+  if (first > 1) skipped.push_back("hidden ports below 1024: binding them needs root");
+  for (auto [proto, type] : {std::pair{std::string("tcp"), SOCK_STREAM}, std::pair{std::string("udp"), SOCK_DGRAM}}) {
+    auto listed = listed_ports(live, proto);
+    unsigned n = worker_count();
+    std::vector<std::set<std::int64_t>> parts(n);
+    {
+      std::vector<std::jthread> workers;
+      for (unsigned t = 0; t < n; ++t)
+        workers.emplace_back([&, t, type = type] {
+          for (std::int64_t port = first + t; port <= 65535; port += n)
+            if (port_in_use(type, port)) parts[t].insert(port);
+        });
+    }
+    std::set<std::int64_t> in_use;
+    for (auto& p : parts) in_use.merge(p);
+    auto candidates = missing_from_listing(in_use, listed);
+    if (candidates.empty()) continue;
+    auto relisted = listed_ports(live, proto);
+    for (auto port : candidates)
+      if (!relisted.count(port) && port_in_use(type, port))
+        rows.push_back({"hidden-port", fmt::format("{}/{}", proto, port),
+                        "bind() says the port is in use, but no socket in /proc/net lists it", "", ""});
+  }
+}
+
+void hidden_kernel_modules(const Root& live, std::vector<RootkitProbeRow>& rows, IssueLog& log) {
+  auto read_sets = [&](std::set<std::string>& sys, std::set<std::string>& proc) {
+    auto text = live.read_pseudo("/proc/modules");
+    if (!text) {
+      if (!text.error().vanished()) log.add(std::string(kCollector), text.error());
+      return false;
+    }
+    proc = parse_proc_modules(*text);
+    auto entries = live.list("/sys/module");
+    if (!entries) return false;
+    for (const auto& e : *entries)
+      if (live.lstat("/sys/module/" + e.name + "/initstate")) sys.insert(e.name);  // loadable, not built in
+    return true;
+  };
+  std::set<std::string> sys, proc;
+  if (!read_sets(sys, proc)) return;
+  auto hidden = hidden_modules(sys, proc);
+  if (hidden.empty()) return;
+  std::set<std::string> sys2, proc2;  // a module loaded between the two reads is not hidden
+  read_sets(sys2, proc2);
+  for (const auto& m : hidden)
+    if (sys2.count(m) && !proc2.count(m))
+      rows.push_back({"hidden-module", m, "present in /sys/module but missing from /proc/modules (lsmod)", "", ""});
+}
+
+void known_artifacts(const Root& root, const RootkitProbeOptions& opts, std::vector<RootkitProbeRow>& rows,
+                     IssueLog& log) {
+  auto parsed = parse_known_artifacts(opts.known_artifacts);
+  for (const auto& e : parsed.errors)
+    log.add(std::string(kCollector), fmt::format("{}:{}", opts.known_artifacts_name, e.line), e.message);
+  std::set<std::string> loaded;
+  if (root.live())
+    if (auto text = root.read_pseudo("/proc/modules")) loaded = parse_proc_modules(*text);
+  for (const auto& a : parsed.rows) {
+    if (a.kind == "module") {
+      if (loaded.count(a.name) || (root.live() && root.lstat("/sys/module/" + a.name)))
+        rows.push_back({"known-artifact", a.name, "kernel module of that name is loaded", a.family, ""});
+      continue;
+    }
+    auto st = root.lstat(a.name);
+    if (!st) continue;
+    bool is_dir = S_ISDIR(st->st_mode);
+    if ((a.kind == "dir") != is_dir) continue;
+    rows.push_back({"known-artifact", a.name, is_dir ? "directory exists" : "file exists", a.family, ""});
+  }
+}
+
+// Filesystems whose directory link count is 2 + subdirectories.
+bool counts_subdirectories(long type) {
+  constexpr long kExt = 0xEF53, kXfs = 0x58465342, kTmpfs = 0x01021994;
+  return type == kExt || type == kXfs || type == kTmpfs;
+}
+
+void link_counts(const Root& root, std::vector<RootkitProbeRow>& rows, IssueLog& log) {
+  // System directories where rootkits hide their files (chkrootkit's chkdirs list, less the
+  // home directories), three levels deep.
+  constexpr std::size_t kMaxDirs = 5000;
+  constexpr int kMaxDepth = 3;
+  std::vector<std::pair<std::string, int>> stack;
+  for (std::string d : {"/etc", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin",
+                        "/lib/modules", "/boot", "/tmp", "/var/tmp", "/dev/shm", "/dev", "/var/www"})
+    stack.emplace_back(d, 0);
+  std::set<std::pair<dev_t, ino_t>> seen;
+  std::size_t visited = 0;
+  auto check = [&](const std::string& dir, std::uint64_t& nlink, std::uint64_t& subdirs,
+                   std::vector<std::string>* children) {
+    auto st = root.lstat(dir);
+    if (!st || !S_ISDIR(st->st_mode)) return false;
+    auto entries = root.list(dir);
+    if (!entries) return false;
+    nlink = st->st_nlink;
+    subdirs = 0;
+    for (const auto& e : *entries) {
+      std::string child = (dir == "/" ? "" : dir) + "/" + e.name;
+      bool is_dir = e.type == DT_DIR;
+      if (e.type == DT_UNKNOWN)
+        if (auto cst = root.lstat(child)) is_dir = S_ISDIR(cst->st_mode);
+      if (!is_dir) continue;
+      ++subdirs;
+      if (children) children->push_back(child);
+    }
+    return true;
+  };
+  while (!stack.empty() && visited < kMaxDirs) {
+    auto [dir, depth] = stack.back();
+    stack.pop_back();
+    auto st = root.lstat(dir);
+    if (!st || !S_ISDIR(st->st_mode) || !seen.insert({st->st_dev, st->st_ino}).second) continue;
+    auto fd = root.open_file(dir, O_DIRECTORY);
+    struct statfs fs{};
+    if (!fd || ::fstatfs(fd->get(), &fs) != 0 || !counts_subdirectories(static_cast<long>(fs.f_type))) continue;
+    ++visited;
+    std::uint64_t nlink = 0, subdirs = 0;
+    std::vector<std::string> children;
+    if (!check(dir, nlink, subdirs, &children)) continue;
+    if (link_count_mismatch(nlink, subdirs)) {
+      std::uint64_t nlink2 = 0, subdirs2 = 0;  // the directory may have changed under us
+      if (check(dir, nlink2, subdirs2, nullptr) && link_count_mismatch(nlink2, subdirs2))
+        rows.push_back({"link-count", dir,
+                        fmt::format("link count {} means {} subdirectories, but the listing shows {}", nlink2,
+                                    nlink2 - 2, subdirs2),
+                        "", ""});
+    }
+    if (depth < kMaxDepth)
+      for (auto& c : children) stack.emplace_back(std::move(c), depth + 1);
+  }
+  if (visited >= kMaxDirs) log.add(std::string(kCollector), "link-count walk", "stopped after 5000 directories");
+}
+
+}  // namespace
+
+RootkitProbeResult collect_rootkit_probes(const Root& root, const RootkitProbeOptions& opts, IssueLog& log) {
+  RootkitProbeResult out;
+  if (root.live()) {
+    hidden_processes(root, out.rows);
+    if (opts.port_probe) hidden_ports(root, out.rows, out.skipped);
+    else out.skipped.push_back("hidden ports: --no-port-probe");
+    hidden_kernel_modules(root, out.rows, log);
+  } else {
+    out.skipped.push_back("hidden processes, ports and kernel modules: live only");
+  }
+  if (!opts.known_artifacts.empty()) known_artifacts(root, opts, out.rows, log);
+  else out.skipped.push_back("known rootkit artefacts: no rules file");
+  link_counts(root, out.rows, log);
+  return out;
+}
+
+}  // namespace vigil::collect

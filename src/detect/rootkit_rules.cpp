@@ -1,0 +1,43 @@
+// Rootkit detectors: each probe difference is a finding; known artefacts only when no
+// package owns the path (a package owning it is a name clash, not a rootkit).
+#include "detect/detectors.hpp"
+#include "detect/rule_catalog.hpp"
+
+namespace vigil::detect {
+
+Findings detect_rootkit(const collect::Snapshot& s, const Context&) {
+  constexpr std::string_view kSource = "detect/rootkit";
+  Findings out;
+  for (const auto& r : s.rootkit_probes) {
+    Finding f;
+    if (r.probe == "hidden-process") {
+      f = make_finding("rootkit.hidden-process", Severity::critical, kSource, "Here: " + r.detail + ".");
+      f.add("process.pid", std::stoll(r.target));
+    } else if (r.probe == "hidden-port") {
+      f = make_finding("rootkit.hidden-port", Severity::high, kSource);
+      auto slash = r.target.find('/');
+      f.add("network.transport", r.target.substr(0, slash));
+      f.add("destination.port", std::stoll(r.target.substr(slash + 1)));
+    } else if (r.probe == "hidden-module") {
+      f = make_finding("rootkit.hidden-module", Severity::critical, kSource);
+      f.add("vigil.kernel.module", r.target);
+    } else if (r.probe == "known-artifact") {
+      if (!r.package.empty()) continue;
+      bool module = !r.target.starts_with('/');
+      f = make_finding("rootkit.known-artifact", module ? Severity::critical : Severity::high, kSource,
+                       "It belongs to " + r.family + ".");
+      f.add(module ? "vigil.kernel.module" : "file.path", r.target);
+      f.add("vigil.rootkit.family", r.family);
+    } else if (r.probe == "link-count") {
+      f = make_finding("rootkit.link-count", Severity::high, kSource, "Here the " + r.detail + ".");
+      f.add("file.path", r.target);
+    } else {
+      continue;
+    }
+    f.add("vigil.probe.detail", r.detail);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace vigil::detect
