@@ -32,6 +32,8 @@ struct TriageOptions {
   std::int64_t since_days = 3;
   std::string rules_dir;
   bool no_port_probe = false;
+  std::string verify = "common";
+  bool quick = false;
 };
 
 int run_triage(const TriageOptions& o) {
@@ -55,6 +57,13 @@ int run_triage(const TriageOptions& o) {
   copts.hash_all = o.hash;
   copts.threads = o.jobs;
   copts.rootkit.port_probe = !o.no_port_probe;
+  copts.files.since_days = o.since_days;
+  copts.files.verify = *collect::parse_verify_scope(o.verify);
+  if (o.quick) {
+    copts.rootkit.port_probe = false;
+    copts.files.walk = false;
+    copts.files.verify = collect::VerifyScope::none;
+  }
   // Rules come from the analyst's machine, never from the inspected root.
   std::string rules = o.rules_dir.empty() ? default_rules_dir() : o.rules_dir;
   std::string artifacts = rules + "/rootkits/known-artifacts.tsv";
@@ -125,7 +134,14 @@ void add_triage_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--rules", opts->rules_dir, "rules directory (default: the one installed beside vigil)");
   cmd->add_flag("--no-port-probe", opts->no_port_probe,
                 "skip binding every TCP/UDP port to find hidden ones (about half a second)");
-  cmd->add_option("--since", opts->since_days, "days that count as recent for changed files and keys (default 3)")
+  cmd->add_flag("--quick", opts->quick,
+                "processes, network, accounts, logins, start-up items and the cheap rootkit probes only: no "
+                "port sweep, file walks or package verification (about a tenth of the time)");
+  cmd->add_option("--verify-packages", opts->verify,
+                  "package files to check against dpkg's checksums: common (the programs rootkits replace, "
+                  "default), programs, all or none")
+      ->check(CLI::IsMember({"none", "common", "programs", "all"}));
+  cmd->add_option("--since", opts->since_days, "days that count as recent for changed files and keys (default 3; 0 turns those checks off)")
       ->check(CLI::Range(0, 36500));
   cmd->add_option("--failed-login-threshold", opts->failed_login_threshold,
                   "failed logins from one source that make a low finding (default 10)");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <thread>
+#include <map>
 #include <unordered_set>
 
 #include "core/text.hpp"
@@ -22,6 +23,9 @@ class NoPackageDb final : public PackageDb {
   std::size_t package_count() const override { return 0; }
   PathMap owners(std::span<const std::string>, IssueLog&) const override { return {}; }
   PathMap files_with_md5(std::span<const std::string>, IssueLog&) const override { return {}; }
+  std::vector<PackagedFile> checksums(const std::function<bool(std::string_view)>&, IssueLog&) const override {
+    return {};
+  }
 };
 
 std::string display_name(std::string_view file_stem) {
@@ -161,6 +165,67 @@ PathMap DpkgDb::files_with_md5(std::span<const std::string> md5s, IssueLog& log)
       });
   PathMap out;
   for (auto& p : parts) out.merge(p);
+  return out;
+}
+
+std::vector<Diversion> parse_dpkg_diversions(std::string_view text) {
+  std::vector<Diversion> out;
+  std::vector<std::string_view> lines;
+  for_each_line(text, [&](std::string_view line, std::size_t) { lines.push_back(line); });
+  for (std::size_t i = 0; i + 2 < lines.size(); i += 3)
+    out.push_back({std::string(lines[i]), std::string(lines[i + 1]), std::string(lines[i + 2])});
+  return out;
+}
+
+std::vector<PackagedFile> parse_dpkg_conffiles(std::string_view status) {
+  std::vector<PackagedFile> out;
+  std::string package;
+  bool installed = false, in_conffiles = false;
+  for_each_line(status, [&](std::string_view line, std::size_t) {
+    if (line.empty()) {
+      package.clear();
+      installed = in_conffiles = false;
+      return;
+    }
+    if (line.front() != ' ') {
+      in_conffiles = line.starts_with("Conffiles:");
+      if (line.starts_with("Package: ")) package = std::string(trim(line.substr(9)));
+      if (line.starts_with("Status: ")) installed = line.ends_with(" installed");
+      return;
+    }
+    if (!in_conffiles) return;
+    // " /etc/foo.conf <md5> [obsolete|remove-on-upgrade]"
+    auto words = split_ws(line);
+    if (words.size() < 2 || !words[0].starts_with('/') || words[1].size() != 32) return;
+    if (words.size() > 2) return;  // obsolete conffiles are no longer the package's
+    if (installed) out.push_back({std::string(words[0]), std::string(words[1]), package, true});
+  });
+  return out;
+}
+
+std::vector<PackagedFile> DpkgDb::checksums(const std::function<bool(std::string_view)>& want, IssueLog& log) const {
+  std::map<std::string, Diversion, std::less<>> diverted;
+  if (auto text = root_.read("/var/lib/dpkg/diversions"))
+    for (auto& d : parse_dpkg_diversions(*text)) diverted.emplace(d.from, d);
+  struct Acc {
+    std::vector<PackagedFile> files;
+  };
+  auto parts = scan_files_parallel<Acc>(
+      root_, info_dir_, packages_, kMd5Suffix, false, log, [&](const std::string& pkg, std::string_view text, Acc& acc) {
+        std::string name = display_name(pkg);
+        scan_dpkg_md5sums(text, [&](std::string_view md5, std::string_view rel) {
+          std::string path = "/" + std::string(rel);
+          if (!want(path)) return;
+          if (auto d = diverted.find(path); d != diverted.end() && d->second.package != name) path = d->second.to;
+          acc.files.push_back({std::move(path), std::string(md5), name, false});
+        });
+      });
+  std::vector<PackagedFile> out;
+  for (auto& p : parts) std::move(p.files.begin(), p.files.end(), std::back_inserter(out));
+  auto status = root_.read("/var/lib/dpkg/status");
+  if (!status) log.add(std::string(kCollector), status.error());
+  else
+    for (auto& c : parse_dpkg_conffiles(*status)) out.push_back(std::move(c));
   return out;
 }
 

@@ -22,6 +22,8 @@ class DpkgDb final : public PackageDb {
   // Searches only packages that ship programs (files in a bin, sbin, libexec or games
   // directory): a renamed tool is a copy of a program, and this skips three packages in four.
   PathMap files_with_md5(std::span<const std::string> md5s, IssueLog& log) const override;
+  std::vector<PackagedFile> checksums(const std::function<bool(std::string_view)>& want,
+                                      IssueLog& log) const override;
 
  private:
   DpkgDb(const Root& root, std::string info_dir) : root_(root), info_dir_(std::move(info_dir)) {}
@@ -31,6 +33,14 @@ class DpkgDb final : public PackageDb {
   // Filled by the first owners() pass, which reads every list anyway.
   mutable std::optional<std::vector<std::string>> program_packages_;
 };
+
+struct Diversion {
+  std::string from, to, package;  // `package` owns the file at `from`; others' copy is at `to`
+};
+// /var/lib/dpkg/diversions: three lines per diversion.
+std::vector<Diversion> parse_dpkg_diversions(std::string_view text);
+// The Conffiles: sections of /var/lib/dpkg/status, for installed packages.
+std::vector<PackagedFile> parse_dpkg_conffiles(std::string_view status);
 
 // True for paths in the directories programs are installed to.
 bool is_program_path(std::string_view path);

@@ -3,12 +3,14 @@
 // triage that asks about 300 executables streams the database once and builds no index.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/collect_issue.hpp"
 #include "core/root.hpp"
@@ -16,6 +18,14 @@
 namespace vigil::collect {
 
 using PathMap = std::unordered_map<std::string, std::string>;
+
+// A file with the checksum its package manager recorded for it.
+struct PackagedFile {
+  std::string path;  // where the file is now (diversions applied)
+  std::string md5;
+  std::string package;
+  bool conffile = false;  // the administrator may edit it
+};
 
 class PackageDb {
  public:
@@ -27,6 +37,9 @@ class PackageDb {
   // md5 -> a packaged file (absolute path) with that content, from the package
   // manager's own checksums; MD5 only because that is what dpkg records.
   virtual PathMap files_with_md5(std::span<const std::string> md5s, IssueLog& log) const = 0;
+  // Recorded checksums of installed files whose path passes `want`, and every conffile.
+  virtual std::vector<PackagedFile> checksums(const std::function<bool(std::string_view)>& want,
+                                              IssueLog& log) const = 0;
 };
 
 // Finds the package database under the root (dpkg today); one that owns nothing when

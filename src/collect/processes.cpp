@@ -214,16 +214,16 @@ void apply_packages(std::vector<ProcessRow>& rows, const PathMap& owners) {
       p.package = it->second;
 }
 
-void find_packaged_copies(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log) {
+std::vector<std::string> copy_query_md5s(const std::vector<ProcessRow>& rows) {
   std::set<std::string> md5s;
   for (const auto& p : rows)
     if (p.package.empty() && !p.md5.empty() && !p.in_container) md5s.insert(p.md5);
-  if (md5s.empty()) return;
-  std::vector<std::string> list(md5s.begin(), md5s.end());
-  auto copies = packages.files_with_md5(list, log);
+  return {md5s.begin(), md5s.end()};
+}
+
+void apply_copies(std::vector<ProcessRow>& rows, const PathMap& copies) {
   for (auto& p : rows)
-    if (auto it = copies.find(p.md5); it != copies.end() && p.package.empty())
-      p.copy_of = it->second;
+    if (auto it = copies.find(p.md5); it != copies.end() && p.package.empty() && !p.md5.empty()) p.copy_of = it->second;
 }
 
 }  // namespace vigil::collect

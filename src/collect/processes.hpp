@@ -90,6 +90,8 @@ std::vector<std::string> package_query_paths(const std::vector<ProcessRow>& rows
 void apply_packages(std::vector<ProcessRow>& rows, const PathMap& owners);
 void hash_executables(const Root& live, std::vector<ProcessRow>& rows, bool hash_all,
                       IssueLog& log);
-void find_packaged_copies(std::vector<ProcessRow>& rows, const PackageDb& packages, IssueLog& log);
+// MD5s of unowned executables to look for among packaged files, and the answers back.
+std::vector<std::string> copy_query_md5s(const std::vector<ProcessRow>& rows);
+void apply_copies(std::vector<ProcessRow>& rows, const PathMap& md5_to_packaged_file);
 
 }  // namespace vigil::collect

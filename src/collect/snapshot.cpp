@@ -74,6 +74,19 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     s.probes_skipped = std::move(probes.skipped);
     timed("rootkit probes");
   }
+  {
+    auto fopts = opts.files;
+    fopts.now = s.host.collected_at;
+    if (fopts.walk) {
+      s.file_checks = collect_file_checks(root, s.accounts.users, fopts, s.issues);
+      timed("file checks");
+    }
+    if (fopts.verify != VerifyScope::none) {
+      auto modified = verify_package_files(root, *s.packages, fopts.verify, s.issues);
+      s.file_checks.insert(s.file_checks.end(), modified.begin(), modified.end());
+      timed("package file verification");
+    }
+  }
   if (root.live()) {
     std::unordered_map<std::int64_t, std::string> names;
     for (const auto& u : s.accounts.users) names.try_emplace(u.uid, u.name);
@@ -85,10 +98,13 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     auto paths = package_query_paths(s.persistence);
     auto exes = package_query_paths(s.processes);
     paths.insert(paths.end(), exes.begin(), exes.end());
+    auto files = package_query_paths(s.file_checks);
+    paths.insert(paths.end(), files.begin(), files.end());
     for (const auto& r : s.rootkit_probes)
       if (r.probe == "known-artifact" && r.target.starts_with('/')) paths.push_back(r.target);
     auto owners = s.packages->owners(paths, s.issues);
     apply_packages(s.persistence, owners);
+    apply_packages(s.file_checks, owners);
     for (auto& r : s.rootkit_probes)
       if (auto it = owners.find(r.target); r.probe == "known-artifact" && it != owners.end()) r.package = it->second;
     apply_packages(s.processes, owners);
@@ -97,13 +113,21 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   if (root.live()) {
     hash_executables(root, s.processes, opts.hash_all, s.issues);
     timed("hashing executables");
-    find_packaged_copies(s.processes, *s.packages, s.issues);
-    timed("packaged copies of unowned executables");
     s.interfaces = collect_interfaces(root, s.issues);
     s.sockets = collect_sockets(root, s.processes, s.interfaces, s.issues);
     timed("sockets and interfaces");
   } else {
     s.skipped = {"processes", "sockets", "interfaces"};
+  }
+  // Unowned executables and setuid programs that are byte-for-byte packaged ones: one search.
+  {
+    auto md5s = copy_query_md5s(s.processes);
+    auto setuid = copy_query_md5s(root, s.file_checks, s.issues);
+    md5s.insert(md5s.end(), setuid.begin(), setuid.end());
+    auto copies = s.packages->files_with_md5(md5s, s.issues);
+    apply_copies(s.processes, copies);
+    apply_copies(s.file_checks, copies);
+    timed("packaged copies of unowned files");
   }
   s.collect_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collect/accounts.hpp"
+#include "collect/file_checks.hpp"
 #include "collect/logins.hpp"
 #include "collect/packages.hpp"
 #include "collect/persistence.hpp"
@@ -35,6 +36,7 @@ struct Snapshot {
   Logins logins;
   std::vector<PersistenceRow> persistence;
   std::vector<RootkitProbeRow> rootkit_probes;
+  std::vector<FileCheckRow> file_checks;
   std::shared_ptr<PackageDb> packages;
   IssueLog issues;
   std::vector<std::string> skipped;  // live-only tables not collected for an image
@@ -47,6 +49,7 @@ struct CollectOptions {
   bool hash_all = false;
   unsigned threads = 0;
   RootkitProbeOptions rootkit;
+  FileCheckOptions files;  // `now` is filled in at collection
 };
 
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts);

@@ -184,6 +184,30 @@ expected<std::vector<DirEntry>, IoError> Root::list(std::string_view inner) cons
   return entries;
 }
 
+expected<std::vector<Root::StatEntry>, IoError> Root::list_stat(std::string_view inner) const {
+  auto fd = open_inner(inner, O_RDONLY | O_DIRECTORY);
+  if (!fd) return make_unexpected(fd.error());
+  std::vector<StatEntry> entries;
+  alignas(8) char buf[32768];
+  for (;;) {
+    long n = ::syscall(SYS_getdents64, fd->get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_unexpected(IoError{display(inner), errno, {}});
+    }
+    if (n == 0) break;
+    for (long off = 0; off < n;) {
+      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
+      off += d->d_reclen;
+      std::string_view name = d->d_name;
+      if (name == "." || name == "..") continue;
+      StatEntry e{std::string(name), {}};
+      if (::fstatat(fd->get(), d->d_name, &e.st, AT_SYMLINK_NOFOLLOW) == 0) entries.push_back(std::move(e));
+    }
+  }
+  return entries;
+}
+
 expected<struct stat, IoError> Root::lstat(std::string_view inner) const {
   struct stat st {};
   if (live_) {

@@ -56,6 +56,13 @@ class Root {
   expected<std::string, IoError> read_pseudo(std::string_view inner,
                                              std::size_t limit = 16 << 20) const;
   expected<std::vector<DirEntry>, IoError> list(std::string_view inner) const;
+  // The directory's entries with their lstat, each resolved relative to the open directory
+  // (one path component, never a symlink): much cheaper than lstat on full paths.
+  struct StatEntry {
+    std::string name;
+    struct stat st;
+  };
+  expected<std::vector<StatEntry>, IoError> list_stat(std::string_view inner) const;
   expected<struct stat, IoError> lstat(std::string_view inner) const;
   expected<struct stat, IoError> stat(std::string_view inner) const;
   expected<std::string, IoError> readlink(std::string_view inner) const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "collect/snapshot.hpp"
@@ -16,7 +17,11 @@ Findings detect_accounts(const collect::Snapshot& s, const Context& ctx);
 Findings detect_logins(const collect::Snapshot& s, const Context& ctx);
 Findings detect_persistence(const collect::Snapshot& s, const Context& ctx);
 Findings detect_rootkit(const collect::Snapshot& s, const Context& ctx);
+Findings detect_files(const collect::Snapshot& s, const Context& ctx);
 Findings detect_collector_issues(const collect::Snapshot& s, const Context& ctx);
+
+// 0755-style text of a file mode's permission bits.
+std::string fmt_mode(std::int64_t mode);
 
 struct Detector {
   std::string_view name;

@@ -46,8 +46,9 @@ std::optional<std::string> temp_or_hidden_path(const collect::PersistenceRow& r)
   return std::nullopt;
 }
 
+// --since 0 switches the recency checks off.
 bool recent(const collect::PersistenceRow& r, const Context& ctx) {
-  return r.mtime >= ctx.now - ctx.since_days * 86400;
+  return ctx.since_days > 0 && r.mtime >= ctx.now - ctx.since_days * 86400;
 }
 
 }  // namespace

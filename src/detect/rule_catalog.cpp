@@ -206,6 +206,50 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "directory listings leaves this trace (chkrootkit's chkdirs).",
      "List the directory from a rescue system and compare; run fsck if nothing is hidden.", "T1014,T1564.001",
      "high"},
+    // files
+    {"files.recent-unowned-program", "New unpackaged program or library in a system directory",
+     "A program or shared library that no package installed appeared or changed in a system directory "
+     "within the --since window: where trojans and preload rootkits are put.",
+     "Find who put it there (owner, ctime); compare with a known-good host; remove it if unexplained.",
+     "T1036.005,T1574.006", "medium"},
+    {"files.recent-config", "Configuration changed recently",
+     "Files under /etc that no package owns changed within the --since window (accounts, keys, services): "
+     "worth a look after an incident.",
+     "Check the changes are yours.", "T1098", "low"},
+    {"files.package-modified", "Packaged program no longer matches its package",
+     "The file's MD5 differs from the checksum its package recorded: a replaced (trojaned) program, the "
+     "classic rootkit move (the debsums check).",
+     "Compare with a clean copy of the package (apt-get download), reinstall it, and treat the host as "
+     "compromised if the change is not explained.",
+     "T1554,T1036.005", "high"},
+    {"files.conffile-modified", "Configuration file differs from its package's version",
+     "Administrators edit configuration files, so this is expected; changes to authentication and loader "
+     "configuration deserve a look.",
+     "Review the differences (dpkg --verify names them too).", "T1556",
+     "info; low for PAM, SSH, sudo, security and loader configuration"},
+    {"files.suspicious-name", "File with a name built to hide",
+     "Names such as '...', a lone blank, '.. ' or control characters are chosen to be overlooked in a "
+     "listing.",
+     "Look inside (ls -lab shows the name), and find who created it.", "T1564.001",
+     "medium; high in temporary directories"},
+    {"files.hidden-dir-programs", "Programs in a hidden directory in temporary space",
+     "A dot directory in /tmp, /var/tmp or /dev/shm that holds executables is a classic attacker's toolbox.",
+     "Copy it for analysis, look for the processes that run from it, then remove it.", "T1564.001,T1036",
+     "high"},
+    {"files.dev-file", "Regular file or hidden directory under /dev",
+     "/dev holds device nodes; rootkits hide their files and logs there because nobody looks.",
+     "Inspect and remove it; check which process writes there.", "T1564.001", "high"},
+    {"files.setuid-unowned", "Set-user-ID program that no package owns",
+     "A setuid program runs with its owner's rights; an unpackaged one (above all a copy of a shell) is a "
+     "ready-made way back to root.",
+     "Remove the setuid bit (chmod u-s) or the file, and find who created it.", "T1548.001",
+     "high; critical for a copy of a shell or in a temporary directory"},
+    {"files.world-writable-path", "World-writable file or directory on root's PATH",
+     "Anyone can replace a command that root runs, and so become root.",
+     "chmod o-w it, and check the command was not already replaced.", "T1574.007", "high"},
+    {"files.elf-disguised", "Program disguised as a data file",
+     "An ELF program named .jpg, .txt or .log in a web root or temporary directory is hiding what it is.",
+     "Copy it for analysis, look for what runs it, then remove it.", "T1036.008", "high"},
     // collection
     {"collector.partial", "Some of the system could not be read",
      "vigil could not read everything it wanted; what follows is a partial picture, and a "

@@ -34,6 +34,7 @@ std::span<const Detector> triage_detectors() {
       {"logins", detect_logins},
       {"persistence", detect_persistence},
       {"rootkit", detect_rootkit},
+      {"files", detect_files},
       {"collection", detect_collector_issues},
   });
   return kDetectors;

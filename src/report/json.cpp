@@ -56,6 +56,7 @@ void render_json(const TriageReport& r, std::ostream& out) {
       {"lastlog", table_to_json(s.logins.lastlog)},
       {"persistence", table_to_json(s.persistence)},
       {"rootkit_probes", table_to_json(s.rootkit_probes)},
+      {"file_checks", table_to_json(s.file_checks)},
   };
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }

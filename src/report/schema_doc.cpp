@@ -5,6 +5,7 @@
 
 #include "collect/accounts.hpp"
 #include "collect/logins.hpp"
+#include "collect/file_checks.hpp"
 #include "collect/persistence.hpp"
 #include "collect/rootkit_probes.hpp"
 #include "collect/processes.hpp"
@@ -26,6 +27,7 @@ void for_each_table(F&& f) {
   f.template operator()<collect::LoginRecordRow>("live and --root");
   f.template operator()<collect::LastlogRow>("live and --root");
   f.template operator()<collect::PersistenceRow>("live and --root");
+  f.template operator()<collect::FileCheckRow>("live and --root");
   f.template operator()<collect::RootkitProbeRow>("live (hidden processes, ports, modules) and --root (files, link counts)");
 }
 

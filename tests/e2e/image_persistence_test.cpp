@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/hash.hpp"
 #include "e2e/vigil_run.hpp"
 #include "support/temp_dir.hpp"
 
@@ -74,7 +75,11 @@ std::map<std::string, std::string> state_of(const std::vector<std::string>& path
 TEST(ImagePersistence, CleanFixture_IsQuiet) {
   TempDir d;
   base_root(d);
-  for (const auto& f : triage(d)) EXPECT_EQ(f["vigil"]["severity"], "info") << f.dump();
+  // The fixture's files were all created seconds ago, and their ctime cannot be set back, so
+  // the recency window is switched off (--since 0) for the clean run.
+  auto r = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress", "--since", "0"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& f : parse_jsonl(r.out)) EXPECT_EQ(f["vigil"]["severity"], "info") << f.dump();
 }
 
 TEST(ImagePersistence, PlantedItems_AreReported) {
@@ -135,4 +140,53 @@ TEST(ImageRootkit, KnownArtifactInImage_IsReportedUnlessAPackageOwnsIt) {
   all = triage(d);
   EXPECT_FALSE(reported(all, "rootkit.known-artifact", "/usr/lib/libpikapp.a"));
   EXPECT_TRUE(reported(all, "rootkit.known-artifact", "/dev/.lib"));
+}
+
+namespace {
+std::string md5_of(const std::string& path) {
+  auto fd = ::open(path.c_str(), O_RDONLY);
+  auto d = vigil::hash_fd(fd, path);
+  ::close(fd);
+  return d ? d->md5 : "";
+}
+}  // namespace
+
+TEST(ImageFiles, PlantedFileArtefacts_AreReported) {
+  if (!fs::exists("/bin/bash") || !fs::exists("/bin/true")) GTEST_SKIP() << "needs /bin/bash and /bin/true";
+  TempDir d;
+  base_root(d);
+  // The package database knows bash, ls and sshd_config.
+  d.write("var/lib/dpkg/info/bash.list", "/bin/bash\n");
+  d.write("var/lib/dpkg/info/bash.md5sums", md5_of("/bin/bash") + "  bin/bash\n");
+  d.write("var/lib/dpkg/info/coreutils.list", "/usr/bin/ls\n");
+  d.write("var/lib/dpkg/info/coreutils.md5sums", md5_of(d.write("tmp-original-ls", "the real ls\n")) + "  usr/bin/ls\n");
+  fs::remove(d / "tmp-original-ls");
+  d.write("var/lib/dpkg/status",
+          "Package: openssh-server\nStatus: install ok installed\nConffiles:\n /etc/ssh/sshd_config " +
+              md5_of(d.write("tmp-cfg", "PermitRootLogin no\n")) + "\n\n");
+  fs::remove(d / "tmp-cfg");
+  d.write("etc/ssh/sshd_config", "PermitRootLogin yes\n");   // edited conffile
+  d.write("usr/bin/ls", "a trojaned ls\n");                  // modified package file
+  fs::create_directories(d / "var/tmp/...");                 // SUID copy of a shell in /var/tmp/...
+  fs::copy_file("/bin/bash", d / "var/tmp/.../sh");
+  fs::permissions(d / "var/tmp/.../sh", fs::perms::set_uid | fs::perms::owner_all | fs::perms::group_exec |
+                                            fs::perms::others_exec);
+  d.write("dev/tty9.conf", "planted\n");                      // regular file under /dev
+  fs::create_directories(d / "var/www/html/img");             // ELF named .jpg in a web root
+  fs::copy_file("/bin/true", d / "var/www/html/img/logo.jpg");
+  d.write("usr/local/bin/backup", "#!/bin/sh\n");            // world-writable command on PATH
+  fs::permissions(d / "usr/local/bin/backup", fs::perms::all);
+  fs::copy_file("/bin/true", d / "usr/bin/kupdate");         // new unpackaged program
+  auto all = triage(d);
+  EXPECT_TRUE(reported(all, "files.package-modified", "/usr/bin/ls"));
+  EXPECT_TRUE(reported(all, "files.conffile-modified", "/etc/ssh/sshd_config"));
+  auto suid = findings_of(all, "files.setuid-unowned");
+  ASSERT_EQ(suid.size(), 1u);
+  EXPECT_EQ(suid[0]["vigil"]["severity"], "critical");
+  EXPECT_EQ(suid[0]["vigil"]["file"]["copy_of"], "/bin/bash");
+  EXPECT_TRUE(reported(all, "files.suspicious-name", "/var/tmp/..."));
+  EXPECT_TRUE(reported(all, "files.dev-file", "/dev/tty9.conf"));
+  EXPECT_TRUE(reported(all, "files.elf-disguised", "/var/www/html/img/logo.jpg"));
+  EXPECT_TRUE(reported(all, "files.world-writable-path", "/usr/local/bin/backup"));
+  EXPECT_TRUE(reported(all, "files.recent-unowned-program", "/usr/bin/kupdate"));
 }

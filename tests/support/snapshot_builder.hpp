@@ -16,7 +16,9 @@ class FakePackageDb final : public collect::PackageDb {
   std::string_view format() const override { return "dpkg"; }
   std::size_t package_count() const override { return 1; }
   collect::PathMap owners(std::span<const std::string>, IssueLog&) const override { return {}; }
-  collect::PathMap files_with_md5(std::span<const std::string>, IssueLog&) const override {
+  collect::PathMap files_with_md5(std::span<const std::string>, IssueLog&) const override { return {}; }
+  std::vector<collect::PackagedFile> checksums(const std::function<bool(std::string_view)>&,
+                                               IssueLog&) const override {
     return {};
   }
 };

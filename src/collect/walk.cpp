@@ -1,0 +1,44 @@
+// Directory walk.
+#include "collect/walk.hpp"
+
+#include <dirent.h>
+
+#include <vector>
+
+namespace vigil::collect {
+
+void walk(const Root& root, const std::string& start, const WalkLimits& limits, std::string_view collector,
+          IssueLog& log, const std::function<bool(const WalkEntry&)>& visit) {
+  auto st0 = root.lstat(start);
+  if (!st0) {
+    if (!st0.error().vanished()) log.add(std::string(collector), st0.error());
+    return;
+  }
+  const dev_t device = st0->st_dev;
+  std::vector<std::pair<std::string, int>> stack = {{start, 0}};
+  std::size_t seen = 0;
+  while (!stack.empty()) {
+    auto [dir, depth] = std::move(stack.back());
+    stack.pop_back();
+    auto st = root.lstat(dir);
+    if (!st) continue;
+    if (!visit({dir, *st, depth}) || !S_ISDIR(st->st_mode) || depth >= limits.max_depth) continue;
+    if (limits.same_filesystem && st->st_dev != device) continue;
+    auto entries = root.list_stat(dir);
+    if (!entries) {
+      if (!entries.error().vanished()) log.add(std::string(collector), entries.error());
+      continue;
+    }
+    for (const auto& e : *entries) {
+      if (++seen > limits.max_entries) {
+        log.add(std::string(collector), start, "walk stopped after " + std::to_string(limits.max_entries) + " entries");
+        return;
+      }
+      std::string child = (dir == "/" ? "" : dir) + "/" + e.name;
+      if (S_ISDIR(e.st.st_mode)) stack.emplace_back(std::move(child), depth + 1);
+      else visit({child, e.st, depth + 1});
+    }
+  }
+}
+
+}  // namespace vigil::collect

@@ -1,0 +1,102 @@
+// File detectors.
+#include <cstdio>
+#include <map>
+
+#include "core/text.hpp"
+#include "detect/detectors.hpp"
+#include "detect/paths.hpp"
+#include "detect/rule_catalog.hpp"
+
+namespace vigil::detect {
+
+namespace {
+
+constexpr std::string_view kSource = "detect/files";
+
+void add_file(Finding& f, const collect::FileCheckRow& r) {
+  f.add("file.path", r.path);
+  f.add("file.mode", fmt_mode(r.mode));
+  f.add("file.uid", r.uid);
+  f.add("file.size", r.size);
+  f.add("file.mtime", r.mtime);
+  f.add("file.ctime", r.ctime);
+  if (!r.package.empty()) f.add("package.name", r.package);
+  f.add("vigil.file.detail", r.detail);
+}
+
+bool sensitive_config(std::string_view path) {
+  for (std::string_view p : {"/etc/pam.d/", "/etc/ssh/", "/etc/sudoers", "/etc/security/", "/etc/ld.so"})
+    if (path.starts_with(p)) return true;
+  return false;
+}
+
+bool program_dir(std::string_view path) {
+  for (std::string_view d : {"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/libexec/"})
+    if (path.starts_with(d)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string fmt_mode(std::int64_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04llo", static_cast<unsigned long long>(mode & 07777));
+  return buf;
+}
+
+Findings detect_files(const collect::Snapshot& s, const Context&) {
+  Findings out;
+  const bool have_packages = s.packages && s.packages->format() != "none";
+  std::map<std::string, std::vector<const collect::FileCheckRow*>> recent_config;
+  for (const auto& r : s.file_checks) {
+    const bool temp = in_temp_dir(r.path);
+    Finding f;
+    if (r.check == "recent-system-file") {
+      if (!have_packages || !r.package.empty()) continue;
+      if (r.elf || program_dir(r.path)) {
+        f = make_finding("files.recent-unowned-program", Severity::medium, kSource);
+      } else {
+        if (r.path.starts_with("/etc/")) recent_config[dirname_of(r.path)].push_back(&r);
+        continue;
+      }
+    } else if (r.check == "package-modified") {
+      f = make_finding("files.package-modified", Severity::high, kSource);
+    } else if (r.check == "conffile-modified") {
+      f = make_finding("files.conffile-modified", sensitive_config(r.path) ? Severity::low : Severity::info, kSource);
+    } else if (r.check == "suspicious-name") {
+      f = make_finding("files.suspicious-name", temp ? Severity::high : Severity::medium, kSource);
+    } else if (r.check == "hidden-dir-programs") {
+      f = make_finding("files.hidden-dir-programs", Severity::high, kSource);
+    } else if (r.check == "dev-file") {
+      f = make_finding("files.dev-file", Severity::high, kSource);
+    } else if (r.check == "setuid") {
+      if (!have_packages || !r.package.empty()) continue;
+      bool shell = !r.copy_of.empty() && is_shell(basename_of(r.copy_of));
+      f = make_finding("files.setuid-unowned", shell || temp ? Severity::critical : Severity::high, kSource,
+                       r.copy_of.empty() ? "" : "It is a copy of " + r.copy_of + ".");
+      if (!r.copy_of.empty()) f.add("vigil.file.copy_of", r.copy_of);
+    } else if (r.check == "world-writable-path") {
+      f = make_finding("files.world-writable-path", Severity::high, kSource);
+    } else if (r.check == "elf-disguised") {
+      f = make_finding("files.elf-disguised", Severity::high, kSource);
+    } else {
+      continue;
+    }
+    add_file(f, r);
+    out.push_back(std::move(f));
+  }
+  // Recently changed configuration: one finding per directory, not one per file.
+  for (const auto& [dir, rows] : recent_config) {
+    auto f = make_finding("files.recent-config", Severity::low, kSource);
+    f.add("file.directory", dir);
+    f.add("vigil.count", static_cast<std::int64_t>(rows.size()));
+    std::string names;
+    for (std::size_t i = 0; i < rows.size() && i < 8; ++i) names += (i ? ", " : "") + basename_of(rows[i]->path);
+    if (rows.size() > 8) names += ", …";
+    f.add("file.name", names);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace vigil::detect

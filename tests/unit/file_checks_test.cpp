@@ -1,0 +1,81 @@
+#include <gtest/gtest.h>
+
+#include "collect/dpkg.hpp"
+#include "collect/file_checks.hpp"
+#include "detect/detectors.hpp"
+#include "support/snapshot_builder.hpp"
+
+using namespace vigil;
+using namespace vigil::collect;
+using namespace vigil::testing;
+
+TEST(FileChecks, SuspiciousNames) {
+  EXPECT_NE(suspicious_name_reason("..."), "");
+  EXPECT_NE(suspicious_name_reason(" "), "");
+  EXPECT_NE(suspicious_name_reason(".. "), "");
+  EXPECT_NE(suspicious_name_reason("x\x1b[0m"), "");
+  EXPECT_NE(suspicious_name_reason("notes "), "");
+  for (std::string ok : {".", "..", ".bashrc", "file.txt", "My Documents", "..data"})
+    EXPECT_EQ(suspicious_name_reason(ok), "") << ok;
+}
+
+TEST(FileChecks, DataExtensionsAndTrojanTargets) {
+  EXPECT_TRUE(data_extension("logo.JPG"));
+  EXPECT_TRUE(data_extension("x.txt"));
+  EXPECT_FALSE(data_extension("run.sh"));
+  EXPECT_FALSE(data_extension("libc.so.6"));
+  EXPECT_FALSE(data_extension(".jpg"));
+  EXPECT_TRUE(commonly_trojaned("/usr/bin/ls"));
+  EXPECT_TRUE(commonly_trojaned("/usr/sbin/sshd"));
+  EXPECT_FALSE(commonly_trojaned("/usr/bin/vim"));
+  EXPECT_FALSE(commonly_trojaned("/home/a/ls"));
+  EXPECT_EQ(parse_verify_scope("programs"), VerifyScope::programs);
+  EXPECT_FALSE(parse_verify_scope("everything"));
+}
+
+TEST(DpkgStatus, ConffilesOfInstalledPackagesOnly) {
+  auto c = parse_dpkg_conffiles(
+      "Package: openssh-server\nStatus: install ok installed\nConffiles:\n"
+      " /etc/ssh/moduli 0123456789abcdef0123456789abcdef\n"
+      " /etc/old.conf 0123456789abcdef0123456789abcdef obsolete\n"
+      "Description: x\n\n"
+      "Package: gone\nStatus: deinstall ok config-files\nConffiles:\n"
+      " /etc/gone.conf 0123456789abcdef0123456789abcdef\n");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].path, "/etc/ssh/moduli");
+  EXPECT_EQ(c[0].package, "openssh-server");
+  EXPECT_TRUE(c[0].conffile);
+}
+
+TEST(DpkgStatus, Diversions) {
+  auto d = parse_dpkg_diversions("/usr/bin/perf\n/usr/bin/perf.wrapper\nlinux-perf\n/bin/sh\n/bin/sh.distrib\ndash\nodd\n");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[1].to, "/bin/sh.distrib");
+  EXPECT_EQ(d[1].package, "dash");
+}
+
+TEST(FileRules, SeverityFollowsWhereAndWhat) {
+  auto s = empty_snapshot();
+  FileCheckRow suid;
+  suid.check = "setuid";
+  suid.path = "/var/tmp/.../sh";
+  suid.copy_of = "/bin/bash";
+  FileCheckRow packaged_suid = suid;
+  packaged_suid.path = "/usr/bin/passwd";
+  packaged_suid.copy_of = "";
+  packaged_suid.package = "passwd";
+  FileCheckRow recent_owned;
+  recent_owned.check = "recent-system-file";
+  recent_owned.path = "/usr/bin/vim";
+  recent_owned.package = "vim";
+  recent_owned.elf = true;
+  FileCheckRow cfg;
+  cfg.check = "conffile-modified";
+  cfg.path = "/etc/pam.d/common-auth";
+  s.file_checks = {suid, packaged_suid, recent_owned, cfg};
+  auto f = detect::run_triage(s, {});
+  ASSERT_EQ(count_rule(f, "files.setuid-unowned"), 1u);
+  EXPECT_EQ(first_with_rule(f, "files.setuid-unowned").severity, Severity::critical);
+  EXPECT_EQ(count_rule(f, "files.recent-unowned-program"), 0u);
+  EXPECT_EQ(first_with_rule(f, "files.conffile-modified").severity, Severity::low);
+}
