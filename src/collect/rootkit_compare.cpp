@@ -17,7 +17,7 @@ std::vector<std::int64_t> missing_from_listing(const std::set<std::int64_t>& ans
 std::int64_t pid_probe_limit(std::int64_t ns_last_pid, std::int64_t pid_max, std::int64_t max_listed) {
   if (ns_last_pid <= 0 || max_listed > ns_last_pid) return pid_max;
   // New pids may arrive while we probe: a margin past the last one handed out.
-  return std::min(pid_max, ns_last_pid + 4096);
+  return std::min(pid_max, ns_last_pid + 512);
 }
 
 std::vector<std::string> hidden_modules(const std::set<std::string>& sys_loadable,

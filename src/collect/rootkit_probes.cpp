@@ -35,19 +35,12 @@ std::int64_t read_number(const Root& live, std::string_view path) {
   return text ? to_number<std::int64_t>(trim(std::string_view(*text).substr(0, text->find('\n')))).value_or(0) : 0;
 }
 
-// Every pid and thread id the /proc listing shows.
-std::set<std::int64_t> listed_tasks(const Root& live) {
+// Every pid the /proc listing shows.
+std::set<std::int64_t> listed_pids(const Root& live) {
   std::set<std::int64_t> out;
-  auto entries = live.list("/proc");
-  if (!entries) return out;
-  for (const auto& e : *entries) {
-    auto pid = to_number<std::int64_t>(e.name);
-    if (!pid) continue;
-    out.insert(*pid);
-    if (auto tasks = live.list("/proc/" + e.name + "/task"))
-      for (const auto& t : *tasks)
-        if (auto tid = to_number<std::int64_t>(t.name)) out.insert(*tid);
-  }
+  if (auto entries = live.list("/proc"))
+    for (const auto& e : *entries)
+      if (auto pid = to_number<std::int64_t>(e.name)) out.insert(*pid);
   return out;
 }
 
@@ -56,8 +49,19 @@ bool answers(std::int64_t pid) {
   return ::getpgid(static_cast<pid_t>(pid)) >= 0;
 }
 
+// The thread group (process) a task id belongs to, from /proc/ID/status; 0 if unknown.
+std::int64_t thread_group_of(const Root& live, std::int64_t id) {
+  auto text = live.read_pseudo("/proc/" + std::to_string(id) + "/status");
+  if (!text) return 0;
+  std::int64_t tgid = 0;
+  for_each_line(*text, [&](std::string_view line, std::size_t) {
+    if (line.starts_with("Tgid:")) tgid = to_number<std::int64_t>(trim(line.substr(5))).value_or(0);
+  });
+  return tgid;
+}
+
 void hidden_processes(const Root& live, std::vector<RootkitProbeRow>& rows) {
-  auto listed = listed_tasks(live);
+  auto listed = listed_pids(live);
   std::int64_t limit = pid_probe_limit(read_number(live, "/proc/sys/kernel/ns_last_pid"),
                                        std::max<std::int64_t>(read_number(live, "/proc/sys/kernel/pid_max"), 32768),
                                        listed.empty() ? 0 : *listed.rbegin());
@@ -75,9 +79,16 @@ void hidden_processes(const Root& live, std::vector<RootkitProbeRow>& rows) {
   for (auto& p : parts) answered.merge(p);
   auto candidates = missing_from_listing(answered, listed);
   if (candidates.empty()) return;
-  auto relisted = listed_tasks(live);  // whatever started meanwhile is listed now
-  for (auto pid : candidates) {
+  // Thread ids answer kill() too: a thread of a listed process is not hidden.
+  std::vector<std::int64_t> unexplained;
+  for (auto id : candidates)
+    if (auto tgid = thread_group_of(live, id); tgid == 0 || tgid == id || !listed.count(tgid)) unexplained.push_back(id);
+  if (unexplained.empty()) return;
+  auto relisted = listed_pids(live);  // whatever started meanwhile is listed now
+  for (auto pid : unexplained) {
     if (relisted.count(pid) || !answers(pid)) continue;
+    auto tgid = thread_group_of(live, pid);
+    if (tgid != 0 && tgid != pid && relisted.count(tgid)) continue;
     bool proc_entry = live.stat("/proc/" + std::to_string(pid)).has_value();
     rows.push_back({"hidden-process", std::to_string(pid),
                     fmt::format("answers kill()/getpgid(){} but is missing from the /proc listing",
