@@ -3,6 +3,7 @@
 #include "collect/snapshot.hpp"
 
 #include <chrono>
+#include <thread>
 #include <unordered_map>
 
 #include "core/text.hpp"
@@ -68,12 +69,11 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   timed("logins");
   s.persistence = collect_persistence(root, s.accounts.users, s.issues);
   timed("persistence");
-  {
-    auto probes = collect_rootkit_probes(root, opts.rootkit, s.issues);
-    s.rootkit_probes = std::move(probes.rows);
-    s.probes_skipped = std::move(probes.skipped);
-    timed("rootkit probes");
-  }
+  // The rootkit probes ask the kernel directly and share nothing with the collectors below:
+  // they run beside them, on their own issue log.
+  IssueLog probe_log;
+  RootkitProbeResult probes;
+  std::jthread probe_thread([&] { probes = collect_rootkit_probes(root, opts.rootkit, probe_log); });
   {
     auto fopts = opts.files;
     fopts.now = s.host.collected_at;
@@ -93,6 +93,11 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     s.processes = collect_processes(root, names, {opts.hash_all, opts.threads}, s.issues);
     timed("processes");
   }
+  probe_thread.join();
+  s.rootkit_probes = std::move(probes.rows);
+  s.probes_skipped = std::move(probes.skipped);
+  for (auto& i : probe_log.issues()) s.issues.issues().push_back(std::move(i));
+  timed("rootkit probes (alongside the steps above)");
   // One pass over the package database answers every table's ownership question.
   {
     auto paths = package_query_paths(s.persistence);
