@@ -154,3 +154,44 @@ TEST(Rules, DocsAreTheCatalog) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("process.reverse-shell"), std::string::npos);
 }
+
+namespace {
+std::string wtmp_record(short type, const char* user, std::int32_t t, const char* host = "") {
+  struct utmp u{};
+  u.ut_type = type;
+  std::strncpy(u.ut_user, user, sizeof u.ut_user);
+  std::strncpy(u.ut_line, "pts/0", sizeof u.ut_line);
+  std::strncpy(u.ut_host, host, sizeof u.ut_host);
+  u.ut_tv.tv_sec = t;
+  return std::string(reinterpret_cast<const char*>(&u), sizeof u);
+}
+}  // namespace
+
+TEST(ImageTriage, LoginRecordsAndSudo_AreJudged) {
+  TempDir d;
+  clean_root(d);
+  d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nbackup:x:34:34::/var/backups:/bin/sh\n"
+                        "alice:x:1000:1000::/home/alice:/bin/bash\n");
+  d.write("etc/shadow", "root:*:1::::::\nbackup:$6$s$h:1::::::\nalice:$y$j9T$s$h:1::::::\n");
+  d.write("etc/sudoers.d/deploy", "alice ALL=(ALL) NOPASSWD: ALL\n");
+  d.write("etc/sudoers", "root ALL=(ALL) ALL\n@includedir /etc/sudoers.d\n");
+  // wtmp: alice logs in, then a wiper's zeroed hole, then a later logout.
+  d.write("var/log/wtmp", wtmp_record(USER_PROCESS, "alice", 1700000000, "198.51.100.7") +
+                              std::string(sizeof(struct utmp), '\0') + wtmp_record(DEAD_PROCESS, "", 1700003600));
+  std::string btmp;
+  for (int i = 0; i < 12; ++i) btmp += wtmp_record(LOGIN_PROCESS, "admin", 1700000100 + i, "203.0.113.5");
+  d.write("var/log/btmp", btmp);
+  auto r = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
+  auto all = parse_jsonl(r.out);
+  auto zeroed = findings_of(all, "login.record-zeroed");
+  ASSERT_EQ(zeroed.size(), 1u);
+  EXPECT_EQ(zeroed[0]["vigil"]["severity"], "high");
+  auto failed = findings_of(all, "login.failed-logins");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]["vigil"]["count"], 12);
+  EXPECT_EQ(failed[0]["source"]["address"], "203.0.113.5");
+  auto sudo = findings_of(all, "account.sudo-nopasswd-all");
+  ASSERT_EQ(sudo.size(), 1u);
+  EXPECT_EQ(sudo[0]["file"]["path"], "/etc/sudoers.d/deploy");
+  EXPECT_EQ(findings_of(all, "account.system-login-password").size(), 1u);
+}

@@ -1,0 +1,136 @@
+// More live artefacts: a fileless program, programs renamed as daemons and attacker tools, a
+// public unpackaged listener, a promiscuous interface. Each is planted for real and removed.
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "e2e/vigil_run.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace vigil::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<nlohmann::json> triage_quick() {
+  auto r = run_vigil({"triage", "--quick", "--format", "jsonl", "--no-suppress"});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+  return parse_jsonl(r.out);
+}
+
+std::string exe_of(pid_t pid) {
+  std::error_code ec;
+  return fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+}
+
+// A child that runs /usr/bin/sleep from a memfd: no file on any disk.
+class FilelessSleep {
+ public:
+  FilelessSleep() {
+    std::ifstream in("/usr/bin/sleep", std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    std::string image = bytes.str();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      int fd = ::memfd_create("payload", 0);
+      if (fd < 0 || ::write(fd, image.data(), image.size()) != static_cast<ssize_t>(image.size())) ::_exit(1);
+      char arg0[] = "payload", arg1[] = "300";
+      char* argv[] = {arg0, arg1, nullptr};
+      ::fexecve(fd, argv, environ);
+      ::_exit(1);
+    }
+  }
+  ~FilelessSleep() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+}  // namespace
+
+TEST(LiveMore, FilelessProgram_IsReported) {
+  if (!fs::exists("/usr/bin/sleep")) GTEST_SKIP() << "needs /usr/bin/sleep";
+  FilelessSleep p;
+  ASSERT_TRUE(wait_for([&] { return exe_of(p.pid()).starts_with("/memfd:payload"); }));
+  auto f = findings_of(triage_quick(), "process.fileless", p.pid());
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0]["vigil"]["severity"], "medium");  // alone it is one signal
+}
+
+TEST(LiveMore, UnpackagedCopiesNamedLikeDaemonsOrAttackerTools_AreReported) {
+  if (!fs::exists("/usr/bin/sleep")) GTEST_SKIP() << "needs /usr/bin/sleep";
+  TempDir dir("vigil-e2e");
+  fs::create_directories(dir / "opt");
+  fs::copy_file("/usr/bin/sleep", dir / "opt/sshd");
+  fs::copy_file("/usr/bin/sleep", dir / "opt/xmrig");
+  Planted sshd(dir / "opt/sshd", {"sshd", "300"});
+  Planted miner(dir / "opt/xmrig", {"xmrig", "300"});
+  ASSERT_TRUE(wait_for([&] { return exe_of(sshd.pid()).ends_with("/sshd") && exe_of(miner.pid()).ends_with("/xmrig"); }));
+  auto all = triage_quick();
+  EXPECT_EQ(findings_of(all, "process.name-masquerade", sshd.pid()).size(), 1u);
+  EXPECT_EQ(findings_of(all, "process.attacker-tool", miner.pid()).size(), 1u);
+}
+
+TEST(LiveMore, ShellStartedByAWebServerNamedProcess_IsReported) {
+  if (!fs::exists("/bin/bash")) GTEST_SKIP() << "needs bash";
+  TempDir dir("vigil-e2e");
+  fs::copy_file("/bin/bash", dir / "nginx");  // the parent calls itself nginx
+  Planted web(dir / "nginx", {"nginx", "-c", "sh -c 'sleep 300; true'; true"});
+  bool seen = false;
+  ASSERT_TRUE(wait_for([&] {
+    for (const auto& f : findings_of(triage_quick(), "process.shell-from-network-service"))
+      if (f["process"]["parent"]["name"] == "nginx") seen = true;
+    return seen;
+  }, 10));
+}
+
+TEST(LiveMore, UnpackagedListenerOnAllInterfaces_IsMedium) {
+  const std::string nc = "/usr/bin/nc.traditional";
+  if (!fs::exists(nc)) GTEST_SKIP() << "needs netcat-traditional (make setup installs it)";
+  TempDir dir("vigil-e2e");
+  fs::create_directories(dir / "srv");
+  fs::copy_file(nc, dir / "srv/listener");
+  // Listening only: nothing is sent anywhere. Port 3351 on every address of this host.
+  Planted p(dir / "srv/listener", {"listener", "-l", "-p", "3351"});
+  ASSERT_TRUE(wait_for([] {
+    std::ifstream in("/proc/net/tcp");
+    for (std::string line; std::getline(in, line);)
+      if (line.find("00000000:0D17") != std::string::npos && line.find(" 0A ") != std::string::npos) return true;
+    return false;
+  }));
+  auto f = findings_of(triage_quick(), "network.unowned-public-listener", p.pid());
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0]["destination"]["port"], 3351);
+}
+
+TEST(LiveMore, PromiscuousInterface_IsReported) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to create an interface";
+  // A tap device needs no kernel module beyond tun; a dummy one is the fallback.
+  if (std::system("ip tuntap add dev vigiltest0 mode tap 2>/dev/null") != 0 &&
+      std::system("ip link add vigiltest0 type dummy 2>/dev/null") != 0)
+    GTEST_SKIP() << "cannot create a tap or dummy interface here (iproute2, tun or dummy missing)";
+  struct Remove {
+    ~Remove() { (void)std::system("ip link del vigiltest0 2>/dev/null"); }
+  } remove;
+  auto quiet = findings_of(triage_quick(), "network.promiscuous-interface");
+  for (const auto& f : quiet) EXPECT_NE(f["observer"]["ingress"]["interface"]["name"], "vigiltest0");
+  ASSERT_EQ(std::system("ip link set vigiltest0 promisc on"), 0);
+  bool seen = false;
+  for (const auto& f : findings_of(triage_quick(), "network.promiscuous-interface"))
+    if (f["observer"]["ingress"]["interface"]["name"] == "vigiltest0") seen = true;
+  EXPECT_TRUE(seen);
+}
