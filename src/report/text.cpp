@@ -87,25 +87,41 @@ void header(const TriageReport& r, const Painter& p, std::ostream& out) {
 
 void findings(const TriageReport& r, const Painter& p, std::ostream& out) {
   bool info_header = false;
+  const Finding* previous = nullptr;
   for (const auto& f : r.findings) {
-    std::string sev = p.sev(f.severity, fmt::format("{:<8}", upper(to_string(f.severity))));
     if (f.severity == Severity::info) {
       // Info is context, not alarm: one line each.
-      if (!info_header) out << p.bold("Context (info)") << "\n", info_header = true;
+      if (!info_header) {
+        if (previous) out << "\n";
+        previous = nullptr;
+        out << p.bold("Context (info)") << "\n";
+        info_header = true;
+      }
       out << "  " << f.rule << "  " << evidence_line(f) << "\n";
       continue;
     }
+    // Findings of one rule and severity share their explanation: say it once, then one
+    // "what" line per instance.
+    bool same = previous && previous->rule == f.rule && previous->severity == f.severity;
+    if (same) {
+      out << "          what: " << evidence_line(f) << "\n";
+      previous = &f;
+      continue;
+    }
+    if (previous) out << "\n";
+    std::string sev = p.sev(f.severity, fmt::format("{:<8}", upper(to_string(f.severity))));
     out << sev << "  " << p.bold(f.title) << "  [" << f.rule << "]\n";
     out << "          why:  " << f.why << "\n";
-    out << "          what: " << evidence_line(f) << "\n";
     out << "          do:   " << f.remedy << "\n";
     if (!f.attack.empty()) {
       out << "          ATT&CK";
       for (const auto& a : f.attack) out << " " << a;
       out << "\n";
     }
-    out << "\n";
+    out << "          what: " << evidence_line(f) << "\n";
+    previous = &f;
   }
+  if (previous) out << "\n";
   if (r.findings.empty()) out << "No findings.\n";
   if (info_header) out << "\n";
 }
