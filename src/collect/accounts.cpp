@@ -36,9 +36,8 @@ void read_sudoers(const Root& root, const std::string& path, int depth, IssueLog
   if (depth > kMaxSudoersDepth || !seen.insert(path).second) return;
   auto text = root.read(path);
   if (!text) {
-    if (!text.error().vanished() || depth == 0) {
-      if (!text.error().vanished()) log.add(std::string(kCollector), text.error());
-    }
+    // No sudoers file means sudo is not installed: nothing to report.
+    if (!text.error().vanished()) log.add(std::string(kCollector), text.error());
     return;
   }
   auto parsed = parse_sudoers(*text);
@@ -104,21 +103,17 @@ Accounts collect_accounts(const Root& root, IssueLog& log) {
               "",
               is_login_shell(p.shell),
               p.uid != 0 && p.uid < out.uid_min};
-    std::string_view hash = p.password;
-    if (p.password == "x") {
-      auto it = shadow.find(p.name);
-      if (it != shadow.end())
-        hash = it->second.hash;
-      else
-        hash = shadow_ok ? "!" : "";
-      if (it == shadow.end()) {
-        u.password = shadow_ok ? "locked" : "unknown";
-        out.users.push_back(std::move(u));
-        continue;
-      }
+    // "x" defers to shadow: no shadow line there means no password can work (locked),
+    // unless shadow itself was unreadable (unknown).
+    if (p.password != "x") {
+      u.password = password_state(p.password);
+      if (u.password == "set") u.hash_scheme = hash_scheme(p.password);
+    } else if (auto it = shadow.find(p.name); it != shadow.end()) {
+      u.password = password_state(it->second.hash);
+      if (u.password == "set") u.hash_scheme = hash_scheme(it->second.hash);
+    } else {
+      u.password = shadow_ok ? "locked" : "unknown";
     }
-    u.password = password_state(hash);
-    if (u.password == "set") u.hash_scheme = hash_scheme(hash);
     out.users.push_back(std::move(u));
   }
   if (auto text = root.read("/etc/group")) {

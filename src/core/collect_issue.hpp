@@ -19,10 +19,7 @@ class IssueLog {
   void add(std::string collector, std::string path, std::string detail) {
     issues_.push_back({std::move(collector), std::move(path), std::move(detail)});
   }
-  void add(std::string collector, const IoError& e) {
-    add(std::move(collector), e.path,
-        e.detail.empty() ? e.message().substr(e.path.size() + 2) : e.detail);
-  }
+  void add(std::string collector, const IoError& e) { add(std::move(collector), e.path, e.reason()); }
   const std::vector<CollectIssue>& issues() const { return issues_; }
   std::vector<CollectIssue>& issues() { return issues_; }
 

@@ -6,11 +6,9 @@
 
 namespace vigil {
 
-std::string IoError::message() const {
-  std::string m = path + ": ";
-  m += detail.empty() ? std::strerror(code) : detail;
-  return m;
-}
+std::string IoError::reason() const { return detail.empty() ? std::string(std::strerror(code)) : detail; }
+
+std::string IoError::message() const { return path + ": " + reason(); }
 
 bool IoError::vanished() const { return code == ENOENT || code == ESRCH; }
 

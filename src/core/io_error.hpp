@@ -9,7 +9,8 @@ struct IoError {
   std::string path;
   int code = 0;        // errno
   std::string detail;  // extra context; strerror(code) when empty
-  std::string message() const;
+  std::string message() const;  // "path: reason"
+  std::string reason() const;   // the detail, or strerror(code)
   bool vanished() const;  // ENOENT / ESRCH: the thing went away (a process that exited)
 };
 
