@@ -1,6 +1,8 @@
 // More live artefacts: a fileless program, programs renamed as daemons and attacker tools, a
 // public unpackaged listener, a promiscuous interface. Each is planted for real and removed.
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +103,18 @@ TEST(LiveMore, ShellStartedByAWebServerNamedProcess_IsReported) {
 TEST(LiveMore, UnpackagedListenerOnAllInterfaces_IsMedium) {
   const std::string nc = "/usr/bin/nc.traditional";
   if (!fs::exists(nc)) GTEST_SKIP() << "needs netcat-traditional (make setup installs it)";
+  {
+    // Skip, saying so, when something already holds the port.
+    int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(3351);
+    int one = 1;
+    ::setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    bool free = ::bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(probe);
+    if (!free) GTEST_SKIP() << "port 3351 is in use";
+  }
   TempDir dir("vigil-e2e");
   fs::create_directories(dir / "srv");
   fs::copy_file(nc, dir / "srv/listener");
