@@ -15,15 +15,20 @@ void walk(const Root& root, const std::string& start, const WalkLimits& limits, 
     return;
   }
   const dev_t device = st0->st_dev;
-  std::vector<std::pair<std::string, int>> stack = {{start, 0}};
+  // Each directory travels with the stat its parent's listing already took.
+  struct Pending {
+    std::string path;
+    struct stat st;
+    int depth;
+  };
+  std::vector<Pending> stack = {{start, *st0, 0}};
   std::size_t seen = 0;
   while (!stack.empty()) {
-    auto [dir, depth] = std::move(stack.back());
+    Pending p = std::move(stack.back());
     stack.pop_back();
-    auto st = root.lstat(dir);
-    if (!st) continue;
-    if (!visit({dir, *st, depth}) || !S_ISDIR(st->st_mode) || depth >= limits.max_depth) continue;
-    if (limits.same_filesystem && st->st_dev != device) continue;
+    const std::string& dir = p.path;
+    if (!visit({dir, p.st, p.depth}) || !S_ISDIR(p.st.st_mode) || p.depth >= limits.max_depth) continue;
+    if (limits.same_filesystem && p.st.st_dev != device) continue;
     auto entries = root.list_stat(dir);
     if (!entries) {
       if (!entries.error().vanished()) log.add(std::string(collector), entries.error());
@@ -35,8 +40,8 @@ void walk(const Root& root, const std::string& start, const WalkLimits& limits, 
         return;
       }
       std::string child = (dir == "/" ? "" : dir) + "/" + e.name;
-      if (S_ISDIR(e.st.st_mode)) stack.emplace_back(std::move(child), depth + 1);
-      else visit({child, e.st, depth + 1});
+      if (S_ISDIR(e.st.st_mode)) stack.push_back({std::move(child), e.st, p.depth + 1});
+      else visit({child, e.st, p.depth + 1});
     }
   }
 }
