@@ -17,12 +17,10 @@ std::string default_rules_dir() {
   return std::string(VIGIL_SOURCE_DIR) + "/rules";
 }
 
-expected<std::string, std::string> read_host_file(const std::string& path) {
+expected<std::string, IoError> read_host_file(const std::string& path) {
   auto host = Root::open("/");
-  if (!host) return make_unexpected(host.error().message());
-  auto text = host->read(path, std::size_t{16} << 20);
-  if (!text) return make_unexpected(text.error().message());
-  return std::move(*text);
+  if (!host) return make_unexpected(host.error());
+  return host->read(path, std::size_t{16} << 20);
 }
 
 }  // namespace vigil::cli

@@ -4,12 +4,13 @@
 #include <string>
 
 #include "core/expected.hpp"
+#include "core/io_error.hpp"
 
 namespace vigil::cli {
 
 // <prefix>/share/vigil/rules beside an installed binary, else the source tree's rules/.
 std::string default_rules_dir();
-// A file on the analyst's own machine (never under --root); the error says which and why.
-expected<std::string, std::string> read_host_file(const std::string& path);
+// A file on the analyst's own machine (never under --root), at most 16 MiB.
+expected<std::string, IoError> read_host_file(const std::string& path);
 
 }  // namespace vigil::cli

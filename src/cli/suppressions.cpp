@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "core/root.hpp"
+#include "cli/rules_dir.hpp"
 
 namespace vigil::cli {
 
@@ -11,9 +11,7 @@ expected<std::vector<Suppression>, std::string> load_suppressions(const std::str
                                                                   bool none) {
   if (none) return std::vector<Suppression>{};
   std::string file = path.empty() ? std::string(kDefaultSuppressionFile) : path;
-  auto host = Root::open("/");
-  if (!host) return make_unexpected(host.error().message());
-  auto text = host->read(file, 16 << 20);
+  auto text = read_host_file(file);
   if (!text) {
     if (path.empty() && text.error().vanished()) return std::vector<Suppression>{};
     return make_unexpected(text.error().message());

@@ -71,7 +71,7 @@ int run_triage(const TriageOptions& o) {
     copts.rootkit.known_artifacts = std::move(*text);
     copts.rootkit.known_artifacts_name = artifacts;
   } else if (!o.rules_dir.empty()) {
-    std::cerr << "vigil: --rules: " << text.error() << "\n";
+    std::cerr << "vigil: --rules: " << text.error().message() << "\n";
     return kExitError;
   }
   auto t0 = std::chrono::steady_clock::now();

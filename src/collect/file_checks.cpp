@@ -42,13 +42,6 @@ FileCheckRow row_for(std::string check, const std::string& path, const struct st
   return r;
 }
 
-bool is_program_dir(std::string_view path) {
-  for (std::string_view d : {"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/libexec/", "/usr/local/bin/",
-                             "/usr/local/sbin/"})
-    if (path.starts_with(d)) return true;
-  return false;
-}
-
 class FileCollector {
  public:
   FileCollector(const Root& root, const FileCheckOptions& opts, IssueLog& log)
@@ -198,6 +191,13 @@ class FileCollector {
 };
 
 }  // namespace
+
+bool is_program_dir(std::string_view path) {
+  for (std::string_view d : {"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/libexec/", "/usr/local/bin/",
+                             "/usr/local/sbin/"})
+    if (path.starts_with(d)) return true;
+  return false;
+}
 
 std::string suspicious_name_reason(std::string_view name) {
   if (name.empty()) return {};

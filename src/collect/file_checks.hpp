@@ -81,6 +81,8 @@ void apply_copies(std::vector<FileCheckRow>& rows, const PathMap& md5_to_package
 // Pure helpers, tested directly.
 // Why a file name is suspicious ("...", blanks, control bytes), or "".
 std::string suspicious_name_reason(std::string_view name);
+// A path in a directory programs are installed to (/bin, /usr/sbin, /usr/libexec, /usr/local/bin …).
+bool is_program_dir(std::string_view path);
 // A data extension (.jpg, .txt, …) that an ELF file should never carry.
 bool data_extension(std::string_view name);
 

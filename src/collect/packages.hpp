@@ -32,6 +32,8 @@ class PackageDb {
   virtual ~PackageDb() = default;
   virtual std::string_view format() const = 0;  // "dpkg", or "none" when no database exists
   virtual std::size_t package_count() const = 0;
+  // False when there is no package database: then "no package owns it" means nothing.
+  bool knows_ownership() const { return format() != "none"; }
   // path -> owning package, for the given absolute paths that some package owns.
   virtual PathMap owners(std::span<const std::string> paths, IssueLog& log) const = 0;
   // md5 -> a packaged file (absolute path) with that content, from the package

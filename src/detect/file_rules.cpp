@@ -30,12 +30,6 @@ bool sensitive_config(std::string_view path) {
   return false;
 }
 
-bool program_dir(std::string_view path) {
-  for (std::string_view d : {"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/libexec/"})
-    if (path.starts_with(d)) return true;
-  return false;
-}
-
 }  // namespace
 
 std::string fmt_mode(std::int64_t mode) {
@@ -46,14 +40,14 @@ std::string fmt_mode(std::int64_t mode) {
 
 Findings detect_files(const collect::Snapshot& s, const Context&) {
   Findings out;
-  const bool have_packages = s.packages && s.packages->format() != "none";
+  const bool have_packages = s.packages && s.packages->knows_ownership();
   std::map<std::string, std::vector<const collect::FileCheckRow*>> recent_config;
   for (const auto& r : s.file_checks) {
     const bool temp = in_temp_dir(r.path);
     Finding f;
     if (r.check == "recent-system-file") {
       if (!have_packages || !r.package.empty()) continue;
-      if (r.elf || program_dir(r.path)) {
+      if (r.elf || collect::is_program_dir(r.path)) {
         f = make_finding("files.recent-unowned-program", Severity::medium, kSource);
       } else {
         if (r.path.starts_with("/etc/")) recent_config[dirname_of(r.path)].push_back(&r);

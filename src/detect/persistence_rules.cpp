@@ -55,7 +55,7 @@ bool recent(const collect::PersistenceRow& r, const Context& ctx) {
 
 Findings detect_persistence(const collect::Snapshot& s, const Context& ctx) {
   Findings out;
-  const bool have_packages = s.packages && s.packages->format() != "none";
+  const bool have_packages = s.packages && s.packages->knows_ownership();
   std::set<std::string> recent_files, recent_keys;
   for (const auto& r : s.persistence) {
     if (auto path = temp_or_hidden_path(r)) {

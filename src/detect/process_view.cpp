@@ -33,7 +33,7 @@ bool ProcessView::listens(std::int64_t pid) const {
 }
 
 bool ProcessView::unowned(const collect::ProcessRow& p) const {
-  return s_.packages && s_.packages->format() != "none" && !p.kernel_thread && !p.in_container &&
+  return s_.packages && s_.packages->knows_ownership() && !p.kernel_thread && !p.in_container &&
          !p.executable.empty() && p.package.empty();
 }
 
