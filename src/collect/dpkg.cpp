@@ -26,6 +26,7 @@ class NoPackageDb final : public PackageDb {
   std::vector<PackagedFile> checksums(const std::function<bool(std::string_view)>&, IssueLog&) const override {
     return {};
   }
+  std::vector<PackageRow> installed(IssueLog&) const override { return {}; }
 };
 
 std::string display_name(std::string_view file_stem) {
@@ -203,6 +204,43 @@ std::vector<PackagedFile> parse_dpkg_conffiles(std::string_view status) {
   return out;
 }
 
+std::vector<PackageRow> parse_dpkg_status(std::string_view status) {
+  std::vector<PackageRow> out;
+  PackageRow row;
+  auto flush = [&] {
+    if (!row.name.empty() && !row.status.empty() && row.status != "not-installed") out.push_back(std::move(row));
+    row = {};
+  };
+  for_each_line(status, [&](std::string_view line, std::size_t) {
+    if (line.empty()) return flush();
+    if (line.front() == ' ' || line.front() == '\t') return;  // continuation of a multi-line field
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) return;
+    auto field = line.substr(0, colon);
+    auto value = printable(trim(line.substr(colon + 1)));
+    if (field == "Package") row.name = value;
+    else if (field == "Version") row.version = value;
+    else if (field == "Architecture") row.arch = value;
+    else if (field == "Source") row.source = value.substr(0, value.find(' '));  // "src (version)"
+    else if (field == "Installed-Size") row.installed_size = to_number<std::int64_t>(value).value_or(0);
+    else if (field == "Status") {
+      auto words = split_ws(value);
+      row.status = words.empty() ? "" : std::string(words.back());
+    }
+  });
+  flush();
+  return out;
+}
+
+std::vector<PackageRow> DpkgDb::installed(IssueLog& log) const {
+  auto status = root_.read("/var/lib/dpkg/status");
+  if (!status) {
+    log.add(std::string(kCollector), status.error());
+    return {};
+  }
+  return parse_dpkg_status(*status);
+}
+
 std::vector<PackagedFile> DpkgDb::checksums(const std::function<bool(std::string_view)>& want, IssueLog& log) const {
   std::map<std::string, Diversion, std::less<>> diverted;
   if (auto text = root_.read("/var/lib/dpkg/diversions"))
@@ -233,7 +271,9 @@ std::shared_ptr<PackageDb> open_package_db(const Root& root, IssueLog& log) {
   constexpr std::string_view kDpkgInfo = "/var/lib/dpkg/info";
   if (root.stat(kDpkgInfo))
     if (auto db = DpkgDb::open(root, std::string(kDpkgInfo), log)) return db;
-  return std::make_shared<NoPackageDb>();
+  return no_package_db();
 }
+
+std::shared_ptr<PackageDb> no_package_db() { return std::make_shared<NoPackageDb>(); }
 
 }  // namespace vigil::collect

@@ -24,6 +24,7 @@ class DpkgDb final : public PackageDb {
   PathMap files_with_md5(std::span<const std::string> md5s, IssueLog& log) const override;
   std::vector<PackagedFile> checksums(const std::function<bool(std::string_view)>& want,
                                       IssueLog& log) const override;
+  std::vector<PackageRow> installed(IssueLog& log) const override;
 
  private:
   DpkgDb(const Root& root, std::string info_dir) : root_(root), info_dir_(std::move(info_dir)) {}
@@ -41,6 +42,9 @@ struct Diversion {
 std::vector<Diversion> parse_dpkg_diversions(std::string_view text);
 // The Conffiles: sections of /var/lib/dpkg/status, for installed packages.
 std::vector<PackagedFile> parse_dpkg_conffiles(std::string_view status);
+
+// Every stanza of /var/lib/dpkg/status whose package is not "not-installed".
+std::vector<PackageRow> parse_dpkg_status(std::string_view status);
 
 // True for paths in the directories programs are installed to.
 bool is_program_path(std::string_view path);

@@ -3,6 +3,7 @@
 // triage that asks about 300 executables streams the database once and builds no index.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 
 #include "core/collect_issue.hpp"
 #include "core/root.hpp"
+#include "core/table.hpp"
 
 namespace vigil::collect {
 
@@ -27,6 +29,25 @@ struct PackagedFile {
   bool conffile = false;  // the administrator may edit it
 };
 
+// One installed package, from the package manager's status database.
+struct PackageRow {
+  std::string name, version, arch, source;
+  std::string status;               // dpkg: the Status field's last word (installed, config-files, half-installed …)
+  std::int64_t installed_size = 0;  // KiB, as the package declares it
+
+  static constexpr std::string_view kTable = "packages";
+  static constexpr std::array<Column, 6> kColumns{{
+      {"name", "package name"},
+      {"version", "installed version"},
+      {"arch", "architecture (amd64, all …)"},
+      {"source", "source package, when it differs from the name"},
+      {"status", "installed, config-files (removed, configuration kept), half-installed, …"},
+      {"installed_size", "installed size in KiB, as the package declares it"},
+  }};
+  auto fields() const { return std::tie(name, version, arch, source, status, installed_size); }
+};
+static_assert(columns_match<PackageRow>());
+
 class PackageDb {
  public:
   virtual ~PackageDb() = default;
@@ -39,6 +60,8 @@ class PackageDb {
   // md5 -> a packaged file (absolute path) with that content, from the package
   // manager's own checksums; MD5 only because that is what dpkg records.
   virtual PathMap files_with_md5(std::span<const std::string> md5s, IssueLog& log) const = 0;
+  // Every package the database knows, installed or with configuration left behind.
+  virtual std::vector<PackageRow> installed(IssueLog& log) const = 0;
   // Recorded checksums of installed files whose path passes `want`, and every conffile.
   virtual std::vector<PackagedFile> checksums(const std::function<bool(std::string_view)>& want,
                                               IssueLog& log) const = 0;
@@ -47,6 +70,9 @@ class PackageDb {
 // Finds the package database under the root (dpkg today); one that owns nothing when
 // there is none, so every "unowned" judgement can check format() first.
 std::shared_ptr<PackageDb> open_package_db(const Root& root, IssueLog& log);
+
+// A database that knows no packages: for images without one, and for stored snapshots.
+std::shared_ptr<PackageDb> no_package_db();
 
 // Path spellings that name the same file on a merged-/usr system (/bin/x and /usr/bin/x).
 std::optional<std::string> usrmerge_alias(std::string_view path);

@@ -6,6 +6,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "collect/tables.hpp"
 #include "core/text.hpp"
 
 namespace vigil::collect {
@@ -53,6 +54,12 @@ HostInfo collect_host_info(const Root& root) {
   return h;
 }
 
+std::vector<std::string> all_table_names() {
+  std::vector<std::string> names;
+  for_each_table_type([&]<class Row>(std::string_view) { names.emplace_back(Row::kTable); });
+  return names;
+}
+
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
   Snapshot s;
@@ -61,20 +68,45 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     s.timings.emplace_back(std::move(name), std::chrono::duration<double>(now - last).count());
     last = now;
   };
+  auto wanted = [&](std::initializer_list<std::string_view> tables) {
+    if (opts.tables.empty()) return true;
+    for (auto t : tables)
+      if (opts.tables.contains(t)) return true;
+    return false;
+  };
+  const bool live = root.live();
+  const bool want_processes = live && wanted({"processes", "sockets"});
+  const bool want_network = live && wanted({"sockets", "interfaces"});
+  const bool want_files = wanted({"file_checks"});
+  const bool want_probes = wanted({"rootkit_probes"});
   s.host = collect_host_info(root);
+  // Accounts are cheap and most collectors need the user list: always collected.
   s.accounts = collect_accounts(root, s.issues);
+  s.tables = {"users", "groups", "sudo_rules"};
   timed("users");
   s.packages = open_package_db(root, s.issues);
-  s.logins = collect_logins(root, s.accounts.users, s.issues);
-  timed("logins");
-  s.persistence = collect_persistence(root, s.accounts.users, s.issues);
-  timed("persistence");
+  if (wanted({"packages"})) {
+    s.installed_packages = s.packages->installed(s.issues);
+    s.tables.insert("packages");
+    timed("packages");
+  }
+  if (wanted({"login_records", "lastlog"})) {
+    s.logins = collect_logins(root, s.accounts.users, s.issues);
+    s.tables.insert({"login_records", "lastlog"});
+    timed("logins");
+  }
+  if (wanted({"persistence"})) {
+    s.persistence = collect_persistence(root, s.accounts.users, s.issues);
+    s.tables.insert("persistence");
+    timed("persistence");
+  }
   // The rootkit probes ask the kernel directly and share nothing with the collectors below:
   // they run beside them, on their own issue log.
   IssueLog probe_log;
   RootkitProbeResult probes;
-  std::jthread probe_thread([&] { probes = collect_rootkit_probes(root, opts.rootkit, probe_log); });
-  {
+  std::jthread probe_thread;
+  if (want_probes) probe_thread = std::jthread([&] { probes = collect_rootkit_probes(root, opts.rootkit, probe_log); });
+  if (want_files) {
     auto fopts = opts.files;
     fopts.now = s.host.collected_at;
     if (fopts.walk) {
@@ -86,18 +118,23 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
       s.file_checks.insert(s.file_checks.end(), modified.begin(), modified.end());
       timed("package file verification");
     }
+    s.tables.insert("file_checks");
   }
-  if (root.live()) {
+  if (want_processes) {
     std::unordered_map<std::int64_t, std::string> names;
     for (const auto& u : s.accounts.users) names.try_emplace(u.uid, u.name);
     s.processes = collect_processes(root, names, {opts.hash_all, opts.threads}, s.issues);
+    s.tables.insert("processes");
     timed("processes");
   }
-  probe_thread.join();
-  s.rootkit_probes = std::move(probes.rows);
-  s.probes_skipped = std::move(probes.skipped);
-  for (auto& i : probe_log.issues()) s.issues.issues().push_back(std::move(i));
-  timed("rootkit probes (alongside the steps above)");
+  if (want_probes) {
+    probe_thread.join();
+    s.rootkit_probes = std::move(probes.rows);
+    s.probes_skipped = std::move(probes.skipped);
+    for (auto& i : probe_log.issues()) s.issues.issues().push_back(std::move(i));
+    s.tables.insert("rootkit_probes");
+    timed("rootkit probes (alongside the steps above)");
+  }
   // One pass over the package database answers every table's ownership question.
   {
     auto paths = package_query_paths(s.persistence);
@@ -107,32 +144,38 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     paths.insert(paths.end(), files.begin(), files.end());
     for (const auto& r : s.rootkit_probes)
       if (r.probe == "known-artifact" && r.target.starts_with('/')) paths.push_back(r.target);
-    auto owners = s.packages->owners(paths, s.issues);
-    apply_packages(s.persistence, owners);
-    apply_packages(s.file_checks, owners);
-    for (auto& r : s.rootkit_probes)
-      if (auto it = owners.find(r.target); r.probe == "known-artifact" && it != owners.end()) r.package = it->second;
-    apply_packages(s.processes, owners);
-    timed("package ownership");
+    if (!paths.empty()) {
+      auto owners = s.packages->owners(paths, s.issues);
+      apply_packages(s.persistence, owners);
+      apply_packages(s.file_checks, owners);
+      for (auto& r : s.rootkit_probes)
+        if (auto it = owners.find(r.target); r.probe == "known-artifact" && it != owners.end()) r.package = it->second;
+      apply_packages(s.processes, owners);
+      timed("package ownership");
+    }
   }
-  if (root.live()) {
+  if (want_processes) {
     hash_executables(root, s.processes, opts.hash_all, s.issues);
     timed("hashing executables");
+  }
+  if (want_network) {
     s.interfaces = collect_interfaces(root, s.issues);
     s.sockets = collect_sockets(root, s.processes, s.interfaces, s.issues);
+    s.tables.insert({"sockets", "interfaces"});
     timed("sockets and interfaces");
-  } else {
-    s.skipped = {"processes", "sockets", "interfaces"};
   }
+  if (!live) s.skipped = {"processes", "sockets", "interfaces"};
   // Unowned executables and setuid programs that are byte-for-byte packaged ones: one search.
   {
     auto md5s = copy_query_md5s(s.processes);
     auto setuid = copy_query_md5s(root, s.file_checks, s.issues);
     md5s.insert(md5s.end(), setuid.begin(), setuid.end());
-    auto copies = s.packages->files_with_md5(md5s, s.issues);
-    apply_copies(s.processes, copies);
-    apply_copies(s.file_checks, copies);
-    timed("packaged copies of unowned files");
+    if (!md5s.empty()) {
+      auto copies = s.packages->files_with_md5(md5s, s.issues);
+      apply_copies(s.processes, copies);
+      apply_copies(s.file_checks, copies);
+      timed("packaged copies of unowned files");
+    }
   }
   s.collect_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;

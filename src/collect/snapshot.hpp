@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,12 +38,17 @@ struct Snapshot {
   std::vector<PersistenceRow> persistence;
   std::vector<RootkitProbeRow> rootkit_probes;
   std::vector<FileCheckRow> file_checks;
+  std::vector<PackageRow> installed_packages;
   std::shared_ptr<PackageDb> packages;
   IssueLog issues;
   std::vector<std::string> skipped;  // live-only tables not collected for an image
   std::vector<std::string> probes_skipped;  // rootkit probes that could not run, with why
   double collect_seconds = 0;
   std::vector<std::pair<std::string, double>> timings;  // seconds per collector, in order
+  // The tables this snapshot holds; a table left out was not asked for (not "empty").
+  std::set<std::string, std::less<>> tables;
+
+  bool has(std::string_view table) const { return tables.contains(table); }
 };
 
 struct CollectOptions {
@@ -50,7 +56,13 @@ struct CollectOptions {
   unsigned threads = 0;
   RootkitProbeOptions rootkit;
   FileCheckOptions files;  // `now` is filled in at collection
+  // Tables to collect (and the ones they need); empty for every table. Live-only tables
+  // are never collected from an image.
+  std::set<std::string, std::less<>> tables;
 };
+
+// Every table name a snapshot can hold, in schema order.
+std::vector<std::string> all_table_names();
 
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts);
 HostInfo collect_host_info(const Root& root);

@@ -62,6 +62,17 @@ void for_each_column(const Row& row, F&& f) {
   (std::make_index_sequence<Row::kColumns.size()>{});
 }
 
+// Calls f(column, value&) for each column of a row, with the value writable (to fill a row
+// from storage). fields() hands out const references; the row itself is not const here.
+template <TableRow Row, class F>
+void for_each_column_mut(Row& row, F&& f) {
+  auto values = std::as_const(row).fields();
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(Row::kColumns[I], const_cast<std::remove_cvref_t<std::tuple_element_t<I, decltype(values)>>&>(std::get<I>(values))), ...);
+  }
+  (std::make_index_sequence<Row::kColumns.size()>{});
+}
+
 // The column types of a row type, for schema listings.
 template <TableRow Row>
 constexpr auto column_types() {

@@ -1,6 +1,7 @@
 // JSON Lines (one ECS alert per line) and one JSON document with inventory tables.
 #include <nlohmann/json.hpp>
 
+#include "collect/tables.hpp"
 #include "report/ecs.hpp"
 #include "report/report.hpp"
 
@@ -40,24 +41,19 @@ void render_json(const TriageReport& r, std::ostream& out) {
       {"by_severity", counts},
       {"suppressed", r.suppressed},
       {"seconds", r.seconds},
+      {"title", r.title}, {"subtitle", r.subtitle},
       {"skipped_tables", s.skipped}, {"skipped_probes", s.probes_skipped},
       {"packages",
        {{"format", std::string(s.packages->format())}, {"count", s.packages->package_count()}}}};
   doc["findings"] = json::array();
   for (const auto& f : r.findings) doc["findings"].push_back(finding_to_ecs(f, s.host));
-  doc["inventory"] = {
-      {"processes", table_to_json(s.processes)},
-      {"sockets", table_to_json(s.sockets)},
-      {"interfaces", table_to_json(s.interfaces)},
-      {"users", table_to_json(s.accounts.users)},
-      {"groups", table_to_json(s.accounts.groups)},
-      {"sudo_rules", table_to_json(s.accounts.sudo_rules)},
-      {"login_records", table_to_json(s.logins.records)},
-      {"lastlog", table_to_json(s.logins.lastlog)},
-      {"persistence", table_to_json(s.persistence)},
-      {"rootkit_probes", table_to_json(s.rootkit_probes)},
-      {"file_checks", table_to_json(s.file_checks)},
-  };
+  if (r.inventory) {
+    json inventory = json::object();
+    collect::for_each_table(s, [&]<class Row>(std::string_view, const std::vector<Row>& rows) {
+      if (s.has(Row::kTable)) inventory[std::string(Row::kTable)] = table_to_json(rows);
+    });
+    doc["inventory"] = std::move(inventory);
+  }
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <ostream>
+#include <string>
 
 #include "collect/snapshot.hpp"
 #include "core/finding.hpp"
@@ -15,6 +16,9 @@ struct TriageReport {
   Findings findings;
   std::size_t suppressed = 0;
   double seconds = 0;  // wall time of collection and detection
+  std::string title = "vigil triage";
+  std::string subtitle;    // one line under the header (a diff names its two snapshots)
+  bool inventory = true;   // json: include the snapshot's tables
 
   std::array<std::size_t, 5> counts() const;  // by severity, info first
 };

@@ -61,12 +61,13 @@ std::string evidence_line(const Finding& f) {
 
 void header(const TriageReport& r, const Painter& p, std::ostream& out) {
   const auto& h = r.snapshot->host;
-  out << p.bold("vigil triage") << " — " << h.hostname;
+  out << p.bold(r.title) << " — " << h.hostname;
   if (!h.os.empty()) out << " (" << h.os << ")";
   if (!h.live) out << " — image at " << h.root;
   out << "\n";
   if (h.live) out << fmt::format("kernel {}, up {}, ", h.kernel, uptime_text(h.uptime_seconds));
   out << iso8601(h.collected_at) << fmt::format(", {:.2f} s\n", r.seconds);
+  if (!r.subtitle.empty()) out << r.subtitle << "\n";
   auto c = r.counts();
   out << "findings:";
   for (int i = 4; i >= 0; --i)

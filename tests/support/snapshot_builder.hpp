@@ -21,6 +21,7 @@ class FakePackageDb final : public collect::PackageDb {
                                                IssueLog&) const override {
     return {};
   }
+  std::vector<collect::PackageRow> installed(IssueLog&) const override { return {}; }
 };
 
 inline collect::Snapshot empty_snapshot() {

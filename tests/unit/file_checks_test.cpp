@@ -47,6 +47,27 @@ TEST(DpkgStatus, ConffilesOfInstalledPackagesOnly) {
   EXPECT_TRUE(c[0].conffile);
 }
 
+TEST(DpkgStatus, InstalledPackages) {
+  auto p = parse_dpkg_status(
+      "Package: openssh-server\nStatus: install ok installed\nInstalled-Size: 1800\nArchitecture: amd64\n"
+      "Source: openssh (1:9.2p1-2)\nVersion: 1:9.2p1-2+deb12u3\nDescription: secure shell\n multi-line text\n"
+      " Package: not-a-field\n\n"
+      "Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n\n"
+      "Package: never\nStatus: purge ok not-installed\n\n"
+      "Package: broken\nVersion: 2\n\n"
+      "garbage line without colon\nPackage: last\nStatus: install ok half-installed\nInstalled-Size: lots\n");
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0].name, "openssh-server");
+  EXPECT_EQ(p[0].version, "1:9.2p1-2+deb12u3");
+  EXPECT_EQ(p[0].source, "openssh");
+  EXPECT_EQ(p[0].arch, "amd64");
+  EXPECT_EQ(p[0].installed_size, 1800);
+  EXPECT_EQ(p[0].status, "installed");
+  EXPECT_EQ(p[1].status, "config-files");
+  EXPECT_EQ(p[2].name, "last");
+  EXPECT_EQ(p[2].installed_size, 0);  // not a number: left unknown
+}
+
 TEST(DpkgStatus, Diversions) {
   auto d = parse_dpkg_diversions("/usr/bin/perf\n/usr/bin/perf.wrapper\nlinux-perf\n/bin/sh\n/bin/sh.distrib\ndash\nodd\n");
   ASSERT_EQ(d.size(), 2u);
