@@ -1,0 +1,73 @@
+// Schema generation and reconciliation.
+#include "store/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "collect/tables.hpp"
+
+namespace vigil::store {
+
+const std::vector<TableSql>& snapshot_tables() {
+  static const std::vector<TableSql> tables = [] {
+    std::vector<TableSql> out;
+    collect::for_each_table_type([&]<class Row>(std::string_view) {
+      TableSql t{Row::kTable, {}};
+      auto types = column_types<Row>();
+      for (std::size_t i = 0; i < Row::kColumns.size(); ++i)
+        t.columns.push_back({Row::kColumns[i].name, types[i] == ColumnType::text ? "TEXT" : "INTEGER"});
+      out.push_back(std::move(t));
+    });
+    return out;
+  }();
+  return tables;
+}
+
+namespace {
+
+std::string column_def(const ColumnSql& c) {
+  // A default lets older snapshots gain a column added later.
+  return fmt::format("{} {} NOT NULL DEFAULT {}", quote_identifier(c.name), c.type, c.type == "TEXT" ? "''" : "0");
+}
+
+}  // namespace
+
+std::string create_table_sql(const TableSql& t) {
+  std::string sql = fmt::format(
+      "CREATE TABLE {} (snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE",
+      quote_identifier(t.name));
+  for (const auto& c : t.columns) sql += ", " + column_def(c);
+  sql += fmt::format(");\nCREATE INDEX {} ON {}(snapshot_id);\n", quote_identifier(std::string(t.name) + "_snapshot"),
+                     quote_identifier(t.name));
+  return sql;
+}
+
+std::string column_list(const TableSql& t) {
+  std::string out;
+  for (const auto& c : t.columns) {
+    if (!out.empty()) out += ", ";
+    out += quote_identifier(c.name);
+  }
+  return out;
+}
+
+expected<void, std::string> reconcile_tables(Database& db) {
+  for (const auto& t : snapshot_tables()) {
+    auto info = db.prepare(fmt::format("PRAGMA table_info({})", quote_identifier(t.name)));
+    if (!info) return make_unexpected(db.path() + ": " + info.error());
+    std::set<std::string, std::less<>> have;
+    while (info->step() == SQLITE_ROW) have.insert(info->text(1));
+    if (have.empty()) {
+      if (auto r = db.exec(create_table_sql(t)); !r) return r;
+      continue;
+    }
+    for (const auto& c : t.columns)
+      if (!have.contains(c.name))
+        if (auto r = db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_identifier(t.name), column_def(c))); !r)
+          return r;
+  }
+  return {};
+}
+
+}  // namespace vigil::store

@@ -1,0 +1,36 @@
+// SQL for the snapshot tables, generated from the typed rows' column lists: a new collector
+// gets its store table, its query view and its columns' types with no hand-written SQL.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "store/sqlite.hpp"
+
+namespace vigil::store {
+
+struct ColumnSql {
+  std::string_view name;
+  std::string_view type;  // INTEGER or TEXT (booleans are INTEGER 0/1)
+};
+
+struct TableSql {
+  std::string_view name;
+  std::vector<ColumnSql> columns;
+};
+
+// Every snapshot table, in the order of collect::for_each_table.
+const std::vector<TableSql>& snapshot_tables();
+
+// CREATE TABLE for one snapshot table: the row's columns after snapshot_id.
+std::string create_table_sql(const TableSql& t);
+// "a","b","c": the table's columns, quoted, for SELECT and INSERT lists.
+std::string column_list(const TableSql& t);
+
+// Creates missing snapshot tables and adds missing columns (a newer vigil's collectors);
+// columns the code no longer has are left in place. Run inside the caller's transaction.
+expected<void, std::string> reconcile_tables(Database& db);
+
+}  // namespace vigil::store

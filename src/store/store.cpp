@@ -1,0 +1,362 @@
+// The snapshot store.
+#include "store/store.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "collect/tables.hpp"
+#include "core/text.hpp"
+#include "core/unique_fd.hpp"
+#include "store/schema.hpp"
+
+namespace vigil::store {
+
+namespace {
+
+// PRAGMA application_id of a vigil store: "Vigl".
+constexpr std::int64_t kApplicationId = 0x5669676c;
+
+// Migration i brings the store from user_version i to i + 1. Append only; never edit one
+// that has shipped. The snapshot tables themselves are generated (schema.hpp).
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"(CREATE TABLE snapshots (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         name TEXT NOT NULL,
+         hostname TEXT NOT NULL,
+         os TEXT NOT NULL,
+         kernel TEXT NOT NULL,
+         root TEXT NOT NULL,
+         live INTEGER NOT NULL,
+         collected_at INTEGER NOT NULL,
+         tables TEXT NOT NULL,
+         rows INTEGER NOT NULL DEFAULT 0,
+         vigil_version TEXT NOT NULL);
+       CREATE INDEX snapshots_by_name ON snapshots(name, hostname, root, id);)",
+};
+
+std::uint32_t big_endian32(const unsigned char* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+// Reads the 100-byte SQLite header ourselves, so a file that is not a vigil store is
+// refused before SQLite could touch it (a hot journal of another program's database would
+// otherwise be rolled back into it).
+expected<void, std::string> check_header(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return make_unexpected(fmt::format("{}: {}", path, std::strerror(errno)));
+  std::array<unsigned char, 100> h{};
+  auto n = ::pread(fd.get(), h.data(), h.size(), 0);
+  constexpr std::string_view kMagic{"SQLite format 3\0", 16};
+  if (n < static_cast<ssize_t>(h.size()) || std::string_view(reinterpret_cast<const char*>(h.data()), 16) != kMagic)
+    return make_unexpected(fmt::format("{}: not a vigil store (not an SQLite database); give --db a new file", path));
+  if (auto app = big_endian32(h.data() + 68); app != kApplicationId)
+    return make_unexpected(fmt::format(
+        "{}: not a vigil store (an SQLite database of another program, application_id {:#x}); give --db a new file", path,
+        app));
+  if (auto version = big_endian32(h.data() + 60); version > kMigrations.size())
+    return make_unexpected(fmt::format("{}: made by a newer vigil (store schema {}, this vigil knows up to {})", path,
+                                       version, kMigrations.size()));
+  return {};
+}
+
+expected<void, std::string> in_transaction(Database& db, const std::function<expected<void, std::string>()>& body) {
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
+  auto r = body();
+  if (!r) {
+    (void)db.exec("ROLLBACK");
+    return r;
+  }
+  return db.exec("COMMIT");
+}
+
+std::string join(const std::set<std::string, std::less<>>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+template <class T>
+void bind_value(Statement& st, int index, const T& v) {
+  if constexpr (std::is_same_v<T, std::string>)
+    st.bind(index, std::string_view(v));
+  else if constexpr (std::is_same_v<T, bool>)
+    st.bind(index, v);
+  else
+    st.bind(index, static_cast<std::int64_t>(v));
+}
+
+template <class T>
+void read_value(const Statement& st, int index, T& v) {
+  if constexpr (std::is_same_v<T, std::string>)
+    v = st.text(index);
+  else if constexpr (std::is_same_v<T, bool>)
+    v = st.integer(index) != 0;
+  else
+    v = static_cast<T>(st.integer(index));
+}
+
+const TableSql& table_sql(std::string_view name) {
+  for (const auto& t : snapshot_tables())
+    if (t.name == name) return t;
+  throw std::out_of_range(std::string(name));
+}
+
+bool is_number(std::string_view s) { return !s.empty() && to_number<std::int64_t>(s).has_value(); }
+
+constexpr std::string_view kSnapshotColumns =
+    "id, name, hostname, os, kernel, root, live, collected_at, tables, rows";
+
+SnapshotInfo read_info(const Statement& st) {
+  SnapshotInfo i;
+  i.id = st.integer(0);
+  i.name = st.text(1);
+  i.hostname = st.text(2);
+  i.os = st.text(3);
+  i.kernel = st.text(4);
+  i.root = st.text(5);
+  i.live = st.integer(6) != 0;
+  i.collected_at = st.integer(7);
+  i.tables = st.text(8);
+  i.rows = st.integer(9);
+  return i;
+}
+
+}  // namespace
+
+expected<Store, std::string> Store::open(const std::string& path) {
+  struct stat st {};
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) return make_unexpected(path + ": not a regular file");
+  if (exists && st.st_size > 0) {
+    if (auto r = check_header(path); !r) return make_unexpected(r.error());
+  } else if (!exists) {
+    auto dir = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (path == kDefaultStorePath && !std::filesystem::exists(dir, ec)) {
+      std::filesystem::create_directories(dir, ec);
+      if (!ec) ::chmod(dir.c_str(), 0700);  // snapshots list accounts and command lines
+    }
+    if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+      return make_unexpected(fmt::format("{}: directory {} does not exist", path, dir.string()));
+  }
+  bool writable = !exists || ::access(path.c_str(), W_OK) == 0;
+  int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+  // Snapshots hold account and process details: a new store is readable by its owner only.
+  mode_t old_mask = ::umask(077);
+  auto db = Database::open(path, flags | SQLITE_OPEN_NOMUTEX);
+  ::umask(old_mask);
+  if (!db) return make_unexpected(db.error());
+  Store store(std::move(*db));
+  if (auto r = store.prepare_schema(); !r) return make_unexpected(r.error());
+  return store;
+}
+
+expected<Store, std::string> Store::open_memory() {
+  auto db = Database::open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+  if (!db) return make_unexpected(db.error());
+  Store store(std::move(*db));
+  if (auto r = store.prepare_schema(); !r) return make_unexpected(r.error());
+  return store;
+}
+
+expected<void, std::string> Store::prepare_schema() {
+  auto version = db_.scalar("PRAGMA user_version");
+  if (!version) return make_unexpected(version.error());
+  bool readonly = sqlite3_db_readonly(db_.get(), "main") == 1;
+  if (*version == 0 && !readonly) {
+    // A new store: these must be set before the first table exists.
+    if (auto r = db_.exec(fmt::format("PRAGMA auto_vacuum = INCREMENTAL; PRAGMA application_id = {}", kApplicationId));
+        !r)
+      return r;
+  }
+  std::string pragmas = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+  if (!readonly) pragmas += " PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+  if (auto r = db_.exec(pragmas); !r) return r;
+  if (readonly) {
+    if (static_cast<std::size_t>(*version) < kMigrations.size())
+      return make_unexpected(db_.path() + ": the store needs upgrading, and this user cannot write it");
+    return {};
+  }
+  return in_transaction(db_, [&]() -> expected<void, std::string> {
+    // Read again inside the transaction: another vigil may have migrated meanwhile.
+    auto v = db_.scalar("PRAGMA user_version");
+    if (!v) return make_unexpected(v.error());
+    for (auto i = static_cast<std::size_t>(*v); i < kMigrations.size(); ++i)
+      if (auto r = db_.exec(std::string(kMigrations[i])); !r) return r;
+    if (static_cast<std::size_t>(*v) < kMigrations.size())
+      if (auto r = db_.exec(fmt::format("PRAGMA user_version = {}", kMigrations.size())); !r) return r;
+    return reconcile_tables(db_);
+  });
+}
+
+expected<std::int64_t, std::string> Store::save(const collect::Snapshot& s, std::string_view name) {
+  std::int64_t id = 0;
+  auto r = in_transaction(db_, [&]() -> expected<void, std::string> {
+    auto head = db_.prepare(
+        "INSERT INTO snapshots(name, hostname, os, kernel, root, live, collected_at, tables, vigil_version) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!head) return make_unexpected(db_.path() + ": " + head.error());
+    head->bind(1, name);
+    head->bind(2, std::string_view(s.host.hostname));
+    head->bind(3, std::string_view(s.host.os));
+    head->bind(4, std::string_view(s.host.kernel));
+    head->bind(5, std::string_view(s.host.root));
+    head->bind(6, s.host.live);
+    head->bind(7, s.host.collected_at);
+    head->bind(8, std::string_view(join(s.tables)));
+    head->bind(9, std::string_view(VIGIL_VERSION));
+    if (head->step() != SQLITE_DONE) return make_unexpected(db_.path() + ": " + db_.error());
+    id = sqlite3_last_insert_rowid(db_.get());
+    std::int64_t rows = 0;
+    std::string error;
+    collect::for_each_table(s, [&]<class Row>(std::string_view, const std::vector<Row>& table) {
+      if (!error.empty() || !s.has(Row::kTable)) return;
+      const auto& t = table_sql(Row::kTable);
+      std::string marks = "?";
+      for (std::size_t i = 0; i < t.columns.size(); ++i) marks += ", ?";
+      auto insert = db_.prepare(fmt::format("INSERT INTO {}(snapshot_id, {}) VALUES({})", quote_identifier(t.name),
+                                            column_list(t), marks));
+      if (!insert) {
+        error = insert.error();
+        return;
+      }
+      for (const auto& row : table) {
+        if constexpr (std::is_same_v<Row, collect::ProcessRow>)
+          if (row.self) continue;  // the snapshot records the host, not vigil taking it
+        insert->bind(1, id);
+        int i = 2;
+        for_each_column(row, [&](const Column&, const auto& v) { bind_value(*insert, i++, v); });
+        if (insert->step() != SQLITE_DONE) {
+          error = db_.error();
+          return;
+        }
+        insert->reset();
+        ++rows;
+      }
+    });
+    if (!error.empty()) return make_unexpected(db_.path() + ": " + error);
+    return db_.exec(fmt::format("UPDATE snapshots SET rows = {} WHERE id = {}", rows, id));
+  });
+  if (!r) return make_unexpected(r.error());
+  return id;
+}
+
+expected<std::vector<SnapshotInfo>, std::string> Store::list(std::string_view name) {
+  auto st = db_.prepare(fmt::format("SELECT {} FROM snapshots {} ORDER BY id DESC", kSnapshotColumns,
+                                    name.empty() ? "" : "WHERE name = ?"));
+  if (!st) return make_unexpected(db_.path() + ": " + st.error());
+  if (!name.empty()) st->bind(1, name);
+  std::vector<SnapshotInfo> out;
+  int rc;
+  while ((rc = st->step()) == SQLITE_ROW) out.push_back(read_info(*st));
+  if (rc != SQLITE_DONE) return make_unexpected(db_.path() + ": " + db_.error());
+  return out;
+}
+
+expected<std::optional<SnapshotInfo>, std::string> Store::find(std::string_view name_or_id) {
+  bool by_id = is_number(name_or_id);
+  auto st = db_.prepare(fmt::format("SELECT {} FROM snapshots WHERE {} = ? ORDER BY id DESC LIMIT 1", kSnapshotColumns,
+                                    by_id ? "id" : "name"));
+  if (!st) return make_unexpected(db_.path() + ": " + st.error());
+  if (by_id)
+    st->bind(1, *to_number<std::int64_t>(name_or_id));
+  else
+    st->bind(1, name_or_id);
+  int rc = st->step();
+  if (rc == SQLITE_ROW) return std::optional<SnapshotInfo>(read_info(*st));
+  if (rc != SQLITE_DONE) return make_unexpected(db_.path() + ": " + db_.error());
+  return std::optional<SnapshotInfo>();
+}
+
+expected<collect::Snapshot, std::string> Store::load(const SnapshotInfo& info) {
+  collect::Snapshot s;
+  s.host.hostname = info.hostname;
+  s.host.os = info.os;
+  s.host.kernel = info.kernel;
+  s.host.root = info.root;
+  s.host.live = info.live;
+  s.host.collected_at = info.collected_at;
+  s.packages = collect::no_package_db();
+  std::set<std::string, std::less<>> held;
+  for (auto t : split(info.tables, ','))
+    if (!t.empty()) held.emplace(t);
+  std::string error;
+  collect::for_each_table(s, [&]<class Row>(std::string_view, std::vector<Row>& rows) {
+    if (!error.empty() || !held.contains(Row::kTable)) return;
+    const auto& t = table_sql(Row::kTable);
+    auto st = db_.prepare(
+        fmt::format("SELECT {} FROM {} WHERE snapshot_id = ? ORDER BY rowid", column_list(t), quote_identifier(t.name)));
+    if (!st) {
+      error = st.error();
+      return;
+    }
+    st->bind(1, info.id);
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      Row row;
+      int i = 0;
+      for_each_column_mut(row, [&](const Column&, auto& v) { read_value(*st, i++, v); });
+      rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) error = db_.error();
+    s.tables.emplace(Row::kTable);
+  });
+  if (!error.empty()) return make_unexpected(db_.path() + ": " + error);
+  return s;
+}
+
+expected<std::size_t, std::string> Store::remove(std::string_view name_or_id) {
+  bool by_id = is_number(name_or_id);
+  std::size_t removed = 0;
+  auto r = in_transaction(db_, [&]() -> expected<void, std::string> {
+    auto st = db_.prepare(fmt::format("DELETE FROM snapshots WHERE {} = ?", by_id ? "id" : "name"));
+    if (!st) return make_unexpected(db_.path() + ": " + st.error());
+    if (by_id)
+      st->bind(1, *to_number<std::int64_t>(name_or_id));
+    else
+      st->bind(1, name_or_id);
+    if (st->step() != SQLITE_DONE) return make_unexpected(db_.path() + ": " + db_.error());
+    removed = static_cast<std::size_t>(sqlite3_changes(db_.get()));
+    return {};
+  });
+  if (!r) return make_unexpected(r.error());
+  (void)db_.exec("PRAGMA incremental_vacuum");
+  return removed;
+}
+
+expected<std::size_t, std::string> Store::keep(const SnapshotInfo& like, std::size_t n) {
+  std::size_t removed = 0;
+  auto r = in_transaction(db_, [&]() -> expected<void, std::string> {
+    auto st = db_.prepare(
+        "DELETE FROM snapshots WHERE name = ?1 AND hostname = ?2 AND root = ?3 AND id NOT IN "
+        "(SELECT id FROM snapshots WHERE name = ?1 AND hostname = ?2 AND root = ?3 ORDER BY id DESC LIMIT ?4)");
+    if (!st) return make_unexpected(db_.path() + ": " + st.error());
+    st->bind(1, std::string_view(like.name));
+    st->bind(2, std::string_view(like.hostname));
+    st->bind(3, std::string_view(like.root));
+    st->bind(4, static_cast<std::int64_t>(n));
+    if (st->step() != SQLITE_DONE) return make_unexpected(db_.path() + ": " + db_.error());
+    removed = static_cast<std::size_t>(sqlite3_changes(db_.get()));
+    return {};
+  });
+  if (!r) return make_unexpected(r.error());
+  if (removed) (void)db_.exec("PRAGMA incremental_vacuum");
+  return removed;
+}
+
+expected<void, std::string> Store::select_snapshot(std::int64_t id) {
+  std::string sql;
+  for (const auto& t : snapshot_tables())
+    sql += fmt::format("DROP VIEW IF EXISTS temp.{0}; CREATE TEMP VIEW {0} AS SELECT {1} FROM main.{0} WHERE snapshot_id = {2};\n",
+                       quote_identifier(t.name), column_list(t), id);
+  return db_.exec(sql);
+}
+
+}  // namespace vigil::store
