@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace vigil::cli {
 
@@ -11,5 +12,11 @@ inline constexpr int kExitClean = 0, kExitFindings = 1, kExitError = 2;
 void add_triage_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_tables_command(CLI::App& app, int& exit_code);
+void add_snapshot_command(CLI::App& app, int& exit_code);
+void add_diff_command(CLI::App& app, int& exit_code);
+void add_query_command(CLI::App& app, int& exit_code);
+
+// --db PATH, the store, for the commands that use one.
+void add_store_option(CLI::App* cmd, std::string& db);
 
 }  // namespace vigil::cli

@@ -6,9 +6,12 @@
 int main(int argc, char** argv) {
   CLI::App app{"vigil — has this host been hacked? is it hardened?"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "vigil 0.1.0");
+  app.set_version_flag("--version", "vigil " VIGIL_VERSION);
   int exit_code = vigil::cli::kExitClean;
   vigil::cli::add_triage_command(app, exit_code);
+  vigil::cli::add_snapshot_command(app, exit_code);
+  vigil::cli::add_diff_command(app, exit_code);
+  vigil::cli::add_query_command(app, exit_code);
   vigil::cli::add_rules_command(app, exit_code);
   vigil::cli::add_tables_command(app, exit_code);
   try {

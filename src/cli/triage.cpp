@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/rules_dir.hpp"
+#include "cli/collect_setup.hpp"
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
 #include "detect/detectors.hpp"
@@ -43,9 +43,9 @@ int run_triage(const TriageOptions& o) {
               << "' (info, low, medium, high, critical)\n";
     return kExitError;
   }
-  auto root = Root::open(o.root);
+  auto root = open_root(o.root);
   if (!root) {
-    std::cerr << "vigil: --root: " << root.error().message() << "\n";
+    std::cerr << "vigil: " << root.error() << "\n";
     return kExitError;
   }
   auto suppressions = load_suppressions(o.suppress, o.no_suppress);
@@ -53,7 +53,12 @@ int run_triage(const TriageOptions& o) {
     std::cerr << "vigil: " << suppressions.error() << "\n";
     return kExitError;
   }
-  collect::CollectOptions copts;
+  auto base = base_collect_options(o.rules_dir);
+  if (!base) {
+    std::cerr << "vigil: " << base.error() << "\n";
+    return kExitError;
+  }
+  auto copts = std::move(*base);
   copts.hash_all = o.hash;
   copts.threads = o.jobs;
   copts.rootkit.port_probe = !o.no_port_probe;
@@ -63,16 +68,6 @@ int run_triage(const TriageOptions& o) {
     copts.rootkit.port_probe = false;
     copts.files.walk = false;
     copts.files.verify = collect::VerifyScope::none;
-  }
-  // Rules come from the analyst's machine, never from the inspected root.
-  std::string rules = o.rules_dir.empty() ? default_rules_dir() : o.rules_dir;
-  std::string artifacts = rules + "/rootkits/known-artifacts.tsv";
-  if (auto text = read_host_file(artifacts)) {
-    copts.rootkit.known_artifacts = std::move(*text);
-    copts.rootkit.known_artifacts_name = artifacts;
-  } else if (!o.rules_dir.empty()) {
-    std::cerr << "vigil: --rules: " << text.error().message() << "\n";
-    return kExitError;
   }
   auto t0 = std::chrono::steady_clock::now();
   auto snapshot = collect::collect_snapshot(*root, copts);

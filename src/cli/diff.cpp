@@ -1,0 +1,151 @@
+// vigil diff: what changed since a baseline snapshot (or between two stored snapshots).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "cli/collect_setup.hpp"
+#include "cli/commands.hpp"
+#include "cli/suppressions.hpp"
+#include "core/text.hpp"
+#include "detect/snapshot_diff.hpp"
+#include "report/ecs.hpp"
+#include "report/report.hpp"
+
+namespace vigil::cli {
+
+namespace {
+
+struct DiffOptions {
+  std::vector<std::string> snapshots;  // none, A, or A B
+  std::string root = "/";
+  std::string db = std::string(store::kDefaultStorePath);
+  std::string format = "text";
+  std::string fail_on = "high";
+  std::string color = "auto";
+  std::string suppress;
+  bool no_suppress = false;
+  std::string rules_dir;
+  bool port_probe = false;
+};
+
+std::string describe(const store::SnapshotInfo& s) {
+  return fmt::format("#{} '{}' ({})", s.id, s.name, report::iso8601(s.collected_at));
+}
+
+// The baseline when none is named: the newest snapshot called "baseline" of this host and
+// root, else the newest of this host and root.
+expected<store::SnapshotInfo, std::string> default_baseline(store::Store& store, const Root& root) {
+  auto host = collect::collect_host_info(root);
+  auto all = store.list();
+  if (!all) return make_unexpected(all.error());
+  const store::SnapshotInfo* newest = nullptr;
+  for (const auto& s : *all) {
+    if (s.hostname != host.hostname || s.root != host.root) continue;
+    if (s.name == "baseline") return s;
+    if (!newest) newest = &s;
+  }
+  if (newest) return *newest;
+  return make_unexpected(fmt::format("no snapshot of {} ({}) in {}: take one first with vigil snapshot{}",
+                                     host.hostname, host.root, store.path(),
+                                     root.live() ? "" : " --root " + root.path()));
+}
+
+expected<store::SnapshotInfo, std::string> named(store::Store& store, const std::string& which) {
+  auto s = store.find(which);
+  if (!s) return make_unexpected(s.error());
+  if (!*s) return make_unexpected(fmt::format("no snapshot '{}' in {} (vigil snapshot --list)", which, store.path()));
+  return **s;
+}
+
+int run_diff(const DiffOptions& o) {
+  auto fail = [](const std::string& e) {
+    std::cerr << "vigil: " << e << "\n";
+    return kExitError;
+  };
+  auto fail_on = parse_severity(o.fail_on);
+  if (!fail_on) return fail("--fail-on: unknown severity '" + o.fail_on + "'");
+  auto root = open_root(o.root);
+  if (!root) return fail(root.error());
+  auto store = open_store(o.db, *root);
+  if (!store) return fail(store.error());
+  auto suppressions = load_suppressions(o.suppress, o.no_suppress);
+  if (!suppressions) return fail(suppressions.error());
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto before_info = o.snapshots.empty() ? default_baseline(*store, *root) : named(*store, o.snapshots[0]);
+  if (!before_info) return fail(before_info.error());
+  auto before = store->load(*before_info);
+  if (!before) return fail(before.error());
+  collect::Snapshot after;
+  std::string after_text = "now";
+  if (o.snapshots.size() == 2) {
+    auto after_info = named(*store, o.snapshots[1]);
+    if (!after_info) return fail(after_info.error());
+    auto loaded = store->load(*after_info);
+    if (!loaded) return fail(loaded.error());
+    after = std::move(*loaded);
+    after_text = describe(*after_info);
+  } else {
+    auto copts = base_collect_options(o.rules_dir);
+    if (!copts) return fail(copts.error());
+    copts->rootkit.port_probe = o.port_probe;
+    copts->tables = before->tables;  // compare like with like
+    after = collect::collect_snapshot(*root, *copts);
+  }
+  after.probes_skipped.clear();  // the diff judges no probe; triage says what was skipped
+  auto result = detect::diff_snapshots(*before, after);
+  report::TriageReport r;
+  r.snapshot = &after;
+  r.title = "vigil diff";
+  r.inventory = false;
+  r.findings = std::move(result.findings);
+  r.suppressed = apply_suppressions(*suppressions, r.findings);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.subtitle = fmt::format("changes from snapshot {} to {}; tables compared: {}", describe(*before_info), after_text,
+                           fmt::join(result.compared, ", "));
+  if (!result.skipped.empty())
+    r.subtitle += fmt::format("\nnot compared (only one side has them): {}", fmt::join(result.skipped, ", "));
+  if (o.format == "jsonl")
+    report::render_jsonl(r, std::cout);
+  else if (o.format == "json")
+    report::render_json(r, std::cout);
+  else {
+    bool color = o.color == "always" || (o.color == "auto" && ::isatty(1) && !std::getenv("NO_COLOR"));
+    report::render_text(r, {color, false}, std::cout);
+  }
+  std::cout.flush();
+  for (const auto& f : r.findings)
+    if (f.severity >= *fail_on) return kExitFindings;
+  return kExitClean;
+}
+
+}  // namespace
+
+void add_diff_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<DiffOptions>();
+  auto* cmd = app.add_subcommand(
+      "diff",
+      "What changed: a baseline snapshot against the host now, or two snapshots. New listeners, programs, "
+      "accounts, start-up items, packages.");
+  cmd->add_option("snapshots", o->snapshots,
+                  "[A] [B]: snapshot numbers or names (newest with that name). None: the newest 'baseline' of this "
+                  "host against a fresh collection; A: A against a fresh collection")
+      ->expected(0, 2);
+  cmd->add_option("--root", o->root, "compare a mounted image instead of the live host (read-only)");
+  add_store_option(cmd, o->db);
+  cmd->add_option("--format", o->format, "text (default), jsonl (one ECS alert per line) or json")
+      ->check(CLI::IsMember({"text", "jsonl", "json"}));
+  cmd->add_option("--fail-on", o->fail_on, "exit 1 when a change is at or above this severity (default high)");
+  cmd->add_option("--color", o->color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--suppress", o->suppress,
+                  "suppression file (default " + std::string(kDefaultSuppressionFile) + " when it exists)");
+  cmd->add_flag("--no-suppress", o->no_suppress, "ignore every suppression file");
+  cmd->add_option("--rules", o->rules_dir, "rules directory (default: the one installed beside vigil)");
+  cmd->add_flag("--port-probe", o->port_probe, "bind every port to find hidden ones in the fresh collection");
+  cmd->callback([o, &exit_code] { exit_code = run_diff(*o); });
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,93 @@
+// vigil query: SQL over the host's tables, fresh or from a stored snapshot.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/collect_setup.hpp"
+#include "cli/commands.hpp"
+#include "report/result_set.hpp"
+#include "report/schema_doc.hpp"
+#include "store/query.hpp"
+
+namespace vigil::cli {
+
+namespace {
+
+struct QueryOptions {
+  std::string sql;
+  std::string snapshot;
+  std::string root = "/";
+  std::string db = std::string(store::kDefaultStorePath);
+  std::string format = "table";
+  std::string rules_dir;
+  bool tables = false;
+  bool markdown = false;
+};
+
+int run_query(const QueryOptions& o) {
+  auto fail = [](const std::string& e) {
+    std::cerr << "vigil: " << e << "\n";
+    return kExitError;
+  };
+  if (o.tables) {
+    std::cout << (o.markdown ? report::tables_markdown() : report::tables_text());
+    return kExitClean;
+  }
+  if (o.sql.empty()) return fail("query: give a SQL statement, e.g. vigil query \"SELECT name, uid FROM users\"");
+  auto root = open_root(o.root);
+  if (!root) return fail(root.error());
+  auto wanted = store::tables_read(o.sql);
+  if (!wanted) return fail("query: " + wanted.error());
+  expected<store::Store, std::string> store = make_unexpected(std::string());
+  std::int64_t id = 0;
+  if (!o.snapshot.empty()) {
+    store = open_store(o.db, *root);
+    if (!store) return fail(store.error());
+    auto info = store->find(o.snapshot);
+    if (!info) return fail(info.error());
+    if (!*info) return fail(fmt::format("no snapshot '{}' in {} (vigil snapshot --list)", o.snapshot, store->path()));
+    id = (*info)->id;
+  } else {
+    // Only the tables the statement reads are collected, as osquery generates them.
+    auto copts = base_collect_options(o.rules_dir);
+    if (!copts) return fail(copts.error());
+    copts->tables = *wanted;
+    if (copts->tables.empty()) copts->tables.insert("users");
+    auto snapshot = collect::collect_snapshot(*root, *copts);
+    store = store::Store::open_memory();
+    if (!store) return fail(store.error());
+    auto saved = store->save(snapshot, "query");
+    if (!saved) return fail(saved.error());
+    id = *saved;
+  }
+  if (auto r = store->select_snapshot(id); !r) return fail(r.error());
+  auto result = store::run_query(store->db(), o.sql);
+  if (!result) return fail("query: " + result.error());
+  if (o.format == "json")
+    report::render_result_json(*result, std::cout);
+  else if (o.format == "csv")
+    report::render_result_csv(*result, std::cout);
+  else
+    report::render_result_table(*result, std::cout);
+  return kExitClean;
+}
+
+}  // namespace
+
+void add_query_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<QueryOptions>();
+  auto* cmd = app.add_subcommand("query", "SQL (SQLite) over this host's tables, or over a stored snapshot.");
+  cmd->add_option("sql", o->sql, "one SELECT statement, e.g. \"SELECT * FROM sockets WHERE state = 'LISTEN'\"");
+  cmd->add_option("--snapshot", o->snapshot, "query a stored snapshot (number or name) instead of a fresh collection");
+  cmd->add_option("--root", o->root, "query a mounted image instead of the live host (read-only)");
+  add_store_option(cmd, o->db);
+  cmd->add_option("--format", o->format, "table (default), json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  cmd->add_option("--rules", o->rules_dir, "rules directory (default: the one installed beside vigil)");
+  cmd->add_flag("--tables", o->tables, "list every table and column, then exit");
+  cmd->add_flag("--markdown", o->markdown, "with --tables: as Markdown (docs/TABLES.md)");
+  cmd->callback([o, &exit_code] { exit_code = run_query(*o); });
+}
+
+}  // namespace vigil::cli
