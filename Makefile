@@ -33,6 +33,7 @@ fuzz: setup
 
 bench: build
 	@bench/triage.sh
+	@bench/store.sh
 
 clean:
 	rm -rf $(BUILD)

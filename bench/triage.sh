@@ -4,25 +4,8 @@
 # Usage: bench/triage.sh [extra-processes] [listeners] [connected-pairs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VIGIL=${VIGIL:-./build/vigil}
-PROCS=${1:-1000}
-LISTENERS=${2:-100}
-PAIRS=${3:-50}
-OUT=bench/out
-mkdir -p "$OUT"
-for tool in hyperfine ss lsof ps; do command -v $tool >/dev/null || { echo "bench: needs $tool (make setup)"; exit 2; }; done
-PY=/usr/bin/python3; [ -x $PY ] || PY=python3
-
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT
-for _ in $(seq "$PROCS"); do sleep 600 & pids+=($!); done
-$PY bench/socket_load.py "$LISTENERS" "$PAIRS" 600 > "$OUT/socket_load.log" & pids+=($!)
-for _ in $(seq 50); do grep -q holding "$OUT/socket_load.log" 2>/dev/null && break; sleep 0.1; done
-
-nproc_now=$( (find /proc -maxdepth 1 -name "[0-9]*" 2>/dev/null || true) | wc -l)
-nsock_now=$(( $(cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 | wc -l) - 4 ))
-echo "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $nproc_now processes, $nsock_now inet sockets"
+for tool in ss lsof ps; do command -v $tool >/dev/null || { echo "bench: needs $tool (make setup)"; exit 2; }; done
+. bench/host_load.sh
 
 hyperfine -i -N -w 3 -r "${RUNS:-20}" --export-json "$OUT/triage.json" --export-markdown "$OUT/triage.md" \
   -n "vigil triage --quick (json)" "$VIGIL triage --quick --format json --no-suppress" \

@@ -37,7 +37,7 @@ int run_query(const QueryOptions& o) {
   if (o.sql.empty()) return fail("query: give a SQL statement, e.g. vigil query \"SELECT name, uid FROM users\"");
   auto root = open_root(o.root);
   if (!root) return fail(root.error());
-  auto wanted = store::tables_read(o.sql);
+  auto wanted = store::statement_reads(o.sql);
   if (!wanted) return fail("query: " + wanted.error());
   expected<store::Store, std::string> store = make_unexpected(std::string());
   std::int64_t id = 0;
@@ -52,8 +52,10 @@ int run_query(const QueryOptions& o) {
     // Only the tables the statement reads are collected, as osquery generates them.
     auto copts = base_collect_options(o.rules_dir);
     if (!copts) return fail(copts.error());
-    copts->tables = *wanted;
+    copts->tables = wanted->tables;
     if (copts->tables.empty()) copts->tables.insert("users");
+    copts->ownership = wanted->columns.contains("package") || wanted->columns.contains("copy_of") ||
+                       wanted->columns.contains("sha256");
     auto snapshot = collect::collect_snapshot(*root, *copts);
     store = store::Store::open_memory();
     if (!store) return fail(store.error());

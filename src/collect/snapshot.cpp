@@ -144,7 +144,7 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     paths.insert(paths.end(), files.begin(), files.end());
     for (const auto& r : s.rootkit_probes)
       if (r.probe == "known-artifact" && r.target.starts_with('/')) paths.push_back(r.target);
-    if (!paths.empty()) {
+    if (!paths.empty() && opts.ownership) {
       auto owners = s.packages->owners(paths, s.issues);
       apply_packages(s.persistence, owners);
       apply_packages(s.file_checks, owners);
@@ -154,7 +154,7 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
       timed("package ownership");
     }
   }
-  if (want_processes) {
+  if (want_processes && (opts.ownership || opts.hash_all)) {
     hash_executables(root, s.processes, opts.hash_all, s.issues);
     timed("hashing executables");
   }
@@ -170,7 +170,7 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     auto md5s = copy_query_md5s(s.processes);
     auto setuid = copy_query_md5s(root, s.file_checks, s.issues);
     md5s.insert(md5s.end(), setuid.begin(), setuid.end());
-    if (!md5s.empty()) {
+    if (!md5s.empty() && opts.ownership) {
       auto copies = s.packages->files_with_md5(md5s, s.issues);
       apply_copies(s.processes, copies);
       apply_copies(s.file_checks, copies);

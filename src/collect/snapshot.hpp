@@ -59,6 +59,10 @@ struct CollectOptions {
   // Tables to collect (and the ones they need); empty for every table. Live-only tables
   // are never collected from an image.
   std::set<std::string, std::less<>> tables;
+  // Ask the package database who owns executables and files, hash unowned executables and
+  // look for packaged copies of them (the package, sha256 and copy_of columns). A query that
+  // reads none of those columns turns it off.
+  bool ownership = true;
 };
 
 // Every table name a snapshot can hold, in schema order.

@@ -9,12 +9,12 @@ namespace vigil::store {
 
 namespace {
 
-struct Reads {
-  std::set<std::string, std::less<>> tables;
-};
-
-int record_reads(void* user, int action, const char* table, const char*, const char*, const char*) {
-  if (action == SQLITE_READ && table) static_cast<Reads*>(user)->tables.insert(table);
+int record_reads(void* user, int action, const char* table, const char* column, const char*, const char*) {
+  auto* reads = static_cast<StatementReads*>(user);
+  if (action == SQLITE_READ && table) {
+    reads->tables.insert(table);
+    if (column) reads->columns.insert(column);
+  }
   return SQLITE_OK;
 }
 
@@ -39,10 +39,10 @@ expected<Statement, std::string> prepare_one(Database& db, std::string_view sql)
 
 }  // namespace
 
-expected<std::set<std::string, std::less<>>, std::string> tables_read(std::string_view sql) {
+expected<StatementReads, std::string> statement_reads(std::string_view sql) {
   auto store = Store::open_memory();
   if (!store) return make_unexpected(store.error());
-  Reads reads;
+  StatementReads reads;
   sqlite3_set_authorizer(store->db().get(), record_reads, &reads);
   auto st = prepare_one(store->db(), sql);
   sqlite3_set_authorizer(store->db().get(), nullptr, nullptr);
@@ -51,9 +51,10 @@ expected<std::set<std::string, std::less<>>, std::string> tables_read(std::strin
     if (e.starts_with("no such table")) e += " (vigil query --tables lists them)";
     return make_unexpected(e);
   }
-  std::set<std::string, std::less<>> out;
+  StatementReads out;
   for (const auto& t : snapshot_tables())
-    if (reads.tables.contains(t.name)) out.emplace(t.name);
+    if (reads.tables.contains(t.name)) out.tables.emplace(t.name);
+  out.columns = std::move(reads.columns);
   return out;
 }
 

@@ -17,10 +17,15 @@ struct ResultSet {
   std::vector<std::vector<SqlValue>> rows;
 };
 
-// The snapshot tables a statement reads, learnt by compiling it against the empty schema
-// (as osquery generates only the tables a query names). Syntax errors and unknown tables
-// are the error.
-expected<std::set<std::string, std::less<>>, std::string> tables_read(std::string_view sql);
+struct StatementReads {
+  std::set<std::string, std::less<>> tables;   // snapshot tables it reads
+  std::set<std::string, std::less<>> columns;  // column names it reads, of any of them
+};
+
+// What a statement reads, learnt by compiling it against the empty schema, so a query
+// collects only the tables (and the costly columns) it names, as osquery generates only
+// the tables a query names. Syntax errors and unknown tables are the error.
+expected<StatementReads, std::string> statement_reads(std::string_view sql);
 
 // Runs exactly one statement that changes nothing (no INSERT, no ATTACH of another file).
 expected<ResultSet, std::string> run_query(Database& db, std::string_view sql);

@@ -208,17 +208,23 @@ TEST(Store, EmptyFileBecomesAStore) {
 }
 
 TEST(Query, FindsTheTablesAStatementReads) {
-  auto t = store::tables_read(
+  auto t = store::statement_reads(
       "SELECT s.local_port, p.executable FROM sockets s JOIN processes p USING (pid) WHERE s.state = 'LISTEN'");
   ASSERT_TRUE(t) << t.error();
-  EXPECT_EQ(*t, (std::set<std::string, std::less<>>{"processes", "sockets"}));
-  t = store::tables_read("WITH u AS (SELECT name FROM users) SELECT count(*) FROM u");
+  EXPECT_EQ(t->tables, (std::set<std::string, std::less<>>{"processes", "sockets"}));
+  EXPECT_TRUE(t->columns.contains("executable"));
+  EXPECT_TRUE(t->columns.contains("state"));
+  EXPECT_FALSE(t->columns.contains("package"));
+  t = store::statement_reads("WITH u AS (SELECT name FROM users) SELECT count(*) FROM u");
   ASSERT_TRUE(t);
-  EXPECT_EQ(*t, (std::set<std::string, std::less<>>{"users"}));
-  auto bad = store::tables_read("SELECT * FROM no_such_table");
+  EXPECT_EQ(t->tables, (std::set<std::string, std::less<>>{"users"}));
+  t = store::statement_reads("SELECT * FROM processes");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->columns.contains("package"));
+  auto bad = store::statement_reads("SELECT * FROM no_such_table");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("vigil query --tables"), std::string::npos);
-  EXPECT_FALSE(store::tables_read("SELEC nonsense"));
+  EXPECT_FALSE(store::statement_reads("SELEC nonsense"));
 }
 
 TEST(Query, RunsOneReadOnlyStatementOverTheSelectedSnapshot) {
