@@ -16,16 +16,17 @@ struct CtxFree {
 };
 using Ctx = std::unique_ptr<EVP_MD_CTX, CtxFree>;
 
-std::string hex(const unsigned char* p, unsigned n) {
+}  // namespace
+
+std::string hex(const unsigned char* p, std::size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string s(n * 2, '0');
-  for (unsigned i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     s[2 * i] = kHex[p[i] >> 4];
     s[2 * i + 1] = kHex[p[i] & 15];
   }
   return s;
 }
-}  // namespace
 
 expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path) {
   Ctx sha(EVP_MD_CTX_new()), md5(EVP_MD_CTX_new());

@@ -8,6 +8,9 @@
 
 namespace vigil {
 
+// Lower-case hex of n bytes.
+std::string hex(const unsigned char* p, std::size_t n);
+
 struct FileDigests {
   std::string sha256;  // lower-case hex
   std::string md5;     // lower-case hex; dpkg's md5sums use it, nothing else should

@@ -1,5 +1,6 @@
 // Root: read-only, no-atime access to a live host or a mounted image.
 #include "core/root.hpp"
+#include "core/dirent.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -160,29 +161,6 @@ expected<std::string, IoError> Root::read_pseudo(std::string_view inner, std::si
   return read_all(fd->get(), display(inner), limit, false);
 }
 
-namespace {
-// Calls f(dirent64&) for each entry of an open directory but "." and ".."; returns errno or 0.
-// getdents64 straight into a buffer: fdopendir would add an fcntl and an fstat per
-// directory, which is a tenth of the cost of walking /proc.
-template <class F>
-int for_each_dirent(int fd, F&& f) {
-  alignas(8) char buf[32768];
-  for (;;) {
-    long n = ::syscall(SYS_getdents64, fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (n == 0) return 0;
-    for (long off = 0; off < n;) {
-      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
-      off += d->d_reclen;
-      std::string_view name = d->d_name;
-      if (name != "." && name != "..") f(*d);
-    }
-  }
-}
-}  // namespace
 
 expected<std::vector<DirEntry>, IoError> Root::list(std::string_view inner) const {
   auto fd = open_inner(inner, O_RDONLY | O_DIRECTORY);

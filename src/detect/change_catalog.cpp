@@ -90,6 +90,29 @@ constexpr std::array kChangeRules = std::to_array<RuleInfo>({
      "A hidden process, port, module, known rootkit file or link-count mismatch that was not there at the "
      "baseline.",
      "Run vigil triage for the full judgement.", "T1014", "medium"},
+    {"fim.changed", "File changed since the integrity baseline",
+     "Content, permissions, owner, links or times of a watched file differ from the signed baseline: a replaced "
+     "program, an edited configuration, or a planned update not yet accepted.",
+     "Compare with the package (vigil fim packages) or a backup; if the change was planned, accept it with vigil "
+     "fim update.",
+     "T1554,T1565.001",
+     "high for programs, libraries, /boot and authentication files (or a new setuid bit or capability); medium for "
+     "other configuration; low for data; one step lower when only times, inode or links changed"},
+    {"fim.added", "New file since the integrity baseline",
+     "A watched directory holds a file the baseline does not: a dropped tool, or a planned install not yet "
+     "accepted.",
+     "Find what created it; accept planned changes with vigil fim update.", "T1105",
+     "medium in program, library and authentication directories; high for a setuid program; low elsewhere"},
+    {"fim.removed", "File removed since the integrity baseline",
+     "A file of the baseline is gone: deleted logs and tools, or a planned removal.",
+     "Confirm the removal; accept planned changes with vigil fim update.", "T1070.004",
+     "medium in program, library and authentication directories; low elsewhere"},
+    {"fim.baseline-invalid", "Integrity baseline fails its signature check",
+     "The baseline was edited after it was signed, or signed with another key: it cannot be trusted, so nothing "
+     "was compared. Someone with write access to the store may have rewritten it to hide a change.",
+     "Check the host against a copy of the baseline kept on read-only media or another host (vigil fim export); "
+     "treat the host as suspect until then.",
+     "T1562.001", "critical"},
     {"change.rootkit-probe-removed", "Rootkit probe result gone since the baseline",
      "A probe result of the baseline no longer holds.", "Nothing.", "", "info"},
 });

@@ -6,22 +6,45 @@
 #include <set>
 
 #include "collect/tables.hpp"
+#include "fim/entry.hpp"
+
+#include <stdexcept>
 
 namespace vigil::store {
+
+namespace {
+
+template <class Row>
+TableSql table_of(std::string_view parent, std::string_view key) {
+  TableSql t{Row::kTable, {}, parent, key};
+  auto types = column_types<Row>();
+  for (std::size_t i = 0; i < Row::kColumns.size(); ++i)
+    t.columns.push_back({Row::kColumns[i].name, types[i] == ColumnType::text ? "TEXT" : "INTEGER"});
+  return t;
+}
+
+}  // namespace
 
 const std::vector<TableSql>& snapshot_tables() {
   static const std::vector<TableSql> tables = [] {
     std::vector<TableSql> out;
-    collect::for_each_table_type([&]<class Row>(std::string_view) {
-      TableSql t{Row::kTable, {}};
-      auto types = column_types<Row>();
-      for (std::size_t i = 0; i < Row::kColumns.size(); ++i)
-        t.columns.push_back({Row::kColumns[i].name, types[i] == ColumnType::text ? "TEXT" : "INTEGER"});
-      out.push_back(std::move(t));
-    });
+    collect::for_each_table_type(
+        [&]<class Row>(std::string_view) { out.push_back(table_of<Row>("snapshots", "snapshot_id")); });
     return out;
   }();
   return tables;
+}
+
+const TableSql& fim_entries_table() {
+  static const TableSql t = table_of<fim::FimEntry>("fim_baselines", "baseline_id");
+  return t;
+}
+
+const TableSql& generated_table(std::string_view name) {
+  for (const auto& t : snapshot_tables())
+    if (t.name == name) return t;
+  if (name == fim_entries_table().name) return fim_entries_table();
+  throw std::out_of_range(std::string(name));
 }
 
 namespace {
@@ -34,12 +57,11 @@ std::string column_def(const ColumnSql& c) {
 }  // namespace
 
 std::string create_table_sql(const TableSql& t) {
-  std::string sql = fmt::format(
-      "CREATE TABLE {} (snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE",
-      quote_identifier(t.name));
+  std::string sql = fmt::format("CREATE TABLE {} ({} INTEGER NOT NULL REFERENCES {}(id) ON DELETE CASCADE",
+                                quote_identifier(t.name), t.key, t.parent);
   for (const auto& c : t.columns) sql += ", " + column_def(c);
-  sql += fmt::format(");\nCREATE INDEX {} ON {}(snapshot_id);\n", quote_identifier(std::string(t.name) + "_snapshot"),
-                     quote_identifier(t.name));
+  sql += fmt::format(");\nCREATE INDEX {} ON {}({});\n", quote_identifier(std::string(t.name) + "_by_parent"),
+                     quote_identifier(t.name), t.key);
   return sql;
 }
 
@@ -53,7 +75,9 @@ std::string column_list(const TableSql& t) {
 }
 
 expected<void, std::string> reconcile_tables(Database& db) {
-  for (const auto& t : snapshot_tables()) {
+  auto tables = snapshot_tables();
+  tables.push_back(fim_entries_table());
+  for (const auto& t : tables) {
     auto info = db.prepare(fmt::format("PRAGMA table_info({})", quote_identifier(t.name)));
     if (!info) return make_unexpected(db.path() + ": " + info.error());
     std::set<std::string, std::less<>> have;

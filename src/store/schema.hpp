@@ -19,12 +19,18 @@ struct ColumnSql {
 struct TableSql {
   std::string_view name;
   std::vector<ColumnSql> columns;
+  std::string_view parent = "snapshots";  // rows belong to one row of this table …
+  std::string_view key = "snapshot_id";   // … named by this column
 };
 
 // Every snapshot table, in the order of collect::for_each_table.
 const std::vector<TableSql>& snapshot_tables();
+// The fim baseline entries (fim_entries, rows of fim_baselines).
+const TableSql& fim_entries_table();
+// One generated table by name (snapshot tables and fim_entries); throws for an unknown one.
+const TableSql& generated_table(std::string_view name);
 
-// CREATE TABLE for one snapshot table: the row's columns after snapshot_id.
+// CREATE TABLE for one generated table: the row's columns after the parent key.
 std::string create_table_sql(const TableSql& t);
 // "a","b","c": the table's columns, quoted, for SELECT and INSERT lists.
 std::string column_list(const TableSql& t);

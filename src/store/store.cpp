@@ -14,6 +14,7 @@
 #include "collect/tables.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
+#include "store/rows.hpp"
 #include "store/schema.hpp"
 
 namespace vigil::store {
@@ -25,7 +26,7 @@ constexpr std::int64_t kApplicationId = 0x5669676c;
 
 // Migration i brings the store from user_version i to i + 1. Append only; never edit one
 // that has shipped. The snapshot tables themselves are generated (schema.hpp).
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"(CREATE TABLE snapshots (
          id INTEGER PRIMARY KEY AUTOINCREMENT,
          name TEXT NOT NULL,
@@ -39,6 +40,22 @@ constexpr std::array<std::string_view, 1> kMigrations = {
          rows INTEGER NOT NULL DEFAULT 0,
          vigil_version TEXT NOT NULL);
        CREATE INDEX snapshots_by_name ON snapshots(name, hostname, root, id);)",
+    // 2: file integrity baselines (their entries are the generated fim_entries table).
+    R"(CREATE TABLE fim_baselines (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         name TEXT NOT NULL,
+         hostname TEXT NOT NULL,
+         root TEXT NOT NULL,
+         created_at INTEGER NOT NULL,
+         policy TEXT NOT NULL,
+         entries INTEGER NOT NULL,
+         digest TEXT NOT NULL,
+         key_kind TEXT NOT NULL,
+         key_id TEXT NOT NULL,
+         signature TEXT NOT NULL,
+         status TEXT NOT NULL,
+         vigil_version TEXT NOT NULL);
+       CREATE INDEX fim_baselines_by_name ON fim_baselines(name, root, status, id);)",
 };
 
 std::uint32_t big_endian32(const unsigned char* p) {
@@ -80,32 +97,6 @@ std::string join(const std::set<std::string, std::less<>>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
   return out;
-}
-
-template <class T>
-void bind_value(Statement& st, int index, const T& v) {
-  if constexpr (std::is_same_v<T, std::string>)
-    st.bind(index, std::string_view(v));
-  else if constexpr (std::is_same_v<T, bool>)
-    st.bind(index, v);
-  else
-    st.bind(index, static_cast<std::int64_t>(v));
-}
-
-template <class T>
-void read_value(const Statement& st, int index, T& v) {
-  if constexpr (std::is_same_v<T, std::string>)
-    v = st.text(index);
-  else if constexpr (std::is_same_v<T, bool>)
-    v = st.integer(index) != 0;
-  else
-    v = static_cast<T>(st.integer(index));
-}
-
-const TableSql& table_sql(std::string_view name) {
-  for (const auto& t : snapshot_tables())
-    if (t.name == name) return t;
-  throw std::out_of_range(std::string(name));
 }
 
 bool is_number(std::string_view s) { return !s.empty() && to_number<std::int64_t>(s).has_value(); }
@@ -218,7 +209,7 @@ expected<std::int64_t, std::string> Store::save(const collect::Snapshot& s, std:
     std::string error;
     collect::for_each_table(s, [&]<class Row>(std::string_view, const std::vector<Row>& table) {
       if (!error.empty() || !s.has(Row::kTable)) return;
-      const auto& t = table_sql(Row::kTable);
+      const auto& t = generated_table(Row::kTable);
       std::string marks = "?";
       for (std::size_t i = 0; i < t.columns.size(); ++i) marks += ", ?";
       auto insert = db_.prepare(fmt::format("INSERT INTO {}(snapshot_id, {}) VALUES({})", quote_identifier(t.name),
@@ -231,8 +222,7 @@ expected<std::int64_t, std::string> Store::save(const collect::Snapshot& s, std:
         if constexpr (std::is_same_v<Row, collect::ProcessRow>)
           if (row.self) continue;  // the snapshot records the host, not vigil taking it
         insert->bind(1, id);
-        int i = 2;
-        for_each_column(row, [&](const Column&, const auto& v) { bind_value(*insert, i++, v); });
+        bind_row(*insert, 2, row);
         if (insert->step() != SQLITE_DONE) {
           error = db_.error();
           return;
@@ -290,7 +280,7 @@ expected<collect::Snapshot, std::string> Store::load(const SnapshotInfo& info) {
   std::string error;
   collect::for_each_table(s, [&]<class Row>(std::string_view, std::vector<Row>& rows) {
     if (!error.empty() || !held.contains(Row::kTable)) return;
-    const auto& t = table_sql(Row::kTable);
+    const auto& t = generated_table(Row::kTable);
     auto st = db_.prepare(
         fmt::format("SELECT {} FROM {} WHERE snapshot_id = ? ORDER BY rowid", column_list(t), quote_identifier(t.name)));
     if (!st) {
@@ -301,8 +291,7 @@ expected<collect::Snapshot, std::string> Store::load(const SnapshotInfo& info) {
     int rc;
     while ((rc = st->step()) == SQLITE_ROW) {
       Row row;
-      int i = 0;
-      for_each_column_mut(row, [&](const Column&, auto& v) { read_value(*st, i++, v); });
+      read_row(*st, 0, row);
       rows.push_back(std::move(row));
     }
     if (rc != SQLITE_DONE) error = db_.error();

@@ -1,0 +1,213 @@
+// Baseline storage and verification.
+#include "fim/baseline.hpp"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include <memory>
+
+#include "core/hash.hpp"
+#include "store/rows.hpp"
+#include "store/schema.hpp"
+
+namespace vigil::fim {
+
+namespace {
+
+// SHA-256 over the baseline's identity and every entry, each value length-prefixed so no
+// two different baselines serialise alike.
+std::string compute_digest(const BaselineInfo& info, const std::vector<FimEntry>& entries) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  auto feed = [&](std::string_view v) {
+    auto len = fmt::format("{}:", v.size());
+    EVP_DigestUpdate(ctx.get(), len.data(), len.size());
+    EVP_DigestUpdate(ctx.get(), v.data(), v.size());
+  };
+  feed("vigil-fim-baseline-v1");
+  feed(info.name);
+  feed(info.hostname);
+  feed(info.root);
+  feed(std::to_string(info.created_at));
+  feed(info.policy);
+  feed(std::to_string(entries.size()));
+  for (const auto& e : entries)
+    for_each_column(e, [&](const Column&, const auto& v) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(v)>, std::string>)
+        feed(v);
+      else
+        feed(std::to_string(v));
+    });
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(ctx.get(), out, &len);
+  return hex(out, len);
+}
+
+constexpr std::string_view kColumns =
+    "id, name, hostname, root, created_at, policy, entries, digest, key_kind, key_id, signature, status";
+
+BaselineInfo read_info(const store::Statement& st) {
+  BaselineInfo b;
+  b.id = st.integer(0);
+  b.name = st.text(1);
+  b.hostname = st.text(2);
+  b.root = st.text(3);
+  b.created_at = st.integer(4);
+  b.policy = st.text(5);
+  b.entries = st.integer(6);
+  b.digest = st.text(7);
+  b.key_kind = st.text(8);
+  b.key_id = st.text(9);
+  b.signature = st.text(10);
+  b.status = st.text(11);
+  return b;
+}
+
+expected<std::vector<BaselineInfo>, std::string> select_baselines(store::Store& store, const std::string& where,
+                                                                 const std::function<void(store::Statement&)>& bind) {
+  auto st = store.db().prepare(fmt::format("SELECT {} FROM fim_baselines {} ORDER BY id DESC", kColumns, where));
+  if (!st) return make_unexpected(store.path() + ": " + st.error());
+  bind(*st);
+  std::vector<BaselineInfo> out;
+  int rc;
+  while ((rc = st->step()) == SQLITE_ROW) out.push_back(read_info(*st));
+  if (rc != SQLITE_DONE) return make_unexpected(store.path() + ": " + store.db().error());
+  return out;
+}
+
+expected<void, std::string> write_baseline(store::Database& db, BaselineInfo& info, const std::vector<FimEntry>& entries) {
+  auto head = db.prepare(
+      "INSERT INTO fim_baselines(name, hostname, root, created_at, policy, entries, digest, key_kind, key_id, "
+      "signature, status, vigil_version) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!head) return make_unexpected(head.error());
+  int i = 1;
+  for (std::string_view v : {std::string_view(info.name), std::string_view(info.hostname), std::string_view(info.root)})
+    head->bind(i++, v);
+  head->bind(i++, info.created_at);
+  head->bind(i++, std::string_view(info.policy));
+  head->bind(i++, info.entries);
+  for (std::string_view v : {std::string_view(info.digest), std::string_view(info.key_kind),
+                             std::string_view(info.key_id), std::string_view(info.signature),
+                             std::string_view(info.status), std::string_view(VIGIL_VERSION)})
+    head->bind(i++, v);
+  if (head->step() != SQLITE_DONE) return make_unexpected(db.error());
+  info.id = sqlite3_last_insert_rowid(db.get());
+  const auto& t = store::fim_entries_table();
+  std::string marks = "?";
+  for (std::size_t c = 0; c < t.columns.size(); ++c) marks += ", ?";
+  auto insert = db.prepare(fmt::format("INSERT INTO fim_entries(baseline_id, {}) VALUES({})", store::column_list(t), marks));
+  if (!insert) return make_unexpected(insert.error());
+  for (const auto& e : entries) {
+    insert->bind(1, info.id);
+    store::bind_row(*insert, 2, e);
+    if (insert->step() != SQLITE_DONE) return make_unexpected(db.error());
+    insert->reset();
+  }
+  return {};
+}
+
+}  // namespace
+
+expected<std::int64_t, std::string> save_baseline(store::Store& store, BaselineInfo& info,
+                                                  const std::vector<FimEntry>& entries, const SigningKey& key) {
+  info.entries = static_cast<std::int64_t>(entries.size());
+  info.digest = compute_digest(info, entries);
+  auto sig = key.sign(info.digest);
+  if (!sig) return make_unexpected(sig.error());
+  info.signature = *sig;
+  info.key_kind = std::string(key.kind());
+  info.key_id = key.id();
+  info.status = "active";
+  auto& db = store.db();
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return make_unexpected(r.error());
+  auto body = [&]() -> expected<void, std::string> {
+    auto old = db.prepare("UPDATE fim_baselines SET status = 'history' WHERE name = ? AND root = ? AND status = 'active'");
+    if (!old) return make_unexpected(old.error());
+    old->bind(1, std::string_view(info.name));
+    old->bind(2, std::string_view(info.root));
+    if (old->step() != SQLITE_DONE) return make_unexpected(db.error());
+    return write_baseline(db, info, entries);
+  };
+  if (auto r = body(); !r) {
+    (void)db.exec("ROLLBACK");
+    return make_unexpected(store.path() + ": " + r.error());
+  }
+  if (auto r = db.exec("COMMIT"); !r) return make_unexpected(r.error());
+  return info.id;
+}
+
+expected<std::optional<BaselineInfo>, std::string> find_baseline(store::Store& store, const std::string& name,
+                                                                 const std::string& root) {
+  auto all = select_baselines(store, "WHERE name = ? AND root = ? AND status = 'active'", [&](store::Statement& st) {
+    st.bind(1, std::string_view(name));
+    st.bind(2, std::string_view(root));
+  });
+  if (!all) return make_unexpected(all.error());
+  if (all->empty()) return std::optional<BaselineInfo>();
+  return std::optional<BaselineInfo>(all->front());
+}
+
+expected<std::optional<BaselineInfo>, std::string> baseline_by_id(store::Store& store, std::int64_t id) {
+  auto all = select_baselines(store, "WHERE id = ?", [&](store::Statement& st) { st.bind(1, id); });
+  if (!all) return make_unexpected(all.error());
+  if (all->empty()) return std::optional<BaselineInfo>();
+  return std::optional<BaselineInfo>(all->front());
+}
+
+expected<std::vector<BaselineInfo>, std::string> list_baselines(store::Store& store) {
+  return select_baselines(store, "", [](store::Statement&) {});
+}
+
+expected<std::vector<FimEntry>, std::string> load_entries(store::Store& store, std::int64_t id) {
+  const auto& t = store::fim_entries_table();
+  auto st = store.db().prepare(
+      fmt::format("SELECT {} FROM fim_entries WHERE baseline_id = ? ORDER BY path", store::column_list(t)));
+  if (!st) return make_unexpected(store.path() + ": " + st.error());
+  st->bind(1, id);
+  std::vector<FimEntry> out;
+  int rc;
+  while ((rc = st->step()) == SQLITE_ROW) {
+    FimEntry e;
+    store::read_row(*st, 0, e);
+    out.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return make_unexpected(store.path() + ": " + store.db().error());
+  return out;
+}
+
+expected<void, std::string> verify_baseline(const BaselineInfo& info, const std::vector<FimEntry>& entries,
+                                            const SigningKey& key) {
+  if (info.key_kind != key.kind() || info.key_id != key.id())
+    return make_unexpected(fmt::format("baseline #{} was signed with {} key {}, not with the {} key {} given", info.id,
+                                       info.key_kind, info.key_id, key.kind(), key.id()));
+  auto digest = compute_digest(info, entries);
+  if (digest != info.digest)
+    return make_unexpected(fmt::format(
+        "baseline #{} was changed after it was signed: its entries no longer match their recorded digest", info.id));
+  if (!key.verify(info.digest, info.signature))
+    return make_unexpected(fmt::format("baseline #{}: the signature does not verify (forged or corrupted)", info.id));
+  return {};
+}
+
+expected<void, std::string> export_baseline(store::Store& store, std::int64_t id, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return make_unexpected(path + ": exists; export writes a new file");
+  auto info = baseline_by_id(store, id);
+  if (!info) return make_unexpected(info.error());
+  if (!*info) return make_unexpected(fmt::format("no baseline #{}", id));
+  auto entries = load_entries(store, id);
+  if (!entries) return make_unexpected(entries.error());
+  auto out = store::Store::open(path);
+  if (!out) return make_unexpected(out.error());
+  auto copy = **info;
+  if (auto r = out->db().exec("BEGIN IMMEDIATE"); !r) return r;
+  if (auto r = write_baseline(out->db(), copy, *entries); !r) {
+    (void)out->db().exec("ROLLBACK");
+    return make_unexpected(path + ": " + r.error());
+  }
+  return out->db().exec("COMMIT");
+}
+
+}  // namespace vigil::fim

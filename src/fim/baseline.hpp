@@ -1,0 +1,46 @@
+// fim baselines in the store: saved in one transaction with a digest over every entry and a
+// signature over the digest, so a baseline is whole or absent, and an edited row shows.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "fim/entry.hpp"
+#include "fim/signature.hpp"
+#include "store/store.hpp"
+
+namespace vigil::fim {
+
+struct BaselineInfo {
+  std::int64_t id = 0;
+  std::string name, hostname, root;
+  std::int64_t created_at = 0;
+  std::string policy;  // the policy text it was made with; check walks with the same one
+  std::int64_t entries = 0;
+  std::string digest, key_kind, key_id, signature;
+  std::string status;  // active, or history once replaced by `fim update`
+};
+
+// Saves entries (sorted by path) as the active baseline `info.name` for `info.root`; the
+// one it replaces becomes history. Fills in id, digest and signature.
+expected<std::int64_t, std::string> save_baseline(store::Store& store, BaselineInfo& info,
+                                                  const std::vector<FimEntry>& entries, const SigningKey& key);
+// The active baseline with this name and root, or a given id.
+expected<std::optional<BaselineInfo>, std::string> find_baseline(store::Store& store, const std::string& name,
+                                                                 const std::string& root);
+expected<std::optional<BaselineInfo>, std::string> baseline_by_id(store::Store& store, std::int64_t id);
+expected<std::vector<BaselineInfo>, std::string> list_baselines(store::Store& store);
+expected<std::vector<FimEntry>, std::string> load_entries(store::Store& store, std::int64_t id);
+
+// Recomputes the digest from the entries and checks the signature with `key`. The error
+// says what failed: another key, an edited entry, or a forged signature.
+expected<void, std::string> verify_baseline(const BaselineInfo& info, const std::vector<FimEntry>& entries,
+                                            const SigningKey& key);
+
+// Copies one baseline into a new store file at `path` (for read-only media or another host).
+expected<void, std::string> export_baseline(store::Store& store, std::int64_t id, const std::string& path);
+
+}  // namespace vigil::fim

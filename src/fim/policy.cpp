@@ -1,0 +1,165 @@
+// Policy parsing and path selection.
+#include "fim/policy.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+
+#include "core/text.hpp"
+
+namespace vigil::fim {
+
+namespace {
+
+bool under(std::string_view path, std::string_view top) {
+  if (top == "/") return true;
+  return path == top || (path.size() > top.size() && path.starts_with(top) && path[top.size()] == '/');
+}
+
+bool rule_matches(const PolicyRule& r, std::string_view path) {
+  switch (r.match) {
+    case PolicyRule::Match::literal:
+      return r.kind == PolicyRule::Kind::exact ? path == r.pattern : under(path, r.pattern);
+    case PolicyRule::Match::glob: {
+      std::string p(path);
+      if (::fnmatch(r.pattern.c_str(), p.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) return true;
+      if (r.kind == PolicyRule::Kind::exact) return false;
+      // A tree rule also covers what lies below a match: try each ancestor.
+      for (auto slash = p.rfind('/'); slash != std::string::npos && slash > 0; slash = p.rfind('/', slash - 1)) {
+        std::string ancestor = p.substr(0, slash);
+        if (::fnmatch(r.pattern.c_str(), ancestor.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) return true;
+      }
+      return false;
+    }
+    case PolicyRule::Match::regex: {
+      std::string p(path);
+      return ::regexec(r.re.get(), p.c_str(), 0, nullptr, 0) == 0;
+    }
+  }
+  return false;
+}
+
+// The directory a walk for this rule starts in: the pattern up to its first special character.
+std::string literal_root(const PolicyRule& r) {
+  std::string_view p = r.pattern;
+  if (r.match == PolicyRule::Match::literal) return std::string(p);
+  if (r.match == PolicyRule::Match::regex) {
+    if (p.starts_with('^')) p.remove_prefix(1);
+    auto special = p.find_first_of(".[]()*+?{}|\\$^");
+    p = p.substr(0, special);
+  } else {
+    p = p.substr(0, p.find_first_of("*?[\\"));
+  }
+  auto slash = p.rfind('/');
+  if (slash == std::string_view::npos) return "/";
+  return slash == 0 ? "/" : std::string(p.substr(0, slash));
+}
+
+}  // namespace
+
+Policy Policy::parse(std::string_view text, std::vector<ParseError>& errors) {
+  Policy p;
+  auto groups = builtin_groups();
+  for_each_line(text, [&](std::string_view raw, std::size_t n) {
+    auto hash = raw.find(" #");
+    auto line = trim(raw.starts_with('#') ? std::string_view() : raw.substr(0, hash));
+    if (line.empty()) return;
+    auto fail = [&](std::string message) { errors.push_back({n, std::move(message)}); };
+    auto words = split_ws(line);
+    // NAME = EXPR
+    if (words.size() == 3 && words[1] == "=" && !words[0].starts_with('/')) {
+      std::string err;
+      auto a = parse_attrs(words[2], groups, &err);
+      if (!a) return fail(err);
+      groups[std::string(words[0])] = *a;
+      return;
+    }
+    PolicyRule r;
+    r.line = n;
+    std::string_view sel = words[0];
+    if (sel.starts_with('!')) {
+      r.kind = PolicyRule::Kind::exclude;
+      sel.remove_prefix(1);
+    } else if (sel.starts_with('=')) {
+      r.kind = PolicyRule::Kind::exact;
+      sel.remove_prefix(1);
+    }
+    if (sel.starts_with('~')) {
+      r.match = PolicyRule::Match::regex;
+      sel.remove_prefix(1);
+      std::string re = std::string(sel);
+      if (!re.starts_with('^')) re = "^" + re;
+      if (!re.ends_with('$')) re += "$";
+      auto raw_re = std::make_unique<regex_t>();
+      if (int rc = ::regcomp(raw_re.get(), re.c_str(), REG_EXTENDED | REG_NOSUB); rc != 0) {
+        char msg[256];
+        ::regerror(rc, raw_re.get(), msg, sizeof msg);
+        return fail("bad regular expression '" + std::string(sel) + "': " + msg);
+      }
+      // regfree only what regcomp built.
+      std::shared_ptr<regex_t> compiled(raw_re.release(), [](regex_t* x) {
+        ::regfree(x);
+        delete x;
+      });
+      r.re = std::move(compiled);
+      if (!sel.starts_with('^') && !sel.starts_with('/')) return fail("a regex rule must start with ^/ or /");
+    } else if (!sel.starts_with('/')) {
+      return fail("expected a group definition (NAME = EXPR) or a rule starting with /, =/, !/ or ~");
+    } else if (sel.find_first_of("*?[") != std::string_view::npos) {
+      r.match = PolicyRule::Match::glob;
+    }
+    r.pattern = std::string(sel);
+    while (r.pattern.size() > 1 && r.pattern.ends_with('/')) r.pattern.pop_back();
+    if (r.kind == PolicyRule::Kind::exclude) {
+      if (words.size() != 1) return fail("an exclusion (!) takes no attributes");
+    } else {
+      if (words.size() != 2) return fail("expected: PATH ATTRIBUTES (one word, e.g. R or PERMS+sha512)");
+      std::string err;
+      auto a = parse_attrs(words[1], groups, &err);
+      if (!a) return fail(err);
+      r.attrs = *a;
+    }
+    p.rules_.push_back(std::move(r));
+  });
+  return p;
+}
+
+const PolicyRule* Policy::decide(std::string_view path) const {
+  for (auto it = rules_.rbegin(); it != rules_.rend(); ++it)
+    if (rule_matches(*it, path)) return &*it;
+  return nullptr;
+}
+
+Attrs Policy::attrs_for(std::string_view path) const {
+  const auto* r = decide(path);
+  return r && r->kind != PolicyRule::Kind::exclude ? r->attrs : 0;
+}
+
+bool Policy::descend(std::string_view dir) const {
+  // Only a tree exclusion stops a walk; an = rule records the directory and lets other
+  // rules select what lies below it.
+  const auto* r = decide(dir);
+  return !(r && r->kind == PolicyRule::Kind::exclude);
+}
+
+std::vector<WalkRoot> Policy::roots() const {
+  std::vector<WalkRoot> all;
+  for (const auto& r : rules_) {
+    if (r.kind == PolicyRule::Kind::exclude) continue;
+    bool recursive = r.kind == PolicyRule::Kind::tree || r.match != PolicyRule::Match::literal;
+    all.push_back({literal_root(r), recursive});
+  }
+  std::sort(all.begin(), all.end(), [](const WalkRoot& a, const WalkRoot& b) {
+    return std::tie(a.path, b.recursive) < std::tie(b.path, a.recursive);  // recursive first per path
+  });
+  std::vector<WalkRoot> out;
+  for (const auto& r : all) {
+    bool covered = std::any_of(out.begin(), out.end(), [&](const WalkRoot& o) {
+      return o.recursive ? under(r.path, o.path) : (o.path == r.path && !r.recursive);
+    });
+    if (!covered) out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace vigil::fim

@@ -1,0 +1,61 @@
+// The fim policy: which paths to watch and which attributes to record for each, in a small
+// AIDE-like language (documented in docs/FIM.md and rules/fim/default.policy).
+//
+//   NAME = EXPR        define an attribute group (EXPR: names and groups joined by + and -)
+//   /path EXPR         the path and everything below it
+//   =/path EXPR        the path only
+//   !/path             leave the path and everything below it out
+//   /etc/*.conf EXPR   glob (* ? [...] do not cross /); with ! or = too
+//   ~^/var/lib/.*\.db$ EXPR    POSIX extended regex over the whole path
+//
+// The last line that matches a path decides.
+#pragma once
+
+#include <regex.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/parse_error.hpp"
+#include "fim/attributes.hpp"
+
+namespace vigil::fim {
+
+struct PolicyRule {
+  enum class Kind { tree, exact, exclude };
+  Kind kind = Kind::tree;
+  enum class Match { literal, glob, regex };
+  Match match = Match::literal;
+  std::string pattern;
+  Attrs attrs = 0;
+  std::size_t line = 0;
+  std::shared_ptr<regex_t> re;  // Match::regex
+};
+
+struct WalkRoot {
+  std::string path;
+  bool recursive = true;  // false: record the path itself only (an = rule)
+};
+
+class Policy {
+ public:
+  // Parses the policy text; lines that fail are listed and left out, the rest apply.
+  static Policy parse(std::string_view text, std::vector<ParseError>& errors);
+
+  // The attributes to record for `path`; 0 when no rule selects it or one excludes it.
+  Attrs attrs_for(std::string_view path) const;
+  // False when the last matching rule excludes the directory: its entries are not walked.
+  bool descend(std::string_view dir) const;
+  // Where walks start: each rule's literal leading directory, nested roots dropped.
+  std::vector<WalkRoot> roots() const;
+  const std::vector<PolicyRule>& rules() const { return rules_; }
+
+ private:
+  // The last rule matching `path`, or null.
+  const PolicyRule* decide(std::string_view path) const;
+  std::vector<PolicyRule> rules_;
+};
+
+}  // namespace vigil::fim
