@@ -7,6 +7,7 @@
 #include <array>
 
 #include "detect/rule_catalog.hpp"
+#include "report/ecs.hpp"
 #include "fim/attributes.hpp"
 
 namespace vigil::fim {
@@ -20,6 +21,11 @@ bool under(std::string_view path, std::string_view dir) {
 }
 
 std::string mode_text(std::int64_t m) { return fmt::format("{:04o}", m & 07777); }
+
+// 2026-11-23T20:27:17.123456789Z
+std::string ns_time(std::int64_t ns) {
+  return fmt::format("{}.{:09}Z", report::iso8601(ns / 1'000'000'000).substr(0, 19), ns % 1'000'000'000);
+}
 
 Severity lower(Severity s) { return s > Severity::low ? static_cast<Severity>(static_cast<int>(s) - 1) : s; }
 
@@ -114,8 +120,11 @@ CompareResult compare_entries(const std::vector<FimEntry>& baseline, const std::
     if ((attrs & kGrowing) && b.size < a.size) note("size (may only grow)", std::to_string(a.size), std::to_string(b.size), true);
     num(kInode, "inode", a.inode, b.inode, false);
     num(kLinks, "links", a.links, b.links, false);
-    num(kMtime, "mtime", a.mtime, b.mtime, false);
-    num(kCtime, "ctime", a.ctime, b.ctime, false);
+    auto time = [&](Attr at, std::string_view name, std::int64_t x, std::int64_t y) {
+      if ((attrs & at) && x != y) note(name, ns_time(x), ns_time(y), false);
+    };
+    time(kMtime, "mtime", a.mtime, b.mtime);
+    time(kCtime, "ctime", a.ctime, b.ctime);
     str(kTarget, "target", a.target, b.target, true);
     str(kXattrs, "xattrs", a.xattrs, b.xattrs, true);
     str(kCaps, "caps", a.caps, b.caps, true);

@@ -279,8 +279,9 @@ class Walker {
     e.size = st.st_size;
     e.inode = static_cast<std::int64_t>(st.st_ino);
     e.links = static_cast<std::int64_t>(st.st_nlink);
-    e.mtime = st.st_mtim.tv_sec;
-    e.ctime = st.st_ctim.tv_sec;
+    // Nanoseconds: two changes within one second must not look like none.
+    e.mtime = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
+    e.ctime = st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec;
     e.attrs = attrs;
     if (S_ISLNK(st.st_mode) && (attrs & kTarget)) {
       char buf[4096];

@@ -1,0 +1,251 @@
+// fim: policy language, comparison and severities, signatures, baselines in the store.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <fstream>
+
+#include "fim/attributes.hpp"
+#include "fim/baseline.hpp"
+#include "fim/compare.hpp"
+#include "fim/policy.hpp"
+#include "support/snapshot_builder.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace vigil;
+using namespace vigil::fim;
+using vigil::testing::TempDir;
+using vigil::testing::with_rule;
+
+namespace {
+
+Policy parse_ok(std::string_view text) {
+  std::vector<ParseError> errors;
+  auto p = Policy::parse(text, errors);
+  EXPECT_TRUE(errors.empty()) << errors.front().line << ": " << errors.front().message;
+  return p;
+}
+
+FimEntry file(std::string path, std::string sha, Attrs attrs = builtin_groups()["R"]) {
+  FimEntry e;
+  e.path = std::move(path);
+  e.type = "file";
+  e.mode = 0100644;
+  e.size = 10;
+  e.inode = 1;
+  e.links = 1;
+  e.mtime = e.ctime = 1700000000;
+  e.sha256 = std::move(sha);
+  e.attrs = attrs;
+  return e;
+}
+
+std::string write_ed25519(const TempDir& d, bool private_key) {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  std::string priv = d / "ed.pem", pub = d / "ed.pub";
+  FILE* f = std::fopen(priv.c_str(), "w");
+  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(f);
+  f = std::fopen(pub.c_str(), "w");
+  PEM_write_PUBKEY(f, key);
+  std::fclose(f);
+  EVP_PKEY_free(key);
+  return private_key ? priv : pub;
+}
+
+}  // namespace
+
+TEST(FimAttributes, ExpressionsAddAndRemoveNamesAndGroups) {
+  auto g = builtin_groups();
+  std::string err;
+  auto a = parse_attrs("R-inode+sha512", g, &err);
+  ASSERT_TRUE(a) << err;
+  EXPECT_TRUE(*a & kSha256);
+  EXPECT_TRUE(*a & kSha512);
+  EXPECT_FALSE(*a & kInode);
+  EXPECT_EQ(attrs_text(*parse_attrs("mode+uid", g, nullptr)), "mode+uid");
+  EXPECT_FALSE(parse_attrs("R+md5", g, &err));
+  EXPECT_NE(err.find("md5"), std::string::npos);
+  EXPECT_FALSE(parse_attrs("R++mode", g, &err));
+  auto log = parse_attrs("PERMS+sha256+growing", g, nullptr);
+  ASSERT_TRUE(log);
+  EXPECT_FALSE(*log & kHashes);  // a growing file is never hashed
+}
+
+TEST(FimPolicy, LastMatchingLineDecides) {
+  auto p = parse_ok(
+      "# comment\n"
+      "BIN = R+sha512   # a group\n"
+      "/usr/bin   BIN\n"
+      "/etc       R\n"
+      "!/etc/mtab\n"
+      "=/etc/resolv.conf PERMS\n"
+      "/etc/*.d   D\n"
+      "~^/var/log/.*\\.gz$ PERMS\n"
+      "/var/log   L\n"
+      "~^/var/log/.*\\.[0-9]$ PERMS\n");
+  auto g = builtin_groups();
+  EXPECT_EQ(p.attrs_for("/usr/bin/ls"), g["R"] | kSha512);
+  EXPECT_EQ(p.attrs_for("/usr/bin"), g["R"] | kSha512);
+  EXPECT_EQ(p.attrs_for("/usr/binx"), 0u);
+  EXPECT_EQ(p.attrs_for("/etc/passwd"), g["R"]);
+  EXPECT_EQ(p.attrs_for("/etc/mtab"), 0u);
+  EXPECT_FALSE(p.descend("/etc/mtab"));
+  EXPECT_EQ(p.attrs_for("/etc/resolv.conf"), g["PERMS"]);
+  EXPECT_EQ(p.attrs_for("/etc/cron.d"), g["D"]);
+  EXPECT_EQ(p.attrs_for("/etc/cron.d/job"), g["D"]);  // a tree glob covers what lies below
+  EXPECT_EQ(p.attrs_for("/var/log/syslog"), *parse_attrs("L", g, nullptr));
+  EXPECT_EQ(p.attrs_for("/var/log/syslog.1"), g["PERMS"]);
+  EXPECT_EQ(p.attrs_for("/var/log/syslog.2.gz"), *parse_attrs("L", g, nullptr));  // the later L line wins
+  EXPECT_EQ(p.attrs_for("/home/x"), 0u);
+  auto roots = p.roots();
+  std::vector<std::string> paths;
+  for (const auto& r : roots) paths.push_back(r.path + (r.recursive ? "" : "(=)"));
+  EXPECT_EQ(paths, (std::vector<std::string>{"/etc", "/usr/bin", "/var/log"}));
+}
+
+TEST(FimPolicy, BadLinesAreReportedWithTheirNumbersAndTheRestApply) {
+  std::vector<ParseError> errors;
+  auto p = Policy::parse("/usr/bin R\nusr/lib R\n/etc R+md5\n!/tmp R\n~^/x[ R\n/opt\n/srv PERMS\n", errors);
+  ASSERT_EQ(errors.size(), 5u);
+  EXPECT_EQ(errors[0].line, 2u);
+  EXPECT_EQ(errors[1].line, 3u);
+  EXPECT_EQ(errors[2].line, 4u);
+  EXPECT_EQ(errors[3].line, 5u);
+  EXPECT_EQ(errors[4].line, 6u);
+  EXPECT_EQ(p.rules().size(), 2u);
+  EXPECT_NE(p.attrs_for("/srv/www"), 0u);
+}
+
+TEST(FimCompare, ReportsEachChangedAttributeWithOldAndNew) {
+  std::vector<FimEntry> a = {file("/etc/hosts", "aa"), file("/usr/bin/ls", "bb"), file("/var/lib/x", "cc"),
+                             file("/usr/bin/gone", "dd")};
+  auto b = a;
+  b[0].mode = 0100666;  // /etc/hosts: config, permissions
+  b[1].sha256 = "ff";   // /usr/bin/ls: a program's content
+  b[1].ctime += 5;
+  b[2].mtime += 60;     // /var/lib/x: only a time
+  b.erase(b.begin() + 3);
+  auto added = file("/usr/bin/nc2", "ee");
+  added.mode = 0104755;
+  b.insert(b.begin() + 2, added);
+  auto r = compare_entries(a, b);
+  EXPECT_EQ(r.changed, 3);
+  EXPECT_EQ(r.added, 1);
+  EXPECT_EQ(r.removed, 1);
+  auto changed = with_rule(r.findings, "fim.changed");
+  ASSERT_EQ(changed.size(), 3u);
+  EXPECT_EQ(changed[0]->get("file.path"), "/usr/bin/ls");
+  EXPECT_EQ(changed[0]->severity, Severity::high);
+  EXPECT_EQ(changed[0]->get("vigil.attributes"), "ctime,sha256");
+  EXPECT_NE(changed[0]->get("vigil.changes").find("sha256: bb → ff"), std::string::npos);
+  EXPECT_EQ(changed[1]->get("file.path"), "/etc/hosts");
+  EXPECT_EQ(changed[1]->severity, Severity::medium);
+  EXPECT_NE(changed[1]->get("vigil.changes").find("mode: 0644 → 0666"), std::string::npos);
+  EXPECT_EQ(changed[2]->severity, Severity::low);
+  EXPECT_EQ(with_rule(r.findings, "fim.added")[0]->severity, Severity::high);  // setuid
+  EXPECT_EQ(with_rule(r.findings, "fim.removed")[0]->severity, Severity::medium);
+  EXPECT_TRUE(compare_entries(a, a).findings.empty());
+}
+
+TEST(FimCompare, GrowingLogsMayGrowButNotShrink) {
+  auto g = builtin_groups();
+  auto log = file("/var/log/auth.log", "", *parse_attrs("L", g, nullptr));
+  log.size = 1000;
+  auto grown = log;
+  grown.size = 5000;
+  grown.mtime += 100;
+  EXPECT_TRUE(compare_entries({log}, {grown}).findings.empty());
+  auto cut = log;
+  cut.size = 10;
+  auto r = compare_entries({log}, {cut});
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_NE(r.findings[0].get("vigil.changes").find("size (may only grow): 1000 → 10"), std::string::npos);
+}
+
+TEST(FimCompare, Zones) {
+  EXPECT_EQ(zone_of("/usr/bin/ls"), Zone::system);
+  EXPECT_EQ(zone_of("/etc/shadow"), Zone::sensitive);
+  EXPECT_EQ(zone_of("/etc/cron.daily/x"), Zone::sensitive);
+  EXPECT_EQ(zone_of("/etc/hosts"), Zone::config);
+  EXPECT_EQ(zone_of("/var/log/syslog"), Zone::data);
+  EXPECT_EQ(zone_of("/usr/binary"), Zone::data);
+}
+
+TEST(FimSignature, HmacAndEd25519SignAndVerify) {
+  TempDir d;
+  auto hmac = SigningKey::load(d / "k", true);  // created
+  ASSERT_TRUE(hmac) << hmac.error();
+  EXPECT_EQ(hmac->kind(), "hmac-sha256");
+  auto sig = hmac->sign("digest");
+  ASSERT_TRUE(sig);
+  EXPECT_TRUE(hmac->verify("digest", *sig));
+  EXPECT_FALSE(hmac->verify("digesT", *sig));
+  auto again = SigningKey::load(d / "k", false);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id(), hmac->id());
+  EXPECT_FALSE(SigningKey::load(d / "missing", false));
+  d.write("short", "tooshort\n");
+  EXPECT_FALSE(SigningKey::load(d / "short", false));
+
+  auto priv = SigningKey::load(write_ed25519(d, true), false);
+  ASSERT_TRUE(priv) << priv.error();
+  auto pub = SigningKey::load(d / "ed.pub", false);
+  ASSERT_TRUE(pub) << pub.error();
+  EXPECT_EQ(priv->kind(), "ed25519");
+  EXPECT_EQ(priv->id(), pub->id());
+  EXPECT_FALSE(pub->can_sign());
+  auto esig = priv->sign("digest");
+  ASSERT_TRUE(esig);
+  EXPECT_TRUE(pub->verify("digest", *esig));
+  EXPECT_FALSE(pub->verify("other", *esig));
+  EXPECT_FALSE(pub->verify("digest", "zz"));
+}
+
+TEST(FimBaseline, SavedVerifiedAndAnEditedRowIsCaught) {
+  TempDir d;
+  auto store = store::Store::open(d / "v.db");
+  ASSERT_TRUE(store) << store.error();
+  auto key = SigningKey::load(d / "k", true);
+  std::vector<FimEntry> entries = {file("/etc/hosts", "aa"), file("/usr/bin/ls", "bb")};
+  BaselineInfo info;
+  info.name = "default";
+  info.root = "/";
+  info.policy = "/etc R\n";
+  ASSERT_TRUE(save_baseline(*store, info, entries, *key));
+  auto found = find_baseline(*store, "default", "/");
+  ASSERT_TRUE(found && *found);
+  auto loaded = load_entries(*store, (*found)->id);
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ(loaded->size(), 2u);
+  EXPECT_TRUE(verify_baseline(**found, *loaded, *key));
+
+  // A second baseline replaces the first, which stays as history.
+  BaselineInfo next = info;
+  ASSERT_TRUE(save_baseline(*store, next, entries, *key));
+  auto all = list_baselines(*store);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].status, "active");
+  EXPECT_EQ((*all)[1].status, "history");
+
+  ASSERT_TRUE(store->db().exec(
+      "UPDATE fim_entries SET sha256 = 'ff' WHERE path = '/usr/bin/ls' AND baseline_id = " + std::to_string(next.id)));
+  auto tampered = load_entries(*store, next.id);
+  auto bad = verify_baseline(next, *tampered, *key);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("changed after it was signed"), std::string::npos);
+
+  auto other = SigningKey::load(d / "k2", true);
+  bad = verify_baseline(**found, *loaded, *other);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("signed with"), std::string::npos);
+
+  // An export is a store of its own that verifies with the same key.
+  ASSERT_TRUE(export_baseline(*store, (*found)->id, d / "copy.db"));
+  EXPECT_FALSE(export_baseline(*store, (*found)->id, d / "copy.db"));  // never overwrites
+  auto copy = store::Store::open(d / "copy.db");
+  ASSERT_TRUE(copy);
+  auto cb = list_baselines(*copy);
+  ASSERT_EQ(cb->size(), 1u);
+  EXPECT_TRUE(verify_baseline((*cb)[0], *load_entries(*copy, (*cb)[0].id), *key));
+}
