@@ -154,19 +154,17 @@ int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name
   return kExitClean;
 }
 
-// Loads and verifies the active baseline; on a failed signature, renders the critical
-// finding and says so.
-expected<std::pair<fim::BaselineInfo, std::vector<fim::FimEntry>>, int> trusted_baseline(Opened& s, const FimOptions& o) {
+// Finds and verifies the active baseline (streaming its entries, never holding them); on a
+// failed signature, renders the critical finding and says so.
+expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o) {
   auto info = o.baseline_id ? fim::baseline_by_id(s.store, o.baseline_id) : fim::find_baseline(s.store, o.name, s.root.path());
   if (!info) return make_unexpected(fail(info.error()));
   if (!*info)
     return make_unexpected(fail(fmt::format("no fim baseline '{}' for {} in {}: make one with vigil fim init{}", o.name,
                                             s.root.path(), s.store.path(), s.root.live() ? "" : " --root " + s.root.path())));
-  auto entries = fim::load_entries(s.store, (*info)->id);
-  if (!entries) return make_unexpected(fail(entries.error()));
   auto key = fim::SigningKey::load(o.key, false);
   if (!key) return make_unexpected(fail("--key: " + key.error()));
-  if (auto ok = fim::verify_baseline(**info, *entries, *key); !ok) {
+  if (auto ok = fim::verify_baseline(s.store, **info, *key); !ok) {
     auto header = header_of(s.root);
     report::TriageReport r;
     r.snapshot = &header;
@@ -182,15 +180,17 @@ expected<std::pair<fim::BaselineInfo, std::vector<fim::FimEntry>>, int> trusted_
     std::cerr << "vigil: fim: BASELINE REJECTED: " << ok.error() << "\n";
     return make_unexpected(kExitError);
   }
-  return std::pair{std::move(**info), std::move(*entries)};
+  return std::move(**info);
 }
 
 int run_check(FimOptions o, bool update) {
   auto s = open_all(o);
   if (!s) return fail(s.error());
+  // One read transaction: the rows compared are the rows whose signature was checked.
+  if (auto r = s->store.db().exec("BEGIN"); !r) return fail(r.error());
   auto base = trusted_baseline(*s, o);
   if (!base) return base.error();
-  auto& [info, old_entries] = *base;
+  auto& info = *base;
   auto policy = load_policy(fmt::format("baseline #{} policy", info.id), info.policy);
   if (!policy) return fail(policy.error());
   if (o.nice) be_nice();
@@ -199,7 +199,12 @@ int run_check(FimOptions o, bool update) {
   IssueLog log;
   fim::ScanStats stats;
   auto now = fim::scan(s->root, *policy, sopts, log, stats);
-  auto result = fim::compare_entries(old_entries, now);
+  fim::Comparison comparison(now);
+  if (auto streamed = fim::for_each_entry(s->store, info.id, [&](const fim::FimEntry& e) { comparison.baseline(e); });
+      !streamed)
+    return fail(streamed.error());
+  (void)s->store.db().exec("COMMIT");
+  auto result = comparison.finish();
   auto header = header_of(s->root);
   report::TriageReport r;
   r.snapshot = &header;
@@ -259,10 +264,10 @@ int run_export(const FimOptions& o) {
   if (!s) return fail(s.error());
   auto base = trusted_baseline(*s, o);
   if (!base) return base.error();
-  if (auto r = fim::export_baseline(s->store, base->first.id, o.out); !r) return fail(r.error());
+  if (auto r = fim::export_baseline(s->store, base->id, o.out); !r) return fail(r.error());
   std::cout << fmt::format("exported baseline #{} ({} entries, signed with {} key {}) to {}; check against it with "
                            "vigil fim check --db {}\n",
-                           base->first.id, base->first.entries, base->first.key_kind, base->first.key_id, o.out, o.out);
+                           base->id, base->entries, base->key_kind, base->key_id, o.out, o.out);
   return kExitClean;
 }
 

@@ -16,33 +16,68 @@ namespace vigil::fim {
 namespace {
 
 // SHA-256 over the baseline's identity and every entry, each value length-prefixed so no
-// two different baselines serialise alike.
-std::string compute_digest(const BaselineInfo& info, const std::vector<FimEntry>& entries) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  auto feed = [&](std::string_view v) {
-    auto len = fmt::format("{}:", v.size());
-    EVP_DigestUpdate(ctx.get(), len.data(), len.size());
-    EVP_DigestUpdate(ctx.get(), v.data(), v.size());
-  };
-  feed("vigil-fim-baseline-v1");
-  feed(info.name);
-  feed(info.hostname);
-  feed(info.root);
-  feed(std::to_string(info.created_at));
-  feed(info.policy);
-  feed(std::to_string(entries.size()));
-  for (const auto& e : entries)
+// two different baselines serialise alike. Fed one entry at a time.
+class Digest {
+ public:
+  explicit Digest(const BaselineInfo& info) : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+    feed("vigil-fim-baseline-v1");
+    feed(info.name);
+    feed(info.hostname);
+    feed(info.root);
+    feed(std::to_string(info.created_at));
+    feed(info.policy);
+    feed(std::to_string(info.entries));
+  }
+  void entry(const FimEntry& e) {
+    ++count_;
     for_each_column(e, [&](const Column&, const auto& v) {
       if constexpr (std::is_same_v<std::remove_cvref_t<decltype(v)>, std::string>)
         feed(v);
       else
         feed(std::to_string(v));
     });
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(ctx.get(), out, &len);
-  return hex(out, len);
+  }
+  std::int64_t count() const { return count_; }
+  std::string finish() {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), out, &len);
+    return hex(out, len);
+  }
+
+ private:
+  void feed(std::string_view v) {
+    auto len = fmt::format("{}:", v.size());
+    EVP_DigestUpdate(ctx_.get(), len.data(), len.size());
+    EVP_DigestUpdate(ctx_.get(), v.data(), v.size());
+  }
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  std::int64_t count_ = 0;
+};
+
+std::string compute_digest(const BaselineInfo& info, const std::vector<FimEntry>& entries) {
+  Digest d(info);
+  for (const auto& e : entries) d.entry(e);
+  return d.finish();
+}
+
+// The checks both verify_baseline forms share, once the digest is recomputed.
+expected<void, std::string> check_signature(const BaselineInfo& info, const std::string& digest, std::int64_t rows,
+                                            const SigningKey& key) {
+  if (rows != info.entries || digest != info.digest)
+    return make_unexpected(fmt::format(
+        "baseline #{} was changed after it was signed: its entries no longer match their recorded digest", info.id));
+  if (!key.verify(info.digest, info.signature))
+    return make_unexpected(fmt::format("baseline #{}: the signature does not verify (forged or corrupted)", info.id));
+  return {};
+}
+
+expected<void, std::string> check_key(const BaselineInfo& info, const SigningKey& key) {
+  if (info.key_kind != key.kind() || info.key_id != key.id())
+    return make_unexpected(fmt::format("baseline #{} was signed with {} key {}, not with the {} key {} given", info.id,
+                                       info.key_kind, info.key_id, key.kind(), key.id()));
+  return {};
 }
 
 constexpr std::string_view kColumns =
@@ -160,35 +195,42 @@ expected<std::vector<BaselineInfo>, std::string> list_baselines(store::Store& st
   return select_baselines(store, "", [](store::Statement&) {});
 }
 
-expected<std::vector<FimEntry>, std::string> load_entries(store::Store& store, std::int64_t id) {
+expected<void, std::string> for_each_entry(store::Store& store, std::int64_t id,
+                                           const std::function<void(const FimEntry&)>& f) {
   const auto& t = store::fim_entries_table();
   auto st = store.db().prepare(
       fmt::format("SELECT {} FROM fim_entries WHERE baseline_id = ? ORDER BY path", store::column_list(t)));
   if (!st) return make_unexpected(store.path() + ": " + st.error());
   st->bind(1, id);
-  std::vector<FimEntry> out;
   int rc;
+  FimEntry e;
   while ((rc = st->step()) == SQLITE_ROW) {
-    FimEntry e;
     store::read_row(*st, 0, e);
-    out.push_back(std::move(e));
+    f(e);
   }
   if (rc != SQLITE_DONE) return make_unexpected(store.path() + ": " + store.db().error());
+  return {};
+}
+
+expected<std::vector<FimEntry>, std::string> load_entries(store::Store& store, std::int64_t id) {
+  std::vector<FimEntry> out;
+  auto r = for_each_entry(store, id, [&](const FimEntry& e) { out.push_back(e); });
+  if (!r) return make_unexpected(r.error());
   return out;
 }
 
 expected<void, std::string> verify_baseline(const BaselineInfo& info, const std::vector<FimEntry>& entries,
                                             const SigningKey& key) {
-  if (info.key_kind != key.kind() || info.key_id != key.id())
-    return make_unexpected(fmt::format("baseline #{} was signed with {} key {}, not with the {} key {} given", info.id,
-                                       info.key_kind, info.key_id, key.kind(), key.id()));
-  auto digest = compute_digest(info, entries);
-  if (digest != info.digest)
-    return make_unexpected(fmt::format(
-        "baseline #{} was changed after it was signed: its entries no longer match their recorded digest", info.id));
-  if (!key.verify(info.digest, info.signature))
-    return make_unexpected(fmt::format("baseline #{}: the signature does not verify (forged or corrupted)", info.id));
-  return {};
+  if (auto k = check_key(info, key); !k) return k;
+  return check_signature(info, compute_digest(info, entries), static_cast<std::int64_t>(entries.size()), key);
+}
+
+expected<void, std::string> verify_baseline(store::Store& store, const BaselineInfo& info, const SigningKey& key) {
+  if (auto k = check_key(info, key); !k) return k;
+  Digest d(info);
+  if (auto r = for_each_entry(store, info.id, [&](const FimEntry& e) { d.entry(e); }); !r) return r;
+  auto rows = d.count();
+  return check_signature(info, d.finish(), rows, key);
 }
 
 expected<void, std::string> export_baseline(store::Store& store, std::int64_t id, const std::string& path) {

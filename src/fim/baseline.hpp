@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,11 +35,16 @@ expected<std::optional<BaselineInfo>, std::string> find_baseline(store::Store& s
 expected<std::optional<BaselineInfo>, std::string> baseline_by_id(store::Store& store, std::int64_t id);
 expected<std::vector<BaselineInfo>, std::string> list_baselines(store::Store& store);
 expected<std::vector<FimEntry>, std::string> load_entries(store::Store& store, std::int64_t id);
+// Streams a baseline's entries in path order, holding one at a time.
+expected<void, std::string> for_each_entry(store::Store& store, std::int64_t id,
+                                           const std::function<void(const FimEntry&)>& f);
 
 // Recomputes the digest from the entries and checks the signature with `key`. The error
 // says what failed: another key, an edited entry, or a forged signature.
 expected<void, std::string> verify_baseline(const BaselineInfo& info, const std::vector<FimEntry>& entries,
                                             const SigningKey& key);
+// The same, streaming the entries from the store instead of holding them.
+expected<void, std::string> verify_baseline(store::Store& store, const BaselineInfo& info, const SigningKey& key);
 
 // Copies one baseline into a new store file at `path` (for read-only media or another host).
 expected<void, std::string> export_baseline(store::Store& store, std::int64_t id, const std::string& path);

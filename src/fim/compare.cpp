@@ -65,92 +65,100 @@ Zone zone_of(std::string_view path) {
   return Zone::data;
 }
 
-CompareResult compare_entries(const std::vector<FimEntry>& baseline, const std::vector<FimEntry>& now) {
-  CompareResult r;
-  r.checked = static_cast<std::int64_t>(now.size());
-  auto added = [&](const FimEntry& e) {
-    ++r.added;
-    bool setid = e.type == "file" && (e.mode & (S_ISUID | S_ISGID));
-    Zone z = zone_of(e.path);
-    Severity s = setid ? Severity::high : (z == Zone::system || z == Zone::sensitive) ? Severity::medium : Severity::low;
-    auto f = finding("fim.added", s, e);
-    f.add("file.mode", mode_text(e.mode));
-    if (!e.sha256.empty()) f.add("file.hash.sha256", e.sha256);
-    r.findings.push_back(std::move(f));
-  };
-  auto removed = [&](const FimEntry& e) {
-    ++r.removed;
-    Zone z = zone_of(e.path);
-    r.findings.push_back(
-        finding("fim.removed", (z == Zone::system || z == Zone::sensitive) ? Severity::medium : Severity::low, e));
-  };
-  std::size_t i = 0, j = 0;
-  while (i < baseline.size() || j < now.size()) {
-    if (j == now.size() || (i < baseline.size() && baseline[i].path < now[j].path)) {
-      removed(baseline[i++]);
-      continue;
-    }
-    if (i == baseline.size() || now[j].path < baseline[i].path) {
-      added(now[j++]);
-      continue;
-    }
-    const auto& a = baseline[i++];
-    const auto& b = now[j++];
-    auto attrs = static_cast<Attrs>(a.attrs);
-    std::string changes;
-    std::vector<std::string_view> names;
-    bool strong = false;  // content, type or permissions; not just times or inode
-    auto note = [&](std::string_view name, const std::string& was, const std::string& is, bool content) {
-      changes += fmt::format("{}{}: {} → {}", changes.empty() ? "" : "; ", name, was.empty() ? "\"\"" : was,
-                             is.empty() ? "\"\"" : is);
-      names.push_back(name);
-      strong = strong || content;
-    };
-    auto num = [&](Attr at, std::string_view name, std::int64_t x, std::int64_t y, bool content) {
-      if ((attrs & at) && x != y) note(name, std::to_string(x), std::to_string(y), content);
-    };
-    auto str = [&](Attr at, std::string_view name, const std::string& x, const std::string& y, bool content) {
-      if ((attrs & at) && x != y) note(name, x, y, content);
-    };
-    str(kType, "type", a.type, b.type, true);
-    if ((attrs & kMode) && (a.mode & 07777) != (b.mode & 07777)) note("mode", mode_text(a.mode), mode_text(b.mode), true);
-    num(kUid, "uid", a.uid, b.uid, true);
-    num(kGid, "gid", a.gid, b.gid, true);
-    num(kSize, "size", a.size, b.size, true);
-    if ((attrs & kGrowing) && b.size < a.size) note("size (may only grow)", std::to_string(a.size), std::to_string(b.size), true);
-    num(kInode, "inode", a.inode, b.inode, false);
-    num(kLinks, "links", a.links, b.links, false);
-    auto time = [&](Attr at, std::string_view name, std::int64_t x, std::int64_t y) {
-      if ((attrs & at) && x != y) note(name, ns_time(x), ns_time(y), false);
-    };
-    time(kMtime, "mtime", a.mtime, b.mtime);
-    time(kCtime, "ctime", a.ctime, b.ctime);
-    str(kTarget, "target", a.target, b.target, true);
-    str(kXattrs, "xattrs", a.xattrs, b.xattrs, true);
-    str(kCaps, "caps", a.caps, b.caps, true);
-    str(kAcl, "acl", a.acl, b.acl, true);
-    // A hash is compared when both sides have one; losing one (now unreadable) is a change.
-    for (auto [at, name, x, y] : {std::tuple{kSha256, "sha256", &a.sha256, &b.sha256},
-                                  std::tuple{kSha512, "sha512", &a.sha512, &b.sha512},
-                                  std::tuple{kBlake2b, "blake2b", &a.blake2b, &b.blake2b}})
-      if ((attrs & at) && !x->empty() && !y->empty() && *x != *y) note(name, *x, *y, true);
-    if (a.error != b.error) note("error", a.error, b.error, !b.error.empty());
-    if (names.empty()) continue;
-    ++r.changed;
-    Zone z = zone_of(b.path);
-    Severity s = zone_severity(z);
-    if (!strong) s = lower(s);
-    bool gained_setid = b.type == "file" && (b.mode & (S_ISUID | S_ISGID)) & ~a.mode;
-    if (gained_setid || (a.caps.empty() && !b.caps.empty())) s = std::max(s, Severity::high);
-    auto f = finding("fim.changed", s, b);
-    std::string list;
-    for (auto n : names) list += (list.empty() ? "" : ",") + std::string(n);
-    f.add("vigil.attributes", list);
-    f.add("vigil.changes", changes);
-    r.findings.push_back(std::move(f));
+Comparison::Comparison(const std::vector<FimEntry>& now) : now_(now) { result_.checked = static_cast<std::int64_t>(now.size()); }
+
+void Comparison::added(const FimEntry& e) {
+  ++result_.added;
+  bool setid = e.type == "file" && (e.mode & (S_ISUID | S_ISGID));
+  Zone z = zone_of(e.path);
+  Severity s = setid ? Severity::high : (z == Zone::system || z == Zone::sensitive) ? Severity::medium : Severity::low;
+  auto f = finding("fim.added", s, e);
+  f.add("file.mode", mode_text(e.mode));
+  if (!e.sha256.empty()) f.add("file.hash.sha256", e.sha256);
+  result_.findings.push_back(std::move(f));
+}
+
+void Comparison::removed(const FimEntry& e) {
+  ++result_.removed;
+  Zone z = zone_of(e.path);
+  result_.findings.push_back(
+      finding("fim.removed", (z == Zone::system || z == Zone::sensitive) ? Severity::medium : Severity::low, e));
+}
+
+void Comparison::baseline(const FimEntry& a) {
+  while (next_ < now_.size() && now_[next_].path < a.path) added(now_[next_++]);
+  if (next_ == now_.size() || now_[next_].path != a.path) {
+    removed(a);
+    return;
   }
-  sort_findings(r.findings);
-  return r;
+  changed(a, now_[next_++]);
+}
+
+CompareResult Comparison::finish() {
+  while (next_ < now_.size()) added(now_[next_++]);
+  sort_findings(result_.findings);
+  return std::move(result_);
+}
+
+void Comparison::changed(const FimEntry& a, const FimEntry& b) {
+  auto attrs = static_cast<Attrs>(a.attrs);
+  std::string changes;
+  std::vector<std::string_view> names;
+  bool strong = false;  // content, type or permissions; not just times or inode
+  auto note = [&](std::string_view name, const std::string& was, const std::string& is, bool content) {
+    changes += fmt::format("{}{}: {} → {}", changes.empty() ? "" : "; ", name, was.empty() ? "\"\"" : was,
+                           is.empty() ? "\"\"" : is);
+    names.push_back(name);
+    strong = strong || content;
+  };
+  auto num = [&](Attr at, std::string_view name, std::int64_t x, std::int64_t y, bool content) {
+    if ((attrs & at) && x != y) note(name, std::to_string(x), std::to_string(y), content);
+  };
+  auto str = [&](Attr at, std::string_view name, const std::string& x, const std::string& y, bool content) {
+    if ((attrs & at) && x != y) note(name, x, y, content);
+  };
+  str(kType, "type", a.type, b.type, true);
+  if ((attrs & kMode) && (a.mode & 07777) != (b.mode & 07777)) note("mode", mode_text(a.mode), mode_text(b.mode), true);
+  num(kUid, "uid", a.uid, b.uid, true);
+  num(kGid, "gid", a.gid, b.gid, true);
+  num(kSize, "size", a.size, b.size, true);
+  if ((attrs & kGrowing) && b.size < a.size) note("size (may only grow)", std::to_string(a.size), std::to_string(b.size), true);
+  num(kInode, "inode", a.inode, b.inode, false);
+  num(kLinks, "links", a.links, b.links, false);
+  auto time = [&](Attr at, std::string_view name, std::int64_t x, std::int64_t y) {
+    if ((attrs & at) && x != y) note(name, ns_time(x), ns_time(y), false);
+  };
+  time(kMtime, "mtime", a.mtime, b.mtime);
+  time(kCtime, "ctime", a.ctime, b.ctime);
+  str(kTarget, "target", a.target, b.target, true);
+  str(kXattrs, "xattrs", a.xattrs, b.xattrs, true);
+  str(kCaps, "caps", a.caps, b.caps, true);
+  str(kAcl, "acl", a.acl, b.acl, true);
+  // A hash is compared when both sides have one; losing one (now unreadable) is a change.
+  for (auto [at, name, x, y] : {std::tuple{kSha256, "sha256", &a.sha256, &b.sha256},
+                                std::tuple{kSha512, "sha512", &a.sha512, &b.sha512},
+                                std::tuple{kBlake2b, "blake2b", &a.blake2b, &b.blake2b}})
+    if ((attrs & at) && !x->empty() && !y->empty() && *x != *y) note(name, *x, *y, true);
+  if (a.error != b.error) note("error", a.error, b.error, !b.error.empty());
+  if (names.empty()) return;
+  ++result_.changed;
+  Zone z = zone_of(b.path);
+  Severity s = zone_severity(z);
+  if (!strong) s = lower(s);
+  bool gained_setid = b.type == "file" && (b.mode & (S_ISUID | S_ISGID)) & ~a.mode;
+  if (gained_setid || (a.caps.empty() && !b.caps.empty())) s = std::max(s, Severity::high);
+  auto f = finding("fim.changed", s, b);
+  std::string list;
+  for (auto n : names) list += (list.empty() ? "" : ",") + std::string(n);
+  f.add("vigil.attributes", list);
+  f.add("vigil.changes", changes);
+  result_.findings.push_back(std::move(f));
+}
+
+CompareResult compare_entries(const std::vector<FimEntry>& baseline, const std::vector<FimEntry>& now) {
+  Comparison c(now);
+  for (const auto& e : baseline) c.baseline(e);
+  return c.finish();
 }
 
 }  // namespace vigil::fim

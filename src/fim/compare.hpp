@@ -15,6 +15,23 @@ struct CompareResult {
   std::int64_t checked = 0, added = 0, removed = 0, changed = 0;
 };
 
+// Baseline entries are fed one at a time in path order (streamed from the store), against
+// the current entries, sorted by path.
+class Comparison {
+ public:
+  explicit Comparison(const std::vector<FimEntry>& now);
+  void baseline(const FimEntry& e);
+  CompareResult finish();
+
+ private:
+  void added(const FimEntry& e);
+  void removed(const FimEntry& e);
+  void changed(const FimEntry& was, const FimEntry& is);
+  const std::vector<FimEntry>& now_;
+  std::size_t next_ = 0;
+  CompareResult result_;
+};
+
 // Both sorted by path.
 CompareResult compare_entries(const std::vector<FimEntry>& baseline, const std::vector<FimEntry>& now);
 
