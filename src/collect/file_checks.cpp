@@ -336,6 +336,7 @@ std::vector<FileCheckRow> verify_package_files(const Root& root, const PackageDb
                            "MD5 " + d->md5 + " differs from the " + f.md5 + " that " + f.package + " recorded");
           r.package = f.package;
           r.md5 = d->md5;
+          r.elf = starts_with_elf(root, f.path);
           parts[t].push_back(std::move(r));
         }
       });

@@ -1,7 +1,10 @@
 // File detectors.
 #include <cstdio>
+#include <fmt/format.h>
+
 #include <map>
 
+#include "collect/file_checks.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
@@ -24,6 +27,20 @@ void add_file(Finding& f, const collect::FileCheckRow& r) {
   f.add("vigil.file.detail", r.detail);
 }
 
+// A modified package file: programs and libraries are what trojans replace; other code (an
+// executable file or a script) is next; documentation and data least.
+Severity modified_file_severity(const collect::FileCheckRow& r) {
+  if (r.elf || collect::is_program_dir(r.path) || collect::commonly_trojaned(r.path)) return Severity::high;
+  static constexpr std::string_view kCode[] = {".py", ".pl", ".pm", ".rb", ".sh", ".js", ".mjs", ".cjs", ".php", ".lua"};
+  bool code = (r.mode & 0111) != 0;
+  for (auto ext : kCode) code = code || r.path.ends_with(ext);
+  return code ? Severity::medium : Severity::low;
+}
+
+// More modified files than this in one package is an update outside the package manager
+// (npm or pip over a packaged tree), not a trojan: one finding for the package.
+constexpr std::size_t kModifiedPerPackage = 10;
+
 bool sensitive_config(std::string_view path) {
   for (std::string_view p : {"/etc/pam.d/", "/etc/ssh/", "/etc/sudoers", "/etc/security/", "/etc/ld.so"})
     if (path.starts_with(p)) return true;
@@ -42,6 +59,9 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
   Findings out;
   const bool have_packages = s.packages && s.packages->knows_ownership();
   std::map<std::string, std::vector<const collect::FileCheckRow*>> recent_config;
+  std::map<std::string, std::vector<const collect::FileCheckRow*>> modified_by_package;
+  for (const auto& r : s.file_checks)
+    if (r.check == "package-modified") modified_by_package[r.package].push_back(&r);
   for (const auto& r : s.file_checks) {
     const bool temp = in_temp_dir(r.path);
     Finding f;
@@ -54,7 +74,8 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
         continue;
       }
     } else if (r.check == "package-modified") {
-      f = make_finding("files.package-modified", Severity::high, kSource);
+      if (modified_by_package[r.package].size() > kModifiedPerPackage) continue;
+      f = make_finding("files.package-modified", modified_file_severity(r), kSource);
     } else if (r.check == "conffile-modified") {
       f = make_finding("files.conffile-modified", sensitive_config(r.path) ? Severity::low : Severity::info, kSource);
     } else if (r.check == "suspicious-name") {
@@ -77,6 +98,25 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
       continue;
     }
     add_file(f, r);
+    out.push_back(std::move(f));
+  }
+  for (const auto& [package, rows] : modified_by_package) {
+    if (rows.size() <= kModifiedPerPackage) continue;
+    Severity worst = Severity::low;
+    const collect::FileCheckRow* example = rows.front();
+    for (const auto* r : rows)
+      if (auto sev = modified_file_severity(*r); sev > worst) {
+        worst = sev;
+        example = r;
+      }
+    auto f = make_finding("files.package-modified", worst, kSource,
+                          fmt::format("{} files of this package differ, which looks like an update made outside the "
+                                      "package manager; the worst is shown.",
+                                      rows.size()));
+    f.add("package.name", package);
+    f.add("vigil.count", static_cast<std::int64_t>(rows.size()));
+    f.add("file.path", example->path);
+    f.add("vigil.file.detail", example->detail);
     out.push_back(std::move(f));
   }
   // Recently changed configuration: one finding per directory, not one per file.

@@ -218,12 +218,14 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "Files under /etc that no package owns changed within the --since window (accounts, keys, services): "
      "worth a look after an incident.",
      "Check the changes are yours.", "T1098", "low"},
-    {"files.package-modified", "Packaged program no longer matches its package",
-     "The file's MD5 differs from the checksum its package recorded: a replaced (trojaned) program, the "
-     "classic rootkit move (the debsums check).",
+    {"files.package-modified", "Packaged file no longer matches its package",
+     "The file's MD5 differs from the checksum its package recorded: a replaced (trojaned) program is the "
+     "classic rootkit move (the debsums check); edited scripts and data matter less.",
      "Compare with a clean copy of the package (apt-get download), reinstall it, and treat the host as "
      "compromised if the change is not explained.",
-     "T1554,T1036.005", "high"},
+     "T1554,T1036.005",
+     "high for programs and libraries (ELF, or in a program directory); medium for other code (executable "
+     "files, scripts); low for data; one finding per package when more than 10 of its files differ"},
     {"files.conffile-modified", "Configuration file differs from its package's version",
      "Administrators edit configuration files, so this is expected; changes to authentication and loader "
      "configuration deserve a look.",

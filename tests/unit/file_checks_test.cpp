@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "collect/dpkg.hpp"
 #include "collect/file_checks.hpp"
 #include "detect/detectors.hpp"
@@ -99,4 +101,32 @@ TEST(FileRules, SeverityFollowsWhereAndWhat) {
   EXPECT_EQ(first_with_rule(f, "files.setuid-unowned").severity, Severity::critical);
   EXPECT_EQ(count_rule(f, "files.recent-unowned-program"), 0u);
   EXPECT_EQ(first_with_rule(f, "files.conffile-modified").severity, Severity::low);
+}
+
+TEST(FileRules, ModifiedPackageFilesBySeverityAndMassUpdatesAsOne) {
+  auto s = empty_snapshot();
+  auto modified = [&](std::string path, std::string package, std::int64_t mode = 0100644, bool elf = false) {
+    FileCheckRow r;
+    r.check = "package-modified";
+    r.path = std::move(path);
+    r.package = std::move(package);
+    r.mode = mode;
+    r.elf = elf;
+    s.file_checks.push_back(r);
+  };
+  modified("/usr/lib/x86_64-linux-gnu/libfoo.so.1", "libfoo1", 0100644, true);
+  modified("/usr/lib/python3/dist-packages/foo/__init__.py", "python3-foo");
+  modified("/usr/share/foo/data.json", "foo-data");
+  for (int i = 0; i < 11; ++i) modified("/usr/lib/node_modules/npm/lib/f" + std::to_string(i) + ".js", "nodejs");
+  auto f = detect::detect_files(s, {});
+  auto all = with_rule(f, "files.package-modified");
+  ASSERT_EQ(all.size(), 4u);
+  std::map<std::string, Severity> by_package;
+  for (const auto* x : all) by_package[x->get("package.name")] = x->severity;
+  EXPECT_EQ(by_package["libfoo1"], Severity::high);
+  EXPECT_EQ(by_package["python3-foo"], Severity::medium);
+  EXPECT_EQ(by_package["foo-data"], Severity::low);
+  EXPECT_EQ(by_package["nodejs"], Severity::medium);
+  for (const auto* x : all)
+    if (x->get("package.name") == "nodejs") EXPECT_EQ(x->get("vigil.count"), "11");
 }
