@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fnmatch.h>
 #include <thread>
 #include <map>
 #include <unordered_set>
@@ -108,8 +109,42 @@ std::shared_ptr<DpkgDb> DpkgDb::open(const Root& root, std::string info_dir, Iss
   for (const auto& e : *entries)
     if (e.name.ends_with(kListSuffix))
       db->packages_.push_back(e.name.substr(0, e.name.size() - kListSuffix.size()));
+  // dpkg reads dpkg.cfg, then dpkg.cfg.d/* in name order.
+  std::vector<std::string> configs = {"/etc/dpkg/dpkg.cfg"};
+  if (auto d = root.list("/etc/dpkg/dpkg.cfg.d")) {
+    std::vector<std::string> names;
+    for (const auto& e : *d) names.push_back(e.name);
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) configs.push_back("/etc/dpkg/dpkg.cfg.d/" + n);
+  }
+  for (const auto& c : configs)
+    if (auto text = root.read(c))
+      for (auto& f : parse_dpkg_path_filters(*text)) db->filters_.push_back(std::move(f));
   return db;
 }
+
+std::vector<PathFilter> parse_dpkg_path_filters(std::string_view config) {
+  std::vector<PathFilter> out;
+  for_each_line(config, [&](std::string_view line, std::size_t) {
+    line = trim(line);
+    for (auto [key, include] : {std::pair{std::string_view("path-exclude"), false}, std::pair{std::string_view("path-include"), true}}) {
+      if (!line.starts_with(key)) continue;
+      auto rest = trim(line.substr(key.size()));
+      if (rest.starts_with('=')) rest = trim(rest.substr(1));
+      if (!rest.empty() && rest.front() == '/') out.push_back({include, std::string(rest)});
+    }
+  });
+  return out;
+}
+
+bool path_filtered_out(const std::vector<PathFilter>& filters, std::string_view path) {
+  std::string p(path);
+  for (auto it = filters.rbegin(); it != filters.rend(); ++it)
+    if (::fnmatch(it->glob.c_str(), p.c_str(), 0) == 0) return !it->include;
+  return false;
+}
+
+bool DpkgDb::excluded(std::string_view path) const { return path_filtered_out(filters_, path); }
 
 PathMap DpkgDb::owners(std::span<const std::string> paths, IssueLog& log) const {
   if (paths.empty() && program_packages_) return {};

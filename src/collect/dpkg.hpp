@@ -25,12 +25,14 @@ class DpkgDb final : public PackageDb {
   std::vector<PackagedFile> checksums(const std::function<bool(std::string_view)>& want,
                                       IssueLog& log) const override;
   std::vector<PackageRow> installed(IssueLog& log) const override;
+  bool excluded(std::string_view path) const override;
 
  private:
   DpkgDb(const Root& root, std::string info_dir) : root_(root), info_dir_(std::move(info_dir)) {}
   Root root_;
   std::string info_dir_;
   std::vector<std::string> packages_;  // "name:arch" as in the file names
+  std::vector<struct PathFilter> filters_;  // path-exclude / path-include from dpkg's configuration
   // Filled by the first owners() pass, which reads every list anyway.
   mutable std::optional<std::vector<std::string>> program_packages_;
 };
@@ -42,6 +44,15 @@ struct Diversion {
 std::vector<Diversion> parse_dpkg_diversions(std::string_view text);
 // The Conffiles: sections of /var/lib/dpkg/status, for installed packages.
 std::vector<PackagedFile> parse_dpkg_conffiles(std::string_view status);
+
+// A dpkg path-exclude= or path-include= line: later lines override earlier ones.
+struct PathFilter {
+  bool include = false;
+  std::string glob;
+};
+std::vector<PathFilter> parse_dpkg_path_filters(std::string_view config);
+// True when the last filter matching `path` (fnmatch, as dpkg does) excludes it.
+bool path_filtered_out(const std::vector<PathFilter>& filters, std::string_view path);
 
 // Every stanza of /var/lib/dpkg/status whose package is not "not-installed".
 std::vector<PackageRow> parse_dpkg_status(std::string_view status);

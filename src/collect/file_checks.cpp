@@ -320,7 +320,15 @@ std::vector<FileCheckRow> verify_package_files(const Root& root, const PackageDb
         for (std::size_t i = t; i < files.size(); i += n) {
           const auto& f = files[i];
           auto st = root.lstat(f.path);
-          if (!st || !S_ISREG(st->st_mode)) continue;  // removed, or replaced by a link: not ours to judge here
+          if (!st && st.error().vanished() && !f.conffile && !packages.excluded(f.path)) {
+            // Installed, never excluded, and gone: removed by hand (debsums' "missing").
+            struct stat none {};
+            auto r = row_for("package-missing", f.path, none, "listed in " + f.package + "'s checksums but missing");
+            r.package = f.package;
+            parts[t].push_back(std::move(r));
+            continue;
+          }
+          if (!st || !S_ISREG(st->st_mode)) continue;  // replaced by a link or a directory: not ours to judge here
           auto fd = root.open_file(f.path);
           if (!fd) {
             if (!fd.error().vanished()) logs[t].add(std::string(kCollector), fd.error());

@@ -19,7 +19,7 @@ namespace vigil::collect {
 
 struct FileCheckRow {
   std::string check;  // recent-system-file, suspicious-name, hidden-dir-programs, dev-file, setuid,
-                      // world-writable-path, elf-disguised, package-modified, conffile-modified
+                      // world-writable-path, elf-disguised, package-modified, package-missing, conffile-modified
   std::string path;
   std::string detail;
   std::int64_t mode = 0;
@@ -36,7 +36,7 @@ struct FileCheckRow {
   static constexpr std::string_view kTable = "file_checks";
   static constexpr std::array<Column, 11> kColumns{{
       {"check", "recent-system-file, suspicious-name, hidden-dir-programs, dev-file, setuid, world-writable-path, "
-                "elf-disguised, package-modified or conffile-modified"},
+                "elf-disguised, package-modified, package-missing or conffile-modified"},
       {"path", "the file or directory"},
       {"detail", "why it was picked"},
       {"mode", "st_mode"},

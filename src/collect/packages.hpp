@@ -60,6 +60,9 @@ class PackageDb {
   // md5 -> a packaged file (absolute path) with that content, from the package
   // manager's own checksums; MD5 only because that is what dpkg records.
   virtual PathMap files_with_md5(std::span<const std::string> md5s, IssueLog& log) const = 0;
+  // True when the package manager was told not to install this path (dpkg path-exclude),
+  // so its absence is no sign of anything.
+  virtual bool excluded(std::string_view) const { return false; }
   // Every package the database knows, installed or with configuration left behind.
   virtual std::vector<PackageRow> installed(IssueLog& log) const = 0;
   // Recorded checksums of installed files whose path passes `want`, and every conffile.

@@ -18,6 +18,11 @@ constexpr std::string_view kSource = "detect/files";
 
 void add_file(Finding& f, const collect::FileCheckRow& r) {
   f.add("file.path", r.path);
+  if (r.check == "package-missing") {  // nothing on disk to describe
+    f.add("package.name", r.package);
+    f.add("vigil.file.detail", r.detail);
+    return;
+  }
   f.add("file.mode", fmt_mode(r.mode));
   f.add("file.uid", r.uid);
   f.add("file.size", r.size);
@@ -27,18 +32,25 @@ void add_file(Finding& f, const collect::FileCheckRow& r) {
   f.add("vigil.file.detail", r.detail);
 }
 
+bool program_or_library(const collect::FileCheckRow& r) {
+  return r.elf || collect::is_program_dir(r.path) || collect::commonly_trojaned(r.path) ||
+         r.path.find(".so") != std::string::npos;
+}
+
 // A modified package file: programs and libraries are what trojans replace; other code (an
-// executable file or a script) is next; documentation and data least.
-Severity modified_file_severity(const collect::FileCheckRow& r) {
-  if (r.elf || collect::is_program_dir(r.path) || collect::commonly_trojaned(r.path)) return Severity::high;
+// executable file or a script) is next; documentation and data least. A missing one: a
+// removed program (a security tool, a logger) is medium, anything else low.
+Severity package_file_severity(const collect::FileCheckRow& r) {
+  if (r.check == "package-missing") return program_or_library(r) ? Severity::medium : Severity::low;
+  if (program_or_library(r)) return Severity::high;
   static constexpr std::string_view kCode[] = {".py", ".pl", ".pm", ".rb", ".sh", ".js", ".mjs", ".cjs", ".php", ".lua"};
   bool code = (r.mode & 0111) != 0;
   for (auto ext : kCode) code = code || r.path.ends_with(ext);
   return code ? Severity::medium : Severity::low;
 }
 
-// More modified files than this in one package is an update outside the package manager
-// (npm or pip over a packaged tree), not a trojan: one finding for the package.
+// More modified or missing files than this in one package is an update outside the package
+// manager (npm or pip over a packaged tree), not a trojan: one finding for the package.
 constexpr std::size_t kModifiedPerPackage = 10;
 
 bool sensitive_config(std::string_view path) {
@@ -59,9 +71,10 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
   Findings out;
   const bool have_packages = s.packages && s.packages->knows_ownership();
   std::map<std::string, std::vector<const collect::FileCheckRow*>> recent_config;
-  std::map<std::string, std::vector<const collect::FileCheckRow*>> modified_by_package;
+  // (check, package) -> its rows, for package-modified and package-missing.
+  std::map<std::pair<std::string, std::string>, std::vector<const collect::FileCheckRow*>> by_package;
   for (const auto& r : s.file_checks)
-    if (r.check == "package-modified") modified_by_package[r.package].push_back(&r);
+    if (r.check == "package-modified" || r.check == "package-missing") by_package[{r.check, r.package}].push_back(&r);
   for (const auto& r : s.file_checks) {
     const bool temp = in_temp_dir(r.path);
     Finding f;
@@ -73,9 +86,9 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
         if (r.path.starts_with("/etc/")) recent_config[dirname_of(r.path)].push_back(&r);
         continue;
       }
-    } else if (r.check == "package-modified") {
-      if (modified_by_package[r.package].size() > kModifiedPerPackage) continue;
-      f = make_finding("files.package-modified", modified_file_severity(r), kSource);
+    } else if (r.check == "package-modified" || r.check == "package-missing") {
+      if (by_package[{r.check, r.package}].size() > kModifiedPerPackage) continue;
+      f = make_finding("files." + r.check, package_file_severity(r), kSource);
     } else if (r.check == "conffile-modified") {
       f = make_finding("files.conffile-modified", sensitive_config(r.path) ? Severity::low : Severity::info, kSource);
     } else if (r.check == "suspicious-name") {
@@ -100,19 +113,20 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
     add_file(f, r);
     out.push_back(std::move(f));
   }
-  for (const auto& [package, rows] : modified_by_package) {
+  for (const auto& [key, rows] : by_package) {
+    const auto& [check, package] = key;
     if (rows.size() <= kModifiedPerPackage) continue;
     Severity worst = Severity::low;
     const collect::FileCheckRow* example = rows.front();
     for (const auto* r : rows)
-      if (auto sev = modified_file_severity(*r); sev > worst) {
+      if (auto sev = package_file_severity(*r); sev > worst) {
         worst = sev;
         example = r;
       }
-    auto f = make_finding("files.package-modified", worst, kSource,
-                          fmt::format("{} files of this package differ, which looks like an update made outside the "
+    auto f = make_finding("files." + check, worst, kSource,
+                          fmt::format("{} files of this package {}, which looks like an update made outside the "
                                       "package manager; the worst is shown.",
-                                      rows.size()));
+                                      rows.size(), check == "package-missing" ? "are missing" : "differ"));
     f.add("package.name", package);
     f.add("vigil.count", static_cast<std::int64_t>(rows.size()));
     f.add("file.path", example->path);

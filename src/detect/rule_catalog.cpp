@@ -226,6 +226,12 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "T1554,T1036.005",
      "high for programs and libraries (ELF, or in a program directory); medium for other code (executable "
      "files, scripts); low for data; one finding per package when more than 10 of its files differ"},
+    {"files.package-missing", "Packaged file missing",
+     "A file its package installed (and dpkg was not told to leave out) is gone: removed by hand, perhaps a "
+     "security or logging tool taken out of the way (debsums' missing files).",
+     "Find out who removed it; reinstall the package (apt-get install --reinstall).", "T1070.004",
+     "medium for programs and libraries; low for other files; one finding per package when more than 10 of its "
+     "files are missing"},
     {"files.conffile-modified", "Configuration file differs from its package's version",
      "Administrators edit configuration files, so this is expected; changes to authentication and loader "
      "configuration deserve a look.",

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/hash.hpp"
 #include "e2e/vigil_run.hpp"
 #include "store/sqlite.hpp"
 #include "support/temp_dir.hpp"
@@ -231,4 +232,45 @@ TEST(Fim, UnreadableFilesAreRecordedAsSuch) {
   ASSERT_TRUE(st);
   ASSERT_EQ(st->step(), SQLITE_ROW);
   EXPECT_EQ(st->text(0), "Permission denied");
+}
+
+TEST(FimPackages, ModifiedAndMissingPackageFilesAgainstDpkg_HonouringPathExclude) {
+  TempDir root("vigil-pkgroot");
+  auto md5 = [&](const std::string& content) {
+    std::string p = root.write("md5-tmp", content);
+    auto h = vigil::hash_fd(::open(p.c_str(), O_RDONLY), p);
+    fs::remove(p);
+    return h->md5;
+  };
+  root.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+  root.write("etc/group", "root:x:0:\n");
+  root.write("var/lib/dpkg/status", "Package: coreutils\nStatus: install ok installed\n\n");
+  root.write("var/lib/dpkg/info/coreutils.list", "/usr/bin/ls\n/usr/bin/cat\n/usr/share/doc/coreutils/README\n");
+  root.write("var/lib/dpkg/info/coreutils.md5sums", md5("the real ls\n") + "  usr/bin/ls\n" + md5("cat\n") +
+                                                        "  usr/bin/cat\n" + md5("readme\n") +
+                                                        "  usr/share/doc/coreutils/README\n");
+  root.write("var/lib/dpkg/info/auditd.list", "/usr/sbin/auditd\n/usr/share/man/man8/auditd.8.gz\n");
+  root.write("var/lib/dpkg/info/auditd.md5sums", md5("auditd\n") + "  usr/sbin/auditd\n" + md5("man\n") +
+                                                     "  usr/share/man/man8/auditd.8.gz\n");
+  root.write("etc/dpkg/dpkg.cfg.d/excludes", "path-exclude=/usr/share/man/*\npath-exclude /usr/share/doc/*\n"
+                                              "path-include=/usr/share/doc/*/README\n");
+  root.write("usr/bin/ls", "the real ls\n");
+  root.write("usr/bin/cat", "cat\n");
+  root.write("usr/share/doc/coreutils/README", "readme\n");
+  root.write("usr/sbin/auditd", "auditd\n");
+  auto run = [&] {
+    auto r = run_vigil({"fim", "packages", "--root", root.path(), "--format", "jsonl", "--no-suppress"});
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+    return parse_jsonl(r.out);
+  };
+  EXPECT_TRUE(run().empty()) << dump(run());  // the man page is missing, but dpkg was told to leave it out
+
+  root.write("usr/bin/ls", "a trojaned ls\n");
+  fs::remove(root / "usr/sbin/auditd");
+  fs::remove(root / "usr/share/doc/coreutils/README");  // path-include: it should be there
+  auto all = run();
+  ASSERT_EQ(all.size(), 3u) << dump(all);
+  EXPECT_EQ(about(all, "files.package-modified", "/usr/bin/ls")->at("vigil").at("severity"), "high");
+  EXPECT_EQ(about(all, "files.package-missing", "/usr/sbin/auditd")->at("vigil").at("severity"), "medium");
+  EXPECT_EQ(about(all, "files.package-missing", "/usr/share/doc/coreutils/README")->at("vigil").at("severity"), "low");
 }

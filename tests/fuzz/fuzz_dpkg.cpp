@@ -12,6 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)vigil::collect::usrmerge_alias(s);
   n += vigil::collect::parse_dpkg_status(s).size();
   n += vigil::collect::parse_dpkg_conffiles(s).size();
+  auto filters = vigil::collect::parse_dpkg_path_filters(s);
+  n += vigil::collect::path_filtered_out(filters, "/usr/share/doc/x/README");
   return static_cast<int>(n * 0);
 }
 

@@ -130,3 +130,15 @@ TEST(FileRules, ModifiedPackageFilesBySeverityAndMassUpdatesAsOne) {
   for (const auto* x : all)
     if (x->get("package.name") == "nodejs") EXPECT_EQ(x->get("vigil.count"), "11");
 }
+
+TEST(DpkgStatus, PathFiltersLastMatchWins) {
+  auto f = parse_dpkg_path_filters(
+      "# comment\nforce-unsafe-io\npath-exclude=/usr/share/doc/*\npath-include /usr/share/doc/*/copyright\n"
+      "path-exclude relative/ignored\n  path-exclude = /usr/share/man/*  \n");
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_TRUE(path_filtered_out(f, "/usr/share/doc/bash/README"));
+  EXPECT_FALSE(path_filtered_out(f, "/usr/share/doc/bash/copyright"));
+  EXPECT_TRUE(path_filtered_out(f, "/usr/share/man/man1/ls.1.gz"));
+  EXPECT_FALSE(path_filtered_out(f, "/usr/bin/ls"));
+  EXPECT_FALSE(path_filtered_out({}, "/usr/bin/ls"));
+}
