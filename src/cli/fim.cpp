@@ -42,6 +42,7 @@ struct FimOptions {
   bool nice = false;
   std::string out;
   std::int64_t baseline_id = 0;
+  std::size_t keep = 0;  // history baselines to keep on update; 0 keeps all
 };
 
 int fail(const std::string& e) {
@@ -226,10 +227,15 @@ int run_check(FimOptions o, bool update) {
   int rc = render(r, o);
   if (!update) return rc;
   o.name = info.name;
-  return take_baseline(*s, o, fmt::format("baseline #{} policy", info.id), o.policy.empty() ? info.policy : [&] {
+  int taken = take_baseline(*s, o, fmt::format("baseline #{} policy", info.id), o.policy.empty() ? info.policy : [&] {
     auto text = read_host_file(o.policy);
     return text ? *text : info.policy;
   }(), "update");
+  if (taken != kExitClean || o.keep == 0) return taken;
+  auto gone = fim::prune_history(s->store, o.name, s->root.path(), o.keep);
+  if (!gone) return fail(gone.error());
+  if (*gone) std::cout << fmt::format("deleted {} older history baseline{} (--keep {})\n", *gone, *gone == 1 ? "" : "s", o.keep);
+  return kExitClean;
 }
 
 int run_init(const FimOptions& o) {
@@ -336,6 +342,7 @@ void add_fim_command(CLI::App& app, int& exit_code) {
   auto* update = fim->add_subcommand("update", "Report what changed, then accept it as the new baseline (the old one is kept as history).");
   common_options(update, *o, true, true);
   update->add_option("--policy", o->policy, "a new policy file (default: the baseline's own)");
+  update->add_option("--keep", o->keep, "keep only the newest N history baselines (default: all)");
   update->callback([o, &exit_code] { exit_code = run_check(*o, true); });
   auto* exp = fim->add_subcommand("export", "Copy the active baseline to a new store file (read-only media, another host).");
   common_options(exp, *o, false, false);

@@ -233,6 +233,21 @@ expected<void, std::string> verify_baseline(store::Store& store, const BaselineI
   return check_signature(info, d.finish(), rows, key);
 }
 
+expected<std::size_t, std::string> prune_history(store::Store& store, const std::string& name, const std::string& root,
+                                                 std::size_t keep) {
+  auto st = store.db().prepare(
+      "DELETE FROM fim_baselines WHERE name = ?1 AND root = ?2 AND status = 'history' AND id NOT IN "
+      "(SELECT id FROM fim_baselines WHERE name = ?1 AND root = ?2 AND status = 'history' ORDER BY id DESC LIMIT ?3)");
+  if (!st) return make_unexpected(store.path() + ": " + st.error());
+  st->bind(1, std::string_view(name));
+  st->bind(2, std::string_view(root));
+  st->bind(3, static_cast<std::int64_t>(keep));
+  if (st->step() != SQLITE_DONE) return make_unexpected(store.path() + ": " + store.db().error());
+  auto n = static_cast<std::size_t>(sqlite3_changes(store.db().get()));
+  if (n) (void)store.db().exec("PRAGMA incremental_vacuum");
+  return n;
+}
+
 expected<void, std::string> export_baseline(store::Store& store, std::int64_t id, const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) return make_unexpected(path + ": exists; export writes a new file");

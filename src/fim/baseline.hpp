@@ -46,6 +46,10 @@ expected<void, std::string> verify_baseline(const BaselineInfo& info, const std:
 // The same, streaming the entries from the store instead of holding them.
 expected<void, std::string> verify_baseline(store::Store& store, const BaselineInfo& info, const SigningKey& key);
 
+// Deletes all but the newest `keep` history baselines with this name and root; returns how many went.
+expected<std::size_t, std::string> prune_history(store::Store& store, const std::string& name, const std::string& root,
+                                                 std::size_t keep);
+
 // Copies one baseline into a new store file at `path` (for read-only media or another host).
 expected<void, std::string> export_baseline(store::Store& store, std::int64_t id, const std::string& path);
 

@@ -129,6 +129,16 @@ TEST(Fim, EveryKindOfChangeIsReportedWithItsAttributes_AndAnUntouchedTreeIsQuiet
   EXPECT_TRUE(f.check(0).empty());
   auto list = run_vigil({"fim", "list", "--db", f.db});
   EXPECT_NE(list.out.find("history"), std::string::npos) << list.out;
+  // Two more updates keeping one history baseline: three baselines became one active, one history.
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(run_vigil(f.args({"fim", "update", "--keep", "1", "--format", "jsonl"})).exit_code, 0);
+  list = run_vigil({"fim", "list", "--db", f.db});
+  std::size_t history = 0, active = 0;
+  for (std::size_t at = 0; (at = list.out.find("history", at)) != std::string::npos; ++at) ++history;
+  for (std::size_t at = 0; (at = list.out.find("active", at)) != std::string::npos; ++at) ++active;
+  EXPECT_EQ(history, 1u) << list.out;
+  EXPECT_EQ(active, 1u) << list.out;
+  EXPECT_TRUE(f.check(0).empty());
 }
 
 TEST(Fim, ATamperedBaselineIsRefused) {
