@@ -1,6 +1,5 @@
 // vigil diff: what changed since a baseline snapshot (or between two stored snapshots).
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
@@ -8,7 +7,7 @@
 
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
-#include "cli/suppressions.hpp"
+#include "cli/report_output.hpp"
 #include "core/text.hpp"
 #include "detect/snapshot_diff.hpp"
 #include "report/ecs.hpp"
@@ -22,11 +21,7 @@ struct DiffOptions {
   std::vector<std::string> snapshots;  // none, A, or A B
   std::string root = "/";
   std::string db = std::string(store::kDefaultStorePath);
-  std::string format = "text";
-  std::string fail_on = "high";
-  std::string color = "auto";
-  std::string suppress;
-  bool no_suppress = false;
+  ReportOptions report;
   std::string rules_dir;
   bool port_probe = false;
 };
@@ -61,36 +56,30 @@ expected<store::SnapshotInfo, std::string> named(store::Store& store, const std:
 }
 
 int run_diff(const DiffOptions& o) {
-  auto fail = [](const std::string& e) {
-    std::cerr << "vigil: " << e << "\n";
-    return kExitError;
-  };
-  auto fail_on = parse_severity(o.fail_on);
-  if (!fail_on) return fail("--fail-on: unknown severity '" + o.fail_on + "'");
+  auto setup = prepare_report(o.report);
+  if (!setup) return error_exit(setup.error());
   auto root = open_root(o.root);
-  if (!root) return fail(root.error());
+  if (!root) return error_exit(root.error());
   auto store = open_store(o.db, *root);
-  if (!store) return fail(store.error());
-  auto suppressions = load_suppressions(o.suppress, o.no_suppress);
-  if (!suppressions) return fail(suppressions.error());
+  if (!store) return error_exit(store.error());
 
   auto t0 = std::chrono::steady_clock::now();
   auto before_info = o.snapshots.empty() ? default_baseline(*store, *root) : named(*store, o.snapshots[0]);
-  if (!before_info) return fail(before_info.error());
+  if (!before_info) return error_exit(before_info.error());
   auto before = store->load(*before_info);
-  if (!before) return fail(before.error());
+  if (!before) return error_exit(before.error());
   collect::Snapshot after;
   std::string after_text = "now";
   if (o.snapshots.size() == 2) {
     auto after_info = named(*store, o.snapshots[1]);
-    if (!after_info) return fail(after_info.error());
+    if (!after_info) return error_exit(after_info.error());
     auto loaded = store->load(*after_info);
-    if (!loaded) return fail(loaded.error());
+    if (!loaded) return error_exit(loaded.error());
     after = std::move(*loaded);
     after_text = describe(*after_info);
   } else {
     auto copts = base_collect_options(o.rules_dir);
-    if (!copts) return fail(copts.error());
+    if (!copts) return error_exit(copts.error());
     copts->rootkit.port_probe = o.port_probe;
     copts->tables = before->tables;  // compare like with like
     after = collect::collect_snapshot(*root, *copts);
@@ -102,24 +91,12 @@ int run_diff(const DiffOptions& o) {
   r.title = "vigil diff";
   r.inventory = false;
   r.findings = std::move(result.findings);
-  r.suppressed = apply_suppressions(*suppressions, r.findings);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.subtitle = fmt::format("changes from snapshot {} to {}; tables compared: {}", describe(*before_info), after_text,
                            fmt::join(result.compared, ", "));
   if (!result.skipped.empty())
     r.subtitle += fmt::format("\nnot compared (only one side has them): {}", fmt::join(result.skipped, ", "));
-  if (o.format == "jsonl")
-    report::render_jsonl(r, std::cout);
-  else if (o.format == "json")
-    report::render_json(r, std::cout);
-  else {
-    bool color = o.color == "always" || (o.color == "auto" && ::isatty(1) && !std::getenv("NO_COLOR"));
-    report::render_text(r, {color, false}, std::cout);
-  }
-  std::cout.flush();
-  for (const auto& f : r.findings)
-    if (f.severity >= *fail_on) return kExitFindings;
-  return kExitClean;
+  return render_report(r, o.report, *setup, false);
 }
 
 }  // namespace
@@ -136,13 +113,7 @@ void add_diff_command(CLI::App& app, int& exit_code) {
       ->expected(0, 2);
   cmd->add_option("--root", o->root, "compare a mounted image instead of the live host (read-only)");
   add_store_option(cmd, o->db);
-  cmd->add_option("--format", o->format, "text (default), jsonl (one ECS alert per line) or json")
-      ->check(CLI::IsMember({"text", "jsonl", "json"}));
-  cmd->add_option("--fail-on", o->fail_on, "exit 1 when a change is at or above this severity (default high)");
-  cmd->add_option("--color", o->color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->add_option("--suppress", o->suppress,
-                  "suppression file (default " + std::string(kDefaultSuppressionFile) + " when it exists)");
-  cmd->add_flag("--no-suppress", o->no_suppress, "ignore every suppression file");
+  add_report_options(cmd, o->report, "a change");
   cmd->add_option("--rules", o->rules_dir, "rules directory (default: the one installed beside vigil)");
   cmd->add_flag("--port-probe", o->port_probe, "bind every port to find hidden ones in the fresh collection");
   cmd->callback([o, &exit_code] { exit_code = run_diff(*o); });

@@ -11,7 +11,7 @@
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/rules_dir.hpp"
-#include "cli/suppressions.hpp"
+#include "cli/report_output.hpp"
 #include "detect/detectors.hpp"
 #include "detect/rule_catalog.hpp"
 #include "fim/baseline.hpp"
@@ -30,12 +30,8 @@ struct FimOptions {
   std::string policy;
   std::string name = "default";
   std::string key = std::string(fim::kDefaultKeyPath);
-  std::string format = "text";
-  std::string fail_on = "high";
-  std::string color = "auto";
+  ReportOptions report;
   std::string progress = "auto";
-  std::string suppress;
-  bool no_suppress = false;
   unsigned jobs = 0;
   std::int64_t max_size = 0;
   double rate = 0;
@@ -44,11 +40,6 @@ struct FimOptions {
   std::int64_t baseline_id = 0;
   std::size_t keep = 0;  // history baselines to keep on update; 0 keeps all
 };
-
-int fail(const std::string& e) {
-  std::cerr << "vigil: " << e << "\n";
-  return kExitError;
-}
 
 // Production hosts: lowest CPU priority and idle I/O class, so the walk yields to real work.
 void be_nice() {
@@ -90,27 +81,6 @@ collect::Snapshot header_of(const Root& root) {
   return s;
 }
 
-int render(report::TriageReport& r, const FimOptions& o) {
-  auto fail_on = parse_severity(o.fail_on);
-  if (!fail_on) return fail("--fail-on: unknown severity '" + o.fail_on + "'");
-  auto suppressions = load_suppressions(o.suppress, o.no_suppress);
-  if (!suppressions) return fail(suppressions.error());
-  r.suppressed = apply_suppressions(*suppressions, r.findings);
-  r.inventory = false;
-  if (o.format == "jsonl")
-    report::render_jsonl(r, std::cout);
-  else if (o.format == "json")
-    report::render_json(r, std::cout);
-  else {
-    bool color = o.color == "always" || (o.color == "auto" && ::isatty(1) && !std::getenv("NO_COLOR"));
-    report::render_text(r, {color, false}, std::cout);
-  }
-  std::cout.flush();
-  for (const auto& f : r.findings)
-    if (f.severity >= *fail_on) return kExitFindings;
-  return kExitClean;
-}
-
 struct Opened {
   Root root;
   store::Store store;
@@ -128,10 +98,10 @@ expected<Opened, std::string> open_all(const FimOptions& o) {
 int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name, const std::string& policy_text,
                   const char* verb) {
   auto policy = load_policy(policy_name, policy_text);
-  if (!policy) return fail(policy.error());
+  if (!policy) return error_exit(policy.error());
   auto key = fim::SigningKey::load(o.key, true);
-  if (!key) return fail("--key: " + key.error());
-  if (!key->can_sign()) return fail("--key " + o.key + " is a public key: give the private key to sign a baseline");
+  if (!key) return error_exit("--key: " + key.error());
+  if (!key->can_sign()) return error_exit("--key " + o.key + " is a public key: give the private key to sign a baseline");
   if (o.nice) be_nice();
   IssueLog log;
   fim::ScanStats stats;
@@ -143,7 +113,7 @@ int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name
   info.created_at = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   info.policy = policy_text;
   auto id = fim::save_baseline(s.store, info, entries, *key);
-  if (!id) return fail(id.error());
+  if (!id) return error_exit(id.error());
   std::cout << fmt::format(
       "fim {}: baseline #{} '{}' of {}: {} entries, {} files hashed ({:.1f} MiB) in {:.2f} s; signed with {} key {} "
       "({})\n",
@@ -159,12 +129,12 @@ int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name
 // failed signature, renders the critical finding and says so.
 expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o) {
   auto info = o.baseline_id ? fim::baseline_by_id(s.store, o.baseline_id) : fim::find_baseline(s.store, o.name, s.root.path());
-  if (!info) return make_unexpected(fail(info.error()));
+  if (!info) return make_unexpected(error_exit(info.error()));
   if (!*info)
-    return make_unexpected(fail(fmt::format("no fim baseline '{}' for {} in {}: make one with vigil fim init{}", o.name,
+    return make_unexpected(error_exit(fmt::format("no fim baseline '{}' for {} in {}: make one with vigil fim init{}", o.name,
                                             s.root.path(), s.store.path(), s.root.live() ? "" : " --root " + s.root.path())));
   auto key = fim::SigningKey::load(o.key, false);
-  if (!key) return make_unexpected(fail("--key: " + key.error()));
+  if (!key) return make_unexpected(error_exit("--key: " + key.error()));
   if (auto ok = fim::verify_baseline(s.store, **info, *key); !ok) {
     auto header = header_of(s.root);
     report::TriageReport r;
@@ -175,9 +145,7 @@ expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o
     f.add("vigil.store", s.store.path());
     f.add("vigil.baseline", (*info)->id);
     r.findings.push_back(std::move(f));
-    FimOptions loud = o;
-    loud.no_suppress = true;  // a forged baseline is never suppressed
-    render(r, loud);
+    render_report(r, o.report, ReportSetup{}, false);  // no suppressions: a forged baseline is never hidden
     std::cerr << "vigil: fim: BASELINE REJECTED: " << ok.error() << "\n";
     return make_unexpected(kExitError);
   }
@@ -185,15 +153,17 @@ expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o
 }
 
 int run_check(FimOptions o, bool update) {
+  auto setup = prepare_report(o.report);
+  if (!setup) return error_exit(setup.error());
   auto s = open_all(o);
-  if (!s) return fail(s.error());
+  if (!s) return error_exit(s.error());
   // One read transaction: the rows compared are the rows whose signature was checked.
-  if (auto r = s->store.db().exec("BEGIN"); !r) return fail(r.error());
+  if (auto r = s->store.db().exec("BEGIN"); !r) return error_exit(r.error());
   auto base = trusted_baseline(*s, o);
   if (!base) return base.error();
   auto& info = *base;
   auto policy = load_policy(fmt::format("baseline #{} policy", info.id), info.policy);
-  if (!policy) return fail(policy.error());
+  if (!policy) return error_exit(policy.error());
   if (o.nice) be_nice();
   auto sopts = scan_options(o);
   sopts.expected_files = info.entries;
@@ -203,7 +173,7 @@ int run_check(FimOptions o, bool update) {
   fim::Comparison comparison(now);
   if (auto streamed = fim::for_each_entry(s->store, info.id, [&](const fim::FimEntry& e) { comparison.baseline(e); });
       !streamed)
-    return fail(streamed.error());
+    return error_exit(streamed.error());
   (void)s->store.db().exec("COMMIT");
   auto result = comparison.finish();
   auto header = header_of(s->root);
@@ -224,7 +194,7 @@ int run_check(FimOptions o, bool update) {
     f.add("error.message", i.detail);
     r.findings.push_back(std::move(f));
   }
-  int rc = render(r, o);
+  int rc = render_report(r, o.report, *setup, false);
   if (!update) return rc;
   o.name = info.name;
   int taken = take_baseline(*s, o, fmt::format("baseline #{} policy", info.id), o.policy.empty() ? info.policy : [&] {
@@ -233,30 +203,30 @@ int run_check(FimOptions o, bool update) {
   }(), "update");
   if (taken != kExitClean || o.keep == 0) return taken;
   auto gone = fim::prune_history(s->store, o.name, s->root.path(), o.keep);
-  if (!gone) return fail(gone.error());
+  if (!gone) return error_exit(gone.error());
   if (*gone) std::cout << fmt::format("deleted {} older history baseline{} (--keep {})\n", *gone, *gone == 1 ? "" : "s", o.keep);
   return kExitClean;
 }
 
 int run_init(const FimOptions& o) {
   auto s = open_all(o);
-  if (!s) return fail(s.error());
+  if (!s) return error_exit(s.error());
   auto existing = fim::find_baseline(s->store, o.name, s->root.path());
-  if (!existing) return fail(existing.error());
+  if (!existing) return error_exit(existing.error());
   if (*existing)
-    return fail(fmt::format("a baseline '{}' for {} exists (#{}): vigil fim update accepts the current state", o.name,
+    return error_exit(fmt::format("a baseline '{}' for {} exists (#{}): vigil fim update accepts the current state", o.name,
                             s->root.path(), (*existing)->id));
   auto path = policy_path(o);
   auto text = read_host_file(path);
-  if (!text) return fail("--policy: " + text.error().message());
+  if (!text) return error_exit("--policy: " + text.error().message());
   return take_baseline(*s, o, path, *text, "init");
 }
 
 int run_list(const FimOptions& o) {
   auto s = open_all(o);
-  if (!s) return fail(s.error());
+  if (!s) return error_exit(s.error());
   auto all = fim::list_baselines(s->store);
-  if (!all) return fail(all.error());
+  if (!all) return error_exit(all.error());
   std::cout << fmt::format("{:>5}  {:<12} {:<8} {:<20} {:>9}  {:<12} {}\n", "ID", "NAME", "STATUS", "MADE", "ENTRIES", "KEY", "ROOT");
   for (const auto& b : *all)
     std::cout << fmt::format("{:>5}  {:<12} {:<8} {:<20} {:>9}  {:<12} {}\n", b.id, b.name, b.status,
@@ -265,12 +235,12 @@ int run_list(const FimOptions& o) {
 }
 
 int run_export(const FimOptions& o) {
-  if (o.out.empty()) return fail("fim export: --out FILE is required");
+  if (o.out.empty()) return error_exit("fim export: --out FILE is required");
   auto s = open_all(o);
-  if (!s) return fail(s.error());
+  if (!s) return error_exit(s.error());
   auto base = trusted_baseline(*s, o);
   if (!base) return base.error();
-  if (auto r = fim::export_baseline(s->store, base->id, o.out); !r) return fail(r.error());
+  if (auto r = fim::export_baseline(s->store, base->id, o.out); !r) return error_exit(r.error());
   std::cout << fmt::format("exported baseline #{} ({} entries, signed with {} key {}) to {}; check against it with "
                            "vigil fim check --db {}\n",
                            base->id, base->entries, base->key_kind, base->key_id, o.out, o.out);
@@ -278,8 +248,10 @@ int run_export(const FimOptions& o) {
 }
 
 int run_packages(const FimOptions& o) {
+  auto setup = prepare_report(o.report);
+  if (!setup) return error_exit(setup.error());
   auto root = open_root(o.root);
-  if (!root) return fail(root.error());
+  if (!root) return error_exit(root.error());
   if (o.nice) be_nice();
   collect::CollectOptions copts;
   copts.tables = {"file_checks"};
@@ -298,7 +270,7 @@ int run_packages(const FimOptions& o) {
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.subtitle = fmt::format("every file of {} {} packages against the package manager's checksums",
                            snapshot.packages->package_count(), snapshot.packages->format());
-  return render(r, o);
+  return render_report(r, o.report, *setup, false);
 }
 
 void common_options(CLI::App* cmd, FimOptions& o, bool scans, bool reports) {
@@ -316,13 +288,7 @@ void common_options(CLI::App* cmd, FimOptions& o, bool scans, bool reports) {
     cmd->add_option("--progress", o.progress, "progress line on stderr: auto (a terminal), always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
   }
-  if (reports) {
-    cmd->add_option("--format", o.format, "text (default), jsonl or json")->check(CLI::IsMember({"text", "jsonl", "json"}));
-    cmd->add_option("--fail-on", o.fail_on, "exit 1 when a finding is at or above this severity (default high)");
-    cmd->add_option("--color", o.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
-    cmd->add_option("--suppress", o.suppress, "suppression file");
-    cmd->add_flag("--no-suppress", o.no_suppress, "ignore every suppression file");
-  }
+  if (reports) add_report_options(cmd, o.report);
 }
 
 }  // namespace
@@ -357,10 +323,7 @@ void add_fim_command(CLI::App& app, int& exit_code) {
   pkgs->add_option("--root", o->root, "a mounted image instead of the live host (read-only)");
   pkgs->add_option("--jobs", o->jobs, "threads (default: one per core)");
   pkgs->add_flag("--nice", o->nice, "lowest CPU priority and idle I/O class");
-  pkgs->add_option("--format", o->format, "text (default), jsonl or json")->check(CLI::IsMember({"text", "jsonl", "json"}));
-  pkgs->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above this severity (default high)");
-  pkgs->add_option("--color", o->color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
-  pkgs->add_flag("--no-suppress", o->no_suppress, "ignore every suppression file");
+  add_report_options(pkgs, o->report);
   pkgs->callback([o, &exit_code] { exit_code = run_packages(*o); });
 }
 

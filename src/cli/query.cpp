@@ -6,6 +6,7 @@
 
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
+#include "cli/report_output.hpp"
 #include "report/result_set.hpp"
 #include "report/schema_doc.hpp"
 #include "store/query.hpp"
@@ -26,46 +27,42 @@ struct QueryOptions {
 };
 
 int run_query(const QueryOptions& o) {
-  auto fail = [](const std::string& e) {
-    std::cerr << "vigil: " << e << "\n";
-    return kExitError;
-  };
   if (o.tables) {
     std::cout << (o.markdown ? report::tables_markdown() : report::tables_text());
     return kExitClean;
   }
-  if (o.sql.empty()) return fail("query: give a SQL statement, e.g. vigil query \"SELECT name, uid FROM users\"");
+  if (o.sql.empty()) return error_exit("query: give a SQL statement, e.g. vigil query \"SELECT name, uid FROM users\"");
   auto root = open_root(o.root);
-  if (!root) return fail(root.error());
+  if (!root) return error_exit(root.error());
   auto wanted = store::statement_reads(o.sql);
-  if (!wanted) return fail("query: " + wanted.error());
+  if (!wanted) return error_exit("query: " + wanted.error());
   expected<store::Store, std::string> store = make_unexpected(std::string());
   std::int64_t id = 0;
   if (!o.snapshot.empty()) {
     store = open_store(o.db, *root);
-    if (!store) return fail(store.error());
+    if (!store) return error_exit(store.error());
     auto info = store->find(o.snapshot);
-    if (!info) return fail(info.error());
-    if (!*info) return fail(fmt::format("no snapshot '{}' in {} (vigil snapshot --list)", o.snapshot, store->path()));
+    if (!info) return error_exit(info.error());
+    if (!*info) return error_exit(fmt::format("no snapshot '{}' in {} (vigil snapshot --list)", o.snapshot, store->path()));
     id = (*info)->id;
   } else {
     // Only the tables the statement reads are collected, as osquery generates them.
     auto copts = base_collect_options(o.rules_dir);
-    if (!copts) return fail(copts.error());
+    if (!copts) return error_exit(copts.error());
     copts->tables = wanted->tables;
     if (copts->tables.empty()) copts->tables.insert("users");
     copts->ownership = wanted->columns.contains("package") || wanted->columns.contains("copy_of") ||
                        wanted->columns.contains("sha256");
     auto snapshot = collect::collect_snapshot(*root, *copts);
     store = store::Store::open_memory();
-    if (!store) return fail(store.error());
+    if (!store) return error_exit(store.error());
     auto saved = store->save(snapshot, "query");
-    if (!saved) return fail(saved.error());
+    if (!saved) return error_exit(saved.error());
     id = *saved;
   }
-  if (auto r = store->select_snapshot(id); !r) return fail(r.error());
+  if (auto r = store->select_snapshot(id); !r) return error_exit(r.error());
   auto result = store::run_query(store->db(), o.sql);
-  if (!result) return fail("query: " + result.error());
+  if (!result) return error_exit("query: " + result.error());
   if (o.format == "json")
     report::render_result_json(*result, std::cout);
   else if (o.format == "csv")

@@ -1,6 +1,5 @@
 // vigil triage: collect this host (or an image), run the triage detectors, render.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
@@ -8,7 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/collect_setup.hpp"
-#include "cli/suppressions.hpp"
+#include "cli/report_output.hpp"
 #include "collect/snapshot.hpp"
 #include "detect/detectors.hpp"
 #include "report/report.hpp"
@@ -19,11 +18,7 @@ namespace {
 
 struct TriageOptions {
   std::string root = "/";
-  std::string format = "text";
-  std::string fail_on = "high";
-  std::string color = "auto";
-  std::string suppress;
-  bool no_suppress = false;
+  ReportOptions report;
   bool hash = false;
   bool no_inventory = false;
   bool timings = false;
@@ -37,27 +32,12 @@ struct TriageOptions {
 };
 
 int run_triage(const TriageOptions& o) {
-  auto fail_on = parse_severity(o.fail_on);
-  if (!fail_on) {
-    std::cerr << "vigil: --fail-on: unknown severity '" << o.fail_on
-              << "' (info, low, medium, high, critical)\n";
-    return kExitError;
-  }
+  auto setup = prepare_report(o.report);
+  if (!setup) return error_exit(setup.error());
   auto root = open_root(o.root);
-  if (!root) {
-    std::cerr << "vigil: " << root.error() << "\n";
-    return kExitError;
-  }
-  auto suppressions = load_suppressions(o.suppress, o.no_suppress);
-  if (!suppressions) {
-    std::cerr << "vigil: " << suppressions.error() << "\n";
-    return kExitError;
-  }
+  if (!root) return error_exit(root.error());
   auto base = base_collect_options(o.rules_dir);
-  if (!base) {
-    std::cerr << "vigil: " << base.error() << "\n";
-    return kExitError;
-  }
+  if (!base) return error_exit(base.error());
   auto copts = std::move(*base);
   copts.hash_all = o.hash;
   copts.threads = o.jobs;
@@ -78,7 +58,6 @@ int run_triage(const TriageOptions& o) {
   report::TriageReport r;
   r.snapshot = &snapshot;
   r.findings = detect::run_triage(snapshot, ctx);
-  r.suppressed = apply_suppressions(*suppressions, r.findings);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.timings) {
     for (const auto& [name, sec] : snapshot.timings)
@@ -87,19 +66,7 @@ int run_triage(const TriageOptions& o) {
                              r.seconds * 1e3);
   }
 
-  if (o.format == "jsonl")
-    report::render_jsonl(r, std::cout);
-  else if (o.format == "json")
-    report::render_json(r, std::cout);
-  else {
-    bool color =
-        o.color == "always" || (o.color == "auto" && ::isatty(1) && !std::getenv("NO_COLOR"));
-    report::render_text(r, {color, !o.no_inventory}, std::cout);
-  }
-  std::cout.flush();
-  for (const auto& f : r.findings)
-    if (f.severity >= *fail_on) return kExitFindings;
-  return kExitClean;
+  return render_report(r, o.report, *setup, !o.no_inventory);
 }
 
 }  // namespace
@@ -110,17 +77,7 @@ void add_triage_command(CLI::App& app, int& exit_code) {
                                  "Has this host been hacked? Processes, ports, accounts, logins.");
   cmd->add_option("--root", opts->root,
                   "inspect a mounted image instead of the live host (read-only)");
-  cmd->add_option("--format", opts->format,
-                  "text (default), jsonl (one ECS alert per line) or json")
-      ->check(CLI::IsMember({"text", "jsonl", "json"}));
-  cmd->add_option("--fail-on", opts->fail_on,
-                  "exit 1 when a finding is at or above this severity (default high)");
-  cmd->add_option("--color", opts->color, "auto, always or never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->add_option(
-      "--suppress", opts->suppress,
-      "suppression file (default " + std::string(kDefaultSuppressionFile) + " when it exists)");
-  cmd->add_flag("--no-suppress", opts->no_suppress, "ignore every suppression file");
+  add_report_options(cmd, opts->report);
   cmd->add_flag("--hash", opts->hash,
                 "SHA-256 every process executable (unowned ones are always hashed)");
   cmd->add_flag("--no-inventory", opts->no_inventory, "text format: findings only");
