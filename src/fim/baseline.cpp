@@ -112,11 +112,12 @@ expected<std::vector<BaselineInfo>, std::string> select_baselines(store::Store& 
   return out;
 }
 
+// Errors name the store file.
 expected<void, std::string> write_baseline(store::Database& db, BaselineInfo& info, const std::vector<FimEntry>& entries) {
   auto head = db.prepare(
       "INSERT INTO fim_baselines(name, hostname, root, created_at, policy, entries, digest, key_kind, key_id, "
       "signature, status, vigil_version) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!head) return make_unexpected(head.error());
+  if (!head) return make_unexpected(db.path() + ": " + head.error());
   int i = 1;
   for (std::string_view v : {std::string_view(info.name), std::string_view(info.hostname), std::string_view(info.root)})
     head->bind(i++, v);
@@ -127,17 +128,15 @@ expected<void, std::string> write_baseline(store::Database& db, BaselineInfo& in
                              std::string_view(info.key_id), std::string_view(info.signature),
                              std::string_view(info.status), std::string_view(VIGIL_VERSION)})
     head->bind(i++, v);
-  if (head->step() != SQLITE_DONE) return make_unexpected(db.error());
+  if (head->step() != SQLITE_DONE) return make_unexpected(db.path() + ": " + db.error());
   info.id = sqlite3_last_insert_rowid(db.get());
   const auto& t = store::fim_entries_table();
-  std::string marks = "?";
-  for (std::size_t c = 0; c < t.columns.size(); ++c) marks += ", ?";
-  auto insert = db.prepare(fmt::format("INSERT INTO fim_entries(baseline_id, {}) VALUES({})", store::column_list(t), marks));
-  if (!insert) return make_unexpected(insert.error());
+  auto insert = db.prepare(store::insert_sql(t));
+  if (!insert) return make_unexpected(db.path() + ": " + insert.error());
   for (const auto& e : entries) {
     insert->bind(1, info.id);
     store::bind_row(*insert, 2, e);
-    if (insert->step() != SQLITE_DONE) return make_unexpected(db.error());
+    if (insert->step() != SQLITE_DONE) return make_unexpected(db.path() + ": " + db.error());
     insert->reset();
   }
   return {};
@@ -156,20 +155,15 @@ expected<std::int64_t, std::string> save_baseline(store::Store& store, BaselineI
   info.key_id = key.id();
   info.status = "active";
   auto& db = store.db();
-  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return make_unexpected(r.error());
-  auto body = [&]() -> expected<void, std::string> {
+  auto r = db.transaction([&]() -> expected<void, std::string> {
     auto old = db.prepare("UPDATE fim_baselines SET status = 'history' WHERE name = ? AND root = ? AND status = 'active'");
-    if (!old) return make_unexpected(old.error());
+    if (!old) return make_unexpected(db.path() + ": " + old.error());
     old->bind(1, std::string_view(info.name));
     old->bind(2, std::string_view(info.root));
-    if (old->step() != SQLITE_DONE) return make_unexpected(db.error());
+    if (old->step() != SQLITE_DONE) return make_unexpected(db.path() + ": " + db.error());
     return write_baseline(db, info, entries);
-  };
-  if (auto r = body(); !r) {
-    (void)db.exec("ROLLBACK");
-    return make_unexpected(store.path() + ": " + r.error());
-  }
-  if (auto r = db.exec("COMMIT"); !r) return make_unexpected(r.error());
+  });
+  if (!r) return make_unexpected(r.error());
   return info.id;
 }
 
@@ -259,12 +253,7 @@ expected<void, std::string> export_baseline(store::Store& store, std::int64_t id
   auto out = store::Store::open(path);
   if (!out) return make_unexpected(out.error());
   auto copy = **info;
-  if (auto r = out->db().exec("BEGIN IMMEDIATE"); !r) return r;
-  if (auto r = write_baseline(out->db(), copy, *entries); !r) {
-    (void)out->db().exec("ROLLBACK");
-    return make_unexpected(path + ": " + r.error());
-  }
-  return out->db().exec("COMMIT");
+  return out->db().transaction([&] { return write_baseline(out->db(), copy, *entries); });
 }
 
 }  // namespace vigil::fim

@@ -65,6 +65,12 @@ std::string create_table_sql(const TableSql& t) {
   return sql;
 }
 
+std::string insert_sql(const TableSql& t) {
+  std::string marks = "?";
+  for (std::size_t i = 0; i < t.columns.size(); ++i) marks += ", ?";
+  return fmt::format("INSERT INTO {}({}, {}) VALUES({})", quote_identifier(t.name), t.key, column_list(t), marks);
+}
+
 std::string column_list(const TableSql& t) {
   std::string out;
   for (const auto& c : t.columns) {

@@ -32,6 +32,9 @@ const TableSql& generated_table(std::string_view name);
 
 // CREATE TABLE for one generated table: the row's columns after the parent key.
 std::string create_table_sql(const TableSql& t);
+// INSERT INTO t(parent key, columns…) VALUES(?, …): parameter 1 is the parent id, the row's
+// columns follow (store::bind_row(st, 2, row)).
+std::string insert_sql(const TableSql& t);
 // "a","b","c": the table's columns, quoted, for SELECT and INSERT lists.
 std::string column_list(const TableSql& t);
 

@@ -39,6 +39,16 @@ expected<void, std::string> Database::exec(const std::string& sql) {
   return {};
 }
 
+expected<void, std::string> Database::transaction(const std::function<expected<void, std::string>()>& body) {
+  if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
+  auto r = body();
+  if (!r) {
+    (void)exec("ROLLBACK");
+    return r;
+  }
+  return exec("COMMIT");
+}
+
 expected<Statement, std::string> Database::prepare(std::string_view sql) {
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK)

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +53,8 @@ class Database {
   static expected<Database, std::string> open(const std::string& path, int flags);
 
   expected<void, std::string> exec(const std::string& sql);
+  // BEGIN IMMEDIATE, body, COMMIT; ROLLBACK when the body fails (its error is returned).
+  expected<void, std::string> transaction(const std::function<expected<void, std::string>()>& body);
   expected<Statement, std::string> prepare(std::string_view sql);
   // The one integer a statement such as "PRAGMA user_version" returns.
   expected<std::int64_t, std::string> scalar(std::string_view sql);

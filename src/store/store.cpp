@@ -83,16 +83,6 @@ expected<void, std::string> check_header(const std::string& path) {
   return {};
 }
 
-expected<void, std::string> in_transaction(Database& db, const std::function<expected<void, std::string>()>& body) {
-  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
-  auto r = body();
-  if (!r) {
-    (void)db.exec("ROLLBACK");
-    return r;
-  }
-  return db.exec("COMMIT");
-}
-
 std::string join(const std::set<std::string, std::less<>>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
@@ -175,7 +165,7 @@ expected<void, std::string> Store::prepare_schema() {
       return make_unexpected(db_.path() + ": the store needs upgrading, and this user cannot write it");
     return {};
   }
-  return in_transaction(db_, [&]() -> expected<void, std::string> {
+  return db_.transaction([&]() -> expected<void, std::string> {
     // Read again inside the transaction: another vigil may have migrated meanwhile.
     auto v = db_.scalar("PRAGMA user_version");
     if (!v) return make_unexpected(v.error());
@@ -189,7 +179,7 @@ expected<void, std::string> Store::prepare_schema() {
 
 expected<std::int64_t, std::string> Store::save(const collect::Snapshot& s, std::string_view name) {
   std::int64_t id = 0;
-  auto r = in_transaction(db_, [&]() -> expected<void, std::string> {
+  auto r = db_.transaction([&]() -> expected<void, std::string> {
     auto head = db_.prepare(
         "INSERT INTO snapshots(name, hostname, os, kernel, root, live, collected_at, tables, vigil_version) "
         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -210,10 +200,7 @@ expected<std::int64_t, std::string> Store::save(const collect::Snapshot& s, std:
     collect::for_each_table(s, [&]<class Row>(std::string_view, const std::vector<Row>& table) {
       if (!error.empty() || !s.has(Row::kTable)) return;
       const auto& t = generated_table(Row::kTable);
-      std::string marks = "?";
-      for (std::size_t i = 0; i < t.columns.size(); ++i) marks += ", ?";
-      auto insert = db_.prepare(fmt::format("INSERT INTO {}(snapshot_id, {}) VALUES({})", quote_identifier(t.name),
-                                            column_list(t), marks));
+      auto insert = db_.prepare(insert_sql(t));
       if (!insert) {
         error = insert.error();
         return;
@@ -304,7 +291,7 @@ expected<collect::Snapshot, std::string> Store::load(const SnapshotInfo& info) {
 expected<std::size_t, std::string> Store::remove(std::string_view name_or_id) {
   bool by_id = is_number(name_or_id);
   std::size_t removed = 0;
-  auto r = in_transaction(db_, [&]() -> expected<void, std::string> {
+  auto r = db_.transaction([&]() -> expected<void, std::string> {
     auto st = db_.prepare(fmt::format("DELETE FROM snapshots WHERE {} = ?", by_id ? "id" : "name"));
     if (!st) return make_unexpected(db_.path() + ": " + st.error());
     if (by_id)
@@ -322,7 +309,7 @@ expected<std::size_t, std::string> Store::remove(std::string_view name_or_id) {
 
 expected<std::size_t, std::string> Store::keep(const SnapshotInfo& like, std::size_t n) {
   std::size_t removed = 0;
-  auto r = in_transaction(db_, [&]() -> expected<void, std::string> {
+  auto r = db_.transaction([&]() -> expected<void, std::string> {
     auto st = db_.prepare(
         "DELETE FROM snapshots WHERE name = ?1 AND hostname = ?2 AND root = ?3 AND id NOT IN "
         "(SELECT id FROM snapshots WHERE name = ?1 AND hostname = ?2 AND root = ?3 ORDER BY id DESC LIMIT ?4)");
