@@ -89,7 +89,19 @@ std::string join(const std::set<std::string, std::less<>>& names) {
   return out;
 }
 
-bool is_number(std::string_view s) { return !s.empty() && to_number<std::int64_t>(s).has_value(); }
+// A snapshot named on the command line: a number is an id, anything else a name.
+struct NameOrId {
+  explicit NameOrId(std::string_view s) : text(s), id(to_number<std::int64_t>(s)) {}
+  std::string_view column() const { return id ? "id" : "name"; }
+  void bind(Statement& st, int index) const {
+    if (id)
+      st.bind(index, *id);
+    else
+      st.bind(index, text);
+  }
+  std::string_view text;
+  std::optional<std::int64_t> id;
+};
 
 constexpr std::string_view kSnapshotColumns =
     "id, name, hostname, os, kernel, root, live, collected_at, tables, rows";
@@ -238,14 +250,11 @@ expected<std::vector<SnapshotInfo>, std::string> Store::list(std::string_view na
 }
 
 expected<std::optional<SnapshotInfo>, std::string> Store::find(std::string_view name_or_id) {
-  bool by_id = is_number(name_or_id);
+  NameOrId which(name_or_id);
   auto st = db_.prepare(fmt::format("SELECT {} FROM snapshots WHERE {} = ? ORDER BY id DESC LIMIT 1", kSnapshotColumns,
-                                    by_id ? "id" : "name"));
+                                    which.column()));
   if (!st) return make_unexpected(db_.path() + ": " + st.error());
-  if (by_id)
-    st->bind(1, *to_number<std::int64_t>(name_or_id));
-  else
-    st->bind(1, name_or_id);
+  which.bind(*st, 1);
   int rc = st->step();
   if (rc == SQLITE_ROW) return std::optional<SnapshotInfo>(read_info(*st));
   if (rc != SQLITE_DONE) return make_unexpected(db_.path() + ": " + db_.error());
@@ -289,15 +298,12 @@ expected<collect::Snapshot, std::string> Store::load(const SnapshotInfo& info) {
 }
 
 expected<std::size_t, std::string> Store::remove(std::string_view name_or_id) {
-  bool by_id = is_number(name_or_id);
+  NameOrId which(name_or_id);
   std::size_t removed = 0;
   auto r = db_.transaction([&]() -> expected<void, std::string> {
-    auto st = db_.prepare(fmt::format("DELETE FROM snapshots WHERE {} = ?", by_id ? "id" : "name"));
+    auto st = db_.prepare(fmt::format("DELETE FROM snapshots WHERE {} = ?", which.column()));
     if (!st) return make_unexpected(db_.path() + ": " + st.error());
-    if (by_id)
-      st->bind(1, *to_number<std::int64_t>(name_or_id));
-    else
-      st->bind(1, name_or_id);
+    which.bind(*st, 1);
     if (st->step() != SQLITE_DONE) return make_unexpected(db_.path() + ": " + db_.error());
     removed = static_cast<std::size_t>(sqlite3_changes(db_.get()));
     return {};
