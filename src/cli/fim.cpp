@@ -155,6 +155,14 @@ expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o
 int run_check(FimOptions o, bool update) {
   auto setup = prepare_report(o.report);
   if (!setup) return error_exit(setup.error());
+  // update --policy: the new policy is read and checked before anything is scanned.
+  std::string new_policy;
+  if (update && !o.policy.empty()) {
+    auto text = read_host_file(o.policy);
+    if (!text) return error_exit("--policy: " + text.error().message());
+    if (auto p = load_policy(o.policy, *text); !p) return error_exit(p.error());
+    new_policy = std::move(*text);
+  }
   auto s = open_all(o);
   if (!s) return error_exit(s.error());
   // One read transaction: the rows compared are the rows whose signature was checked.
@@ -197,10 +205,8 @@ int run_check(FimOptions o, bool update) {
   int rc = render_report(r, o.report, *setup, false);
   if (!update) return rc;
   o.name = info.name;
-  int taken = take_baseline(*s, o, fmt::format("baseline #{} policy", info.id), o.policy.empty() ? info.policy : [&] {
-    auto text = read_host_file(o.policy);
-    return text ? *text : info.policy;
-  }(), "update");
+  int taken = new_policy.empty() ? take_baseline(*s, o, fmt::format("baseline #{} policy", info.id), info.policy, "update")
+                                 : take_baseline(*s, o, o.policy, new_policy, "update");
   if (taken != kExitClean || o.keep == 0) return taken;
   auto gone = fim::prune_history(s->store, o.name, s->root.path(), o.keep);
   if (!gone) return error_exit(gone.error());

@@ -284,3 +284,16 @@ TEST(FimPackages, ModifiedAndMissingPackageFilesAgainstDpkg_HonouringPathExclude
   EXPECT_EQ(about(all, "files.package-missing", "/usr/sbin/auditd")->at("vigil").at("severity"), "medium");
   EXPECT_EQ(about(all, "files.package-missing", "/usr/share/doc/coreutils/README")->at("vigil").at("severity"), "low");
 }
+
+TEST(Fim, UpdateWithAnUnreadablePolicyFailsBeforeScanningAndKeepsTheBaseline) {
+  FimFixture f;
+  ASSERT_EQ(f.init().exit_code, 0);
+  auto r = run_vigil(f.args({"fim", "update", "--policy", f.work / "no-such.policy"}));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--policy"), std::string::npos) << r.err;
+  auto bad = run_vigil(f.args({"fim", "update", "--policy", f.work.write("bad.policy", "/etc R+md5\n")}));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("md5"), std::string::npos) << bad.err;
+  auto list = run_vigil({"fim", "list", "--db", f.db});
+  EXPECT_EQ(list.out.find("history"), std::string::npos) << list.out;  // no new baseline was made
+}
