@@ -21,13 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<std::string> rules_of(const std::vector<nlohmann::json>& findings) {
   std::vector<std::string> out;
   for (const auto& f : findings) out.push_back(f["rule"]["id"]);

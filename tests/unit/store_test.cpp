@@ -16,13 +16,6 @@ using namespace vigil::testing;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 collect::Snapshot sample_snapshot() {
   auto s = empty_snapshot();
   s.processes.push_back(process(10, "/usr/sbin/sshd", {"/usr/sbin/sshd", "-D"}, "openssh-server"));
