@@ -28,6 +28,8 @@ class UniqueFd {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
+  // Gives up ownership (to an API that closes the descriptor itself).
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_ = -1;

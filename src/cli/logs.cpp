@@ -1,0 +1,147 @@
+// vigil logs: find attacks in auth and web server logs, with Sigma rules.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/report_output.hpp"
+#include "cli/rules_dir.hpp"
+#include "cli/suppressions.hpp"
+#include "collect/snapshot.hpp"
+#include "core/root.hpp"
+#include "logs/scan.hpp"
+#include "report/logs_report.hpp"
+
+namespace vigil::cli {
+
+namespace {
+
+struct LogsOptions {
+  std::vector<std::string> paths;
+  bool journal = false;
+  std::vector<std::string> rules;
+  bool no_builtin = false;
+  unsigned jobs = 0;
+  ReportOptions report;
+  bool events = false;
+  bool all_attackers = false;
+  std::string dshield;
+  std::string dshield_id = "0";
+  std::uint64_t slow_failures = 5;
+  bool markdown = false;
+};
+
+std::vector<std::string> rule_paths(const LogsOptions& o) {
+  std::vector<std::string> paths;
+  if (!o.no_builtin) paths.push_back(default_rules_dir() + "/logs");
+  for (const auto& r : o.rules) paths.push_back(r);
+  return paths;
+}
+
+collect::HostInfo analyst_host() {
+  auto root = Root::open("/");
+  return root ? collect::collect_host_info(*root) : collect::HostInfo{};
+}
+
+int run_scan(const LogsOptions& o) {
+  auto setup = prepare_report(o.report);
+  if (!setup) return error_exit(setup.error());
+  if (o.paths.empty() && !o.journal) return error_exit("logs scan: name files, directories, - (stdin) or --journal");
+  logs::ScanOptions so;
+  so.paths = o.paths;
+  so.journal = o.journal;
+  so.rule_paths = rule_paths(o);
+  so.jobs = o.jobs;
+  so.slow_failures = o.slow_failures;
+  auto t0 = std::chrono::steady_clock::now();
+  std::function<void(const logs::MatchedLine&)> on_match;
+  if (o.events) on_match = [](const logs::MatchedLine& m) { report::render_matched_line(m, std::cout); };
+  auto result = logs::scan_logs(so, on_match);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  report::render_input_notes(result, std::cerr);
+  if (!o.dshield.empty()) {
+    std::ofstream f;
+    std::ostream* out = &std::cout;
+    if (o.dshield != "-") {
+      f.open(o.dshield);
+      if (!f) return error_exit("--dshield: cannot write " + o.dshield);
+      out = &f;
+    }
+    report::render_dshield(result, o.dshield_id, *out);
+  }
+  bool nothing_read = !result.inputs.empty() && std::all_of(result.inputs.begin(), result.inputs.end(),
+                                                            [](const auto& in) { return in.failed || in.lines == 0; });
+  if (o.events) {
+    std::cout.flush();
+  } else if (o.report.format == "json") {
+    report::TriageReport r;
+    r.findings = std::move(result.findings);
+    r.suppressed = apply_suppressions(setup->suppressions, r.findings);
+    result.findings = std::move(r.findings);
+    report::render_logs_json(result, analyst_host(), r.suppressed, seconds, std::cout);
+  } else if (o.dshield != "-") {
+    collect::Snapshot snap;
+    snap.host = analyst_host();
+    report::TriageReport r;
+    r.snapshot = &snap;
+    r.title = "vigil logs scan";
+    r.inventory = false;
+    r.seconds = seconds;
+    r.subtitle = report::logs_summary(result);
+    r.findings = std::move(result.findings);
+    int code = render_report(r, o.report, *setup, false);
+    if (o.report.format == "text") report::render_attackers_text(result, o.all_attackers ? SIZE_MAX : 20, std::cout);
+    if (nothing_read && result.errors.empty()) return kExitError;
+    return result.errors.empty() ? code : kExitError;
+  }
+  if (nothing_read || !result.errors.empty()) return kExitError;
+  int code = kExitClean;
+  for (const auto& f : result.findings)
+    if (f.severity >= setup->fail_on) code = kExitFindings;
+  return code;
+}
+
+int run_rules(const LogsOptions& o) {
+  logs::ScanOptions so;
+  so.rule_paths = rule_paths(o);
+  auto result = logs::scan_logs(so);
+  report::render_rule_list(result, o.markdown, std::cout);
+  return kExitClean;
+}
+
+}  // namespace
+
+void add_logs_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<LogsOptions>();
+  auto* logs = app.add_subcommand("logs", "Find attacks in auth and web server logs with Sigma rules");
+  logs->require_subcommand(1);
+  auto* scan = logs->add_subcommand(
+      "scan",
+      "Scan log files, directories (rotated sets oldest first, .gz included), - for stdin, or the journal: brute "
+      "force, logins after failures, web attacks (decoded), Sigma rules");
+  scan->add_option("paths", o->paths, "files, directories, or - for standard input");
+  scan->add_flag("--journal", o->journal, "also read the systemd journal of this host");
+  scan->add_option("--rules", o->rules, "more Sigma rule files or directories (repeatable)");
+  scan->add_flag("--no-builtin", o->no_builtin, "use only the --rules given, not vigil's rules/logs");
+  scan->add_option("--jobs", o->jobs, "parser threads (default: every core)");
+  add_report_options(scan, o->report);
+  scan->add_flag("--events", o->events, "print every matched line as JSON Lines (file, line, rules) instead of findings");
+  scan->add_flag("--attackers", o->all_attackers, "list every attacking source, not the 20 busiest");
+  scan->add_option("--dshield", o->dshield,
+                   "write the attacking sources in DShield/ISC submission format to FILE (- for stdout, alone)");
+  scan->add_option("--dshield-id", o->dshield_id, "your DShield user id for --dshield (default 0)");
+  scan->add_option("--slow-failures", o->slow_failures,
+                   "report a source with this many failed logins and no successful one (default 5; 0 off)");
+  scan->callback([o, &exit_code] { exit_code = run_scan(*o); });
+
+  auto* rules = logs->add_subcommand("rules", "List the log rules vigil loads, and those it cannot load with why");
+  rules->add_option("--rules", o->rules, "more Sigma rule files or directories (repeatable)");
+  rules->add_flag("--no-builtin", o->no_builtin, "only the --rules given");
+  rules->add_flag("--markdown", o->markdown, "as the Markdown table in docs/LOG_RULES.md");
+  rules->callback([o, &exit_code] { exit_code = run_rules(*o); });
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,302 @@
+#include "logs/inputs.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <systemd/sd-journal.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <map>
+
+#include "core/unique_fd.hpp"
+#include "logs/timestamp.hpp"
+
+namespace vigil::logs {
+
+namespace fs = std::filesystem;
+
+RotationKey rotation_key(const std::string& path) {
+  std::string p = path;
+  if (p.size() > 3 && p.compare(p.size() - 3, 3, ".gz") == 0) p.resize(p.size() - 3);
+  auto dot = p.rfind('.');
+  auto slash = p.rfind('/');
+  bool after_slash = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  if (after_slash && dot + 1 < p.size() &&
+      std::all_of(p.begin() + static_cast<long>(dot) + 1, p.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      p.size() - dot - 1 <= 4)
+    return {p.substr(0, dot), std::atoll(p.c_str() + dot + 1) + 1};  // .0 is older than the live file
+  auto dash = p.rfind('-');
+  if (dash != std::string::npos && p.size() - dash - 1 == 8 && (slash == std::string::npos || dash > slash) &&
+      std::all_of(p.begin() + static_cast<long>(dash) + 1, p.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return {p.substr(0, dash), 100000000 - std::atoll(p.c_str() + dash + 1) + 10000};  // newer date: younger
+  return {p, 0};
+}
+
+std::vector<Input> expand_inputs(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
+  std::vector<Input> out;
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    if (path == "-") {
+      out.push_back({"-", false});
+      continue;
+    }
+    std::error_code ec;
+    auto st = fs::status(path, ec);
+    if (ec) {
+      errors.push_back(fmt::format("{}: {}", path, ec.message()));
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+           !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec)) files.push_back(it->path().string());
+      if (ec) errors.push_back(fmt::format("{}: {}", path, ec.message()));
+    } else {
+      files.push_back(path);
+    }
+  }
+  // Rotated sets oldest first, so windows and "first seen" follow time.
+  std::map<std::string, std::vector<std::pair<long long, std::string>>> sets;
+  std::vector<std::string> order;
+  for (const auto& f : files) {
+    auto key = rotation_key(f);
+    if (!sets.count(key.base)) order.push_back(key.base);
+    sets[key.base].push_back({key.rank, f});
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& base : order) {
+    auto& v = sets[base];
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (const auto& [rank, f] : v) out.push_back({f, false});
+  }
+  return out;
+}
+
+namespace {
+
+// Cuts a stream of bytes into blocks of whole lines, cutting lines over the limit.
+class Blocker {
+ public:
+  Blocker(std::size_t index, const ReadLimits& limits, ReadNotes& notes, const std::function<void(Block&&)>& emit)
+      : index_(index), limits_(limits), notes_(notes), emit_(emit) {
+    cur_.data.reserve(limits.block_size + 4096);
+  }
+
+  void feed(const char* p, std::size_t n) {
+    while (n > 0) {
+      if (skipping_) {  // the rest of an over-long line
+        const void* nl = std::memchr(p, '\n', n);
+        if (!nl) return;
+        std::size_t k = static_cast<const char*>(nl) - p + 1;
+        p += k;
+        n -= k;
+        skipping_ = false;
+        continue;
+      }
+      const void* nl = std::memchr(p, '\n', n);
+      std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1 : n;
+      if (line_len_ + take > limits_.max_line + (nl ? 1 : 0)) {
+        std::size_t room = limits_.max_line - line_len_;
+        cur_.data.append(p, room);
+        cur_.data += '\n';
+        notes_.messages.push_back(fmt::format("line {}: longer than {} bytes; only its first {} bytes were read",
+                                              line_no_, limits_.max_line, limits_.max_line));
+        end_line();
+        skipping_ = !nl;
+        p += take;
+        n -= take;
+        continue;
+      }
+      cur_.data.append(p, take);
+      p += take;
+      n -= take;
+      if (nl) end_line();
+      else line_len_ += take;
+    }
+  }
+
+  void finish() {
+    if (line_len_ > 0) {  // a last line without a newline
+      cur_.data += '\n';
+      end_line();
+    }
+    flush();
+  }
+
+ private:
+  void end_line() {
+    line_len_ = 0;
+    ++line_no_;
+    ++lines_in_block_;
+    if (cur_.data.size() >= limits_.block_size) flush();
+  }
+  void flush() {
+    if (cur_.data.empty()) return;
+    cur_.input = index_;
+    cur_.year = notes_.year;
+    Block b = std::move(cur_);
+    cur_ = Block{};
+    cur_.data.reserve(limits_.block_size + 4096);
+    cur_.first_line = line_no_;
+    lines_in_block_ = 0;
+    emit_(std::move(b));
+  }
+
+  std::size_t index_;
+  const ReadLimits& limits_;
+  ReadNotes& notes_;
+  const std::function<void(Block&&)>& emit_;
+  Block cur_;
+  std::size_t line_len_ = 0;
+  std::uint64_t line_no_ = 1;
+  std::size_t lines_in_block_ = 0;
+  bool skipping_ = false;
+};
+
+bool looks_binary(const char* p, std::size_t n) {
+  std::size_t nul = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (p[i] == 0) ++nul;
+  return n > 0 && nul * 100 > n;  // more than 1 % NUL bytes: not a text log
+}
+
+YearReference year_of(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return {tm.tm_year + 1900, tm.tm_mon + 1};
+}
+
+void read_journal(const ReadLimits& limits, ReadNotes& notes, Blocker& blocker) {
+  sd_journal* j = nullptr;
+  int r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+  if (r < 0) {
+    notes.failed = true;
+    notes.messages.push_back(fmt::format("cannot open the systemd journal: {}", std::strerror(-r)));
+    return;
+  }
+  std::string line;
+  auto field = [&](const char* name) -> std::string_view {
+    const void* data = nullptr;
+    size_t len = 0;
+    if (sd_journal_get_data(j, name, &data, &len) < 0) return {};
+    std::string_view v(static_cast<const char*>(data), len);
+    auto eq = v.find('=');
+    return eq == std::string_view::npos ? std::string_view{} : v.substr(eq + 1);
+  };
+  SD_JOURNAL_FOREACH(j) {
+    std::uint64_t usec = 0;
+    sd_journal_get_realtime_usec(j, &usec);
+    auto secs = static_cast<std::time_t>(usec / 1000000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    std::string_view ident = field("SYSLOG_IDENTIFIER");
+    if (ident.empty()) ident = field("_COMM");
+    std::string_view pid = field("SYSLOG_PID");
+    if (pid.empty()) pid = field("_PID");
+    std::string_view host = field("_HOSTNAME");
+    std::string_view msg = field("MESSAGE");
+    line = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z {} {}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec, host.empty() ? "-" : host, ident.empty() ? "-" : ident);
+    if (!pid.empty()) line += fmt::format("[{}]", pid);
+    line += ": ";
+    for (char c : msg) line += (c == '\n') ? ' ' : c;  // one event, one line
+    line += '\n';
+    blocker.feed(line.data(), line.size());
+  }
+  sd_journal_close(j);
+  (void)limits;
+}
+
+}  // namespace
+
+ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limits,
+                     const std::function<void(Block&&)>& emit) {
+  ReadNotes notes;
+  Blocker blocker(index, limits, notes, emit);
+  if (in.journal) {
+    notes.year = year_of(std::time(nullptr));
+    read_journal(limits, notes, blocker);
+    blocker.finish();
+    return notes;
+  }
+  int raw = in.path == "-" ? ::dup(0) : ::open(in.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (raw < 0) {
+    notes.failed = true;
+    notes.messages.push_back(std::strerror(errno));
+    return notes;
+  }
+  UniqueFd fd(raw);
+  struct stat st{};
+  if (::fstat(fd.get(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      notes.failed = true;
+      notes.messages.push_back("is a directory");
+      return notes;
+    }
+    notes.year = year_of(in.path == "-" || !S_ISREG(st.st_mode) ? std::time(nullptr) : st.st_mtime);
+  }
+  int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags >= 0) ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK);
+  unsigned char magic[2] = {};
+  bool gz = in.path != "-" && ::pread(fd.get(), magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  notes.compressed = gz;
+  std::vector<char> buf(1 << 20);
+  bool first = true;
+  auto check_first = [&](const char* p, std::size_t n) {
+    if (!first) return true;
+    first = false;
+    if (looks_binary(p, std::min<std::size_t>(n, 65536))) {
+      notes.binary = true;
+      notes.messages.push_back("binary data, not a text log: skipped");
+      return false;
+    }
+    return true;
+  };
+  if (gz || in.path == "-") {
+    gzFile z = ::gzdopen(fd.release(), "rb");  // also reads plain data from stdin
+    if (!z) {
+      notes.failed = true;
+      notes.messages.push_back("cannot open");
+      return notes;
+    }
+    ::gzbuffer(z, 256 * 1024);
+    while (true) {
+      int n = ::gzread(z, buf.data(), static_cast<unsigned>(buf.size()));
+      if (n < 0) {
+        int err = 0;
+        const char* msg = ::gzerror(z, &err);
+        notes.messages.push_back(fmt::format("corrupt compressed data: {}; the lines before it were read", msg));
+        break;
+      }
+      if (n == 0) {
+        if (!::gzeof(z)) notes.messages.push_back("read error");
+        break;
+      }
+      if (!check_first(buf.data(), static_cast<std::size_t>(n))) break;
+      blocker.feed(buf.data(), static_cast<std::size_t>(n));
+    }
+    ::gzclose(z);
+  } else {
+    while (true) {
+      ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        notes.messages.push_back(fmt::format("read error: {}; the lines before it were read", std::strerror(errno)));
+        break;
+      }
+      if (n == 0) break;
+      if (!check_first(buf.data(), static_cast<std::size_t>(n))) break;
+      blocker.feed(buf.data(), static_cast<std::size_t>(n));
+    }
+  }
+  if (!notes.binary) blocker.finish();
+  return notes;
+}
+
+}  // namespace vigil::logs

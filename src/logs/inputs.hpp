@@ -1,0 +1,56 @@
+// What `vigil logs scan` reads: files, directories, rotated sets (auth.log.2.gz,
+// auth.log.1, auth.log: oldest first), gzip, standard input and the systemd journal,
+// cut into blocks of whole lines for the parallel parsers.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "logs/syslog_parse.hpp"
+
+namespace vigil::logs {
+
+struct Input {
+  std::string path;        // "-" is standard input, "journal" the systemd journal
+  bool journal = false;
+};
+
+// Expands directories (their regular files, recursively) and orders every rotated set
+// oldest first; the sets themselves in name order. Missing paths are returned in `errors`.
+std::vector<Input> expand_inputs(const std::vector<std::string>& paths, std::vector<std::string>& errors);
+
+// The base name of a rotated file and its age rank (higher is older):
+// "auth.log.2.gz" → {"auth.log", 2}; "auth.log" → {"auth.log", 0}; "syslog-20240101" → dated.
+struct RotationKey {
+  std::string base;
+  long long rank = 0;  // numeric suffix; dated suffixes sort by -date
+};
+RotationKey rotation_key(const std::string& path);
+
+struct Block {
+  std::string data;            // whole lines, each ending in '\n'
+  std::uint64_t first_line = 1;
+  std::size_t input = 0;
+  YearReference year;          // of the input, for year-less dates
+};
+
+struct ReadLimits {
+  std::size_t block_size = 1 << 20;
+  std::size_t max_line = 1 << 20;  // longer lines are cut here and reported
+};
+
+struct ReadNotes {
+  std::vector<std::string> messages;  // "line 12: 10485760 bytes, cut to 1 MiB", binary, errors
+  bool failed = false;                // could not be read at all
+  bool binary = false;
+  bool compressed = false;
+  YearReference year;                 // from the file's mtime
+};
+
+// Reads one input block by block, calling `emit` for each block. Returns what went wrong.
+ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limits,
+                     const std::function<void(Block&&)>& emit);
+
+}  // namespace vigil::logs

@@ -1,0 +1,133 @@
+// Sigma rules as vigil holds them after loading: detection selections made of value tests,
+// a condition tree over the selections, the logsource they apply to, and correlation
+// rules (event_count, value_count, temporal, temporal_ordered) over other rules.
+// The YAML is read by yaml-cpp; string values become Hyperscan expressions, so every rule
+// is matched in one multi-pattern pass with no backtracking (see sigma_ruleset.hpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/severity.hpp"
+#include "logs/event.hpp"
+
+namespace vigil::logs::sigma {
+
+enum class Op : std::uint8_t { pattern, exists, missing, lt, lte, gt, gte, cidr };
+
+struct Cidr {
+  std::uint8_t bytes[16] = {};
+  int prefix = 0;
+  bool v6 = false;
+};
+
+struct Matcher {
+  Op op = Op::pattern;
+  std::optional<Field> field;  // nullopt: a keyword, searched in the whole event
+  std::string regex;           // Op::pattern: a Hyperscan expression
+  unsigned hs_flags = 0;
+  double number = 0;           // lt/lte/gt/gte
+  Cidr net;                    // cidr
+};
+
+// field|modifiers: values — any of the values (all of them with |all).
+struct FieldTest {
+  std::vector<int> matchers;  // indices into Rule::matchers
+  bool all = false;
+};
+using Conjunction = std::vector<FieldTest>;  // a map: every field must match
+struct Selection {
+  std::vector<Conjunction> any;  // a list of maps or keywords: one must match
+};
+
+struct Node {
+  enum class Kind : std::uint8_t { selection, all, any, negate } kind = Kind::selection;
+  int selection = -1;
+  std::vector<Node> children;
+};
+
+struct LogSource {
+  LogFamily family = LogFamily::linux_system;
+  std::vector<std::string> programs;  // process.name values; empty: any program
+};
+
+struct RuleMeta {
+  std::string id, name, title, author, description, status, file;
+  std::string level = "medium";
+  Severity severity = Severity::medium;
+  std::vector<std::string> attack;  // T1110, T1190.001 …
+  std::vector<std::string> references;
+  std::vector<std::string> falsepositives;
+  std::string remedy;  // vigil's own rules: what to do (a custom attribute, ignored by other engines)
+};
+
+// The finding rule id of a Sigma rule: logs.<name> (vigil's own rules drop their vigil_
+// prefix: vigil_web_xss is logs.web-xss), or logs.<uuid> for a rule without a name.
+inline std::string finding_rule_id(const RuleMeta& m) {
+  std::string n = m.name.empty() ? m.id : m.name;
+  if (n.rfind("vigil_", 0) == 0) n = n.substr(6);
+  for (auto& c : n)
+    if (c == '_') c = '-';
+  return "logs." + n;
+}
+
+struct Rule {
+  RuleMeta meta;
+  LogSource source;
+  std::vector<std::string> selection_names;
+  std::vector<Selection> selections;
+  Node condition;
+  std::vector<Matcher> matchers;
+};
+
+enum class CorrelationType : std::uint8_t { event_count, value_count, temporal, temporal_ordered };
+
+struct Threshold {
+  enum class Cmp : std::uint8_t { gte, gt, lte, lt, eq } cmp = Cmp::gte;
+  double value = 1;
+  bool met(double n) const;
+};
+
+struct Correlation {
+  RuleMeta meta;
+  CorrelationType type = CorrelationType::event_count;
+  std::vector<std::string> rules;  // names or ids of the rules (or correlations) it counts
+  std::vector<Field> group_by;
+  std::int64_t timespan = 0;       // seconds
+  Threshold condition;
+  std::optional<Field> field;      // value_count: the field whose distinct values count
+  bool generate = false;           // whether the referenced rules also report on their own
+};
+
+struct LoadProblem {
+  std::string file;
+  std::string rule;    // title or id, when known
+  std::string reason;
+};
+
+struct RuleFiles {
+  std::vector<Rule> rules;
+  std::vector<Correlation> correlations;
+  std::vector<LoadProblem> problems;
+  std::size_t files = 0;
+};
+
+// Parses one YAML file (one or more documents). Rules that cannot be used go to
+// out.problems with the reason; the others are appended.
+void parse_rule_file(std::string_view text, const std::string& file, RuleFiles& out);
+
+// Every *.yml / *.yaml under each path (a file or a directory, recursively).
+RuleFiles load_rule_paths(const std::vector<std::string>& paths);
+
+// The condition grammar: and, or, not, parentheses, "1 of x*", "all of x*", "1 of them",
+// "all of them". Throws std::runtime_error with the reason on a bad condition.
+Node parse_condition(std::string_view text, const std::vector<std::string>& selection_names);
+
+// Sigma's string value (with * and ? wildcards and \ escapes) as a regex body.
+std::string wildcard_regex(std::string_view value);
+std::string base64(std::string_view bytes);
+
+}  // namespace vigil::logs::sigma

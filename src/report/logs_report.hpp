@@ -1,0 +1,26 @@
+// The parts of a `vigil logs scan` report that are not findings: what was read, the
+// rules that did not load, the attacker table, DShield lines and matched-line JSONL.
+#pragma once
+
+#include <ostream>
+
+#include "collect/snapshot.hpp"
+#include "logs/scan.hpp"
+
+namespace vigil::report {
+
+// "3 files, 86,839 lines (86,802 events, 37 in no known format), 230 rules" and per-file notes.
+std::string logs_summary(const logs::ScanResult& r);
+void render_input_notes(const logs::ScanResult& r, std::ostream& out);
+void render_attackers_text(const logs::ScanResult& r, std::size_t limit, std::ostream& out);
+// DShield (Internet Storm Center) tab-separated submission lines, one per source and target
+// port: date of first event, submitter id, count, source IP, source port, target IP,
+// target port, protocol, flags.
+void render_dshield(const logs::ScanResult& r, const std::string& submitter_id, std::ostream& out);
+void render_logs_json(const logs::ScanResult& r, const collect::HostInfo& host, std::size_t suppressed,
+                      double seconds, std::ostream& out);
+void render_matched_line(const logs::MatchedLine& m, std::ostream& out);
+// The rules a scan would load, with the ones that did not load and why.
+void render_rule_list(const logs::ScanResult& r, bool markdown, std::ostream& out);
+
+}  // namespace vigil::report
