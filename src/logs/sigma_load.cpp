@@ -335,8 +335,8 @@ class RuleBuilder {
     bool contains = mods.contains || keyword;
     std::string rx = bodies.size() == 1 ? alternation.substr(3, alternation.size() - 4) : alternation;
     if (bodies.size() > 1) rx = "(?:" + rx + ")";
-    if (!contains && !mods.endswith) rx += "$";
-    if (!contains && !mods.startswith) rx = "^" + rx;
+    if (!contains && !mods.startswith) rx += "$";  // equality and endswith are anchored at the end
+    if (!contains && !mods.endswith) rx = "^" + rx;  // equality and startswith at the start
     m.regex = rx;
     m.hs_flags = HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL | HS_FLAG_ALLOWEMPTY |
                  ((mods.cased || encoded) ? 0u : HS_FLAG_CASELESS);
@@ -530,12 +530,29 @@ std::string base64(std::string_view in) {
 }
 
 void parse_rule_file(std::string_view text, const std::string& file, RuleFiles& out) {
+  // Documents are split at their '---' lines and loaded one by one: yaml-cpp 0.7's LoadAll
+  // loops forever on some malformed input (a lone ',').
+  std::vector<std::pair<std::size_t, std::string>> pieces{{0, {}}};  // first line, text
+  std::size_t line_no = 0, pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    if (line.substr(0, 3) == "---" && line.find_first_not_of(" \t\r", 3) == std::string_view::npos) {
+      pieces.push_back({line_no + 1, {}});
+    } else {
+      pieces.back().second.append(line);
+      pieces.back().second += '\n';
+    }
+    ++line_no;
+  }
   std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    out.problems.push_back({file, "", fmt::format("line {}: {}", e.mark.line + 1, e.msg)});
-    return;
+  for (const auto& [first, piece] : pieces) {
+    try {
+      docs.push_back(YAML::Load(piece));
+    } catch (const YAML::Exception& e) {
+      out.problems.push_back({file, "", fmt::format("line {}: {}", first + static_cast<std::size_t>(e.mark.line) + 1, e.msg)});
+    }
   }
   for (const auto& doc : docs) {
     if (!doc || doc.IsNull()) continue;

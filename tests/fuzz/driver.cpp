@@ -11,7 +11,10 @@
 
 namespace {
 
+// VIGIL_FUZZ_SAVE=FILE writes each input there before running it: after a hang or a
+// crash, FILE holds the input that caused it.
 void run(const std::string& s) {
+  if (const char* save = std::getenv("VIGIL_FUZZ_SAVE")) std::ofstream(save, std::ios::binary) << s;
   LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
 
