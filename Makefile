@@ -34,6 +34,7 @@ fuzz: setup
 bench: build
 	@bench/triage.sh
 	@bench/store.sh
+	@bench/logs.sh
 
 clean:
 	rm -rf $(BUILD)

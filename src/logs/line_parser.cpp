@@ -159,7 +159,8 @@ LogFormat detect_format(std::string_view sample) {
     pos = nl + 1;
     ++lines;
     if (!line.empty() && line[0] == '#') {
-      if (line.substr(0, 8) == "#Fields:" || line.substr(0, 9) == "#Software") ++votes[static_cast<int>(LogFormat::w3c)];
+      // A W3C header decides: its data lines ("2019-09-03 10:13:36 …") also read as ISO syslog.
+      if (line.substr(0, 8) == "#Fields:") return LogFormat::w3c;
       continue;
     }
     for (LogFormat f : kOrder) {

@@ -167,8 +167,11 @@ void render_rule_list(const logs::ScanResult& r, bool markdown, std::ostream& ou
     std::string attack;
     for (const auto& a : m.attack) attack += (attack.empty() ? "" : " ") + a;
     std::string id = logs::sigma::finding_rule_id(m);
-    if (markdown)
-      out << fmt::format("| `{}` | {} | {} | {} | {} |\n", id, m.title, m.level, attack, m.file);
+    if (markdown) {
+      auto at = m.file.rfind("rules/logs/");  // the same text in every checkout
+      out << fmt::format("| `{}` | {} | {} | {} | {} |\n", id, m.title, m.level, attack,
+                         at == std::string::npos ? m.file : m.file.substr(at));
+    }
     else
       out << fmt::format("  {:<14} {:<44} {}\n", m.level, id, m.title);
   }
