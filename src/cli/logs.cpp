@@ -74,15 +74,17 @@ int run_scan(const LogsOptions& o) {
   }
   bool nothing_read = !result.inputs.empty() && std::all_of(result.inputs.begin(), result.inputs.end(),
                                                             [](const auto& in) { return in.failed || in.lines == 0; });
+  int code = kExitClean;
   if (o.events) {
     std::cout.flush();
+    code = fail_on_exit(result.findings, setup->fail_on);
   } else if (o.report.format == "json") {
-    report::TriageReport r;
-    r.findings = std::move(result.findings);
-    r.suppressed = apply_suppressions(setup->suppressions, r.findings);
-    result.findings = std::move(r.findings);
-    report::render_logs_json(result, analyst_host(), r.suppressed, seconds, std::cout);
-  } else if (o.dshield != "-") {
+    std::size_t suppressed = apply_suppressions(setup->suppressions, result.findings);
+    report::render_logs_json(result, analyst_host(), suppressed, seconds, std::cout);
+    code = fail_on_exit(result.findings, setup->fail_on);
+  } else if (o.dshield == "-") {
+    code = fail_on_exit(result.findings, setup->fail_on);
+  } else {
     collect::Snapshot snap;
     snap.host = analyst_host();
     report::TriageReport r;
@@ -92,16 +94,10 @@ int run_scan(const LogsOptions& o) {
     r.seconds = seconds;
     r.subtitle = report::logs_summary(result);
     r.findings = std::move(result.findings);
-    int code = render_report(r, o.report, *setup, false);
+    code = render_report(r, o.report, *setup, false);
     if (o.report.format == "text") report::render_attackers_text(result, o.all_attackers ? SIZE_MAX : 20, std::cout);
-    if (nothing_read && result.errors.empty()) return kExitError;
-    return result.errors.empty() ? code : kExitError;
   }
-  if (nothing_read || !result.errors.empty()) return kExitError;
-  int code = kExitClean;
-  for (const auto& f : result.findings)
-    if (f.severity >= setup->fail_on) code = kExitFindings;
-  return code;
+  return nothing_read || !result.errors.empty() ? kExitError : code;
 }
 
 int run_rules(const LogsOptions& o) {

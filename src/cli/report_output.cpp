@@ -42,8 +42,12 @@ int render_report(report::TriageReport& r, const ReportOptions& o, const ReportS
     report::render_text(r, {color, text_inventory}, std::cout);
   }
   std::cout.flush();
-  for (const auto& f : r.findings)
-    if (f.severity >= setup.fail_on) return kExitFindings;
+  return fail_on_exit(r.findings, setup.fail_on);
+}
+
+int fail_on_exit(const Findings& findings, Severity fail_on) {
+  for (const auto& f : findings)
+    if (f.severity >= fail_on) return kExitFindings;
   return kExitClean;
 }
 

@@ -36,6 +36,9 @@ expected<ReportSetup, std::string> prepare_report(const ReportOptions& o);
 // 1 when a finding is at or above --fail-on, else 0.
 int render_report(report::TriageReport& r, const ReportOptions& o, const ReportSetup& setup, bool text_inventory);
 
+// 1 when a finding is at or above `fail_on`, else 0.
+int fail_on_exit(const Findings& findings, Severity fail_on);
+
 // Prints "vigil: message" on stderr and returns the error exit code.
 int error_exit(std::string_view message);
 

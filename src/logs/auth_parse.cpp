@@ -160,7 +160,7 @@ void parse_legacy_pam(Event& e, sv msg) {
   outcome(e, "login", false);
 }
 
-void parse_shadow_tools(Event& e, sv prog, sv msg) {
+void parse_shadow_tools(Event& e, sv msg) {
   if (starts(msg, "new user: name=")) {
     e.set(Field::user_target, token_at(msg, 15));
     e.set(Field::event_action, "user-add");
@@ -184,7 +184,6 @@ void parse_shadow_tools(Event& e, sv prog, sv msg) {
   } else {
     return;
   }
-  (void)prog;
   e.set(Field::event_outcome, "success");
 }
 
@@ -201,7 +200,7 @@ void parse_auth_message(Event& e) {
   else if (prog.size() > 10 && prog.substr(prog.size() - 10) == "(pam_unix)") parse_legacy_pam(e, msg);
   else if (prog == "useradd" || prog == "groupadd" || prog == "usermod" || prog == "userdel" || prog == "passwd" ||
            prog == "chpasswd" || prog == "gpasswd" || prog == "adduser")
-    parse_shadow_tools(e, prog, msg);
+    parse_shadow_tools(e, msg);
 }
 
 }  // namespace vigil::logs

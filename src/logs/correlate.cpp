@@ -83,9 +83,8 @@ void Correlator::feed(std::size_t rule, std::int64_t time, const FieldLookup& va
 void Correlator::input(const Consumer& c, std::int64_t time, const std::string& key, const FieldLookup& values,
                        const std::function<void(const CorrelationFire&)>& fire, int depth) {
   const auto& corr = corr_[c.correlation];
-  auto [it, fresh] = state_[c.correlation].try_emplace(key);
+  auto it = state_[c.correlation].try_emplace(key).first;  // the key's address names the group in fires
   Group& g = it->second;
-  (void)fresh;
   std::int64_t from = time - corr.timespan;
   bool fired = false;
   double value = 0;

@@ -133,7 +133,6 @@ class Blocker {
   void end_line() {
     line_len_ = 0;
     ++line_no_;
-    ++lines_in_block_;
     if (cur_.data.size() >= limits_.block_size) flush();
   }
   void flush() {
@@ -144,7 +143,6 @@ class Blocker {
     cur_ = Block{};
     cur_.data.reserve(limits_.block_size + 4096);
     cur_.first_line = line_no_;
-    lines_in_block_ = 0;
     emit_(std::move(b));
   }
 
@@ -155,7 +153,6 @@ class Blocker {
   Block cur_;
   std::size_t line_len_ = 0;
   std::uint64_t line_no_ = 1;
-  std::size_t lines_in_block_ = 0;
   bool skipping_ = false;
 };
 
@@ -172,7 +169,7 @@ YearReference year_of(std::time_t t) {
   return {tm.tm_year + 1900, tm.tm_mon + 1};
 }
 
-void read_journal(const ReadLimits& limits, ReadNotes& notes, Blocker& blocker) {
+void read_journal(ReadNotes& notes, Blocker& blocker) {
   sd_journal* j = nullptr;
   int r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
   if (r < 0) {
@@ -210,7 +207,6 @@ void read_journal(const ReadLimits& limits, ReadNotes& notes, Blocker& blocker) 
     blocker.feed(line.data(), line.size());
   }
   sd_journal_close(j);
-  (void)limits;
 }
 
 }  // namespace
@@ -221,7 +217,7 @@ ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limit
   Blocker blocker(index, limits, notes, emit);
   if (in.journal) {
     notes.year = year_of(std::time(nullptr));
-    read_journal(limits, notes, blocker);
+    read_journal(notes, blocker);
     blocker.finish();
     return notes;
   }

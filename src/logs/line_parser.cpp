@@ -149,7 +149,6 @@ ParseResult LineParser::parse(std::string_view line, Event& e) {
 
 LogFormat detect_format(std::string_view sample) {
   std::array<int, 6> votes{};
-  LineParser probe;
   std::size_t pos = 0;
   int lines = 0;
   while (pos < sample.size() && lines < 50) {
@@ -172,7 +171,6 @@ LogFormat detect_format(std::string_view sample) {
       }
     }
   }
-  (void)probe;
   int best = static_cast<int>(LogFormat::unknown);
   for (int i = 0; i < 5; ++i)
     if (votes[i] > 0 && (best == static_cast<int>(LogFormat::unknown) || votes[i] > votes[best])) best = i;

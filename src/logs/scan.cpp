@@ -51,12 +51,10 @@ std::string excerpt(std::string_view s, std::size_t n = 120) {
   return out;
 }
 
-std::string iso(std::int64_t t) { return t ? report::iso8601(t) : "-"; }
 
 class Engine {
  public:
-  Engine(const ScanOptions& o, sigma::RuleSet& rules, Correlator& corr)
-      : o_(o), rules_(rules), corr_(corr) {
+  Engine(const sigma::RuleSet& rules, const Correlator& corr) : rules_(rules) {
     capture_ = {Field::source_ip, Field::user_name, Field::event_action, Field::event_outcome, Field::http_status,
                 Field::destination_ip, Field::destination_port, Field::process_name};
     for (Field f : corr.needed_fields())
@@ -112,9 +110,7 @@ class Engine {
   const std::vector<Field>& capture() const { return capture_; }
 
  private:
-  const ScanOptions& o_;
-  sigma::RuleSet& rules_;
-  Correlator& corr_;
+  const sigma::RuleSet& rules_;
   std::vector<Field> capture_;
 };
 
@@ -291,8 +287,8 @@ class Aggregator {
         f.why = fmt::format("{} logged in from a source not seen for it earlier in these logs (first at {}, after {} "
                             "known source(s)): a stolen password or key used from elsewhere looks like this, and so "
                             "does a new laptop.",
-                            user, iso(h.time), seen.size());
-        f.add("user.name", std::string(user)).add("event.start", iso(h.time));
+                            user, report::iso8601_or_dash(h.time), seen.size());
+        f.add("user.name", std::string(user)).add("event.start", report::iso8601_or_dash(h.time));
         f.add("log.file.path", path).add("log.file.line", static_cast<std::int64_t>(h.line));
         f.remedy = "Confirm with the user that the logins were theirs; if not, lock the account and rotate its keys.";
         f.attack = {"T1078"};
@@ -320,9 +316,9 @@ class Aggregator {
       f.title = "Failed logins from a source that never logged in";
       f.why = fmt::format("{} failed logins ({} for invalid users) from {} between {} and {}, and no successful one: "
                           "a password guesser that stays under per-window thresholds (fail2ban's 5 in 10 minutes).",
-                          n, a.invalid_users, ip, iso(a.first), iso(a.last));
+                          n, a.invalid_users, ip, report::iso8601_or_dash(a.first), report::iso8601_or_dash(a.last));
       f.add("source.ip", ip).add("event.count", static_cast<std::int64_t>(n));
-      f.add("event.start", iso(a.first)).add("event.end", iso(a.last));
+      f.add("event.start", report::iso8601_or_dash(a.first)).add("event.end", report::iso8601_or_dash(a.last));
       std::string users;
       for (const auto& u : a.users) users += (users.empty() ? "" : ",") + u;
       if (!users.empty()) f.add("user.name", users);
@@ -365,7 +361,7 @@ class Aggregator {
       if (!users.empty()) f.add("user.name", users);
     }
     f.add("event.count", static_cast<std::int64_t>(g.count));
-    f.add("event.start", iso(g.first)).add("event.end", iso(g.last));
+    f.add("event.start", report::iso8601_or_dash(g.first)).add("event.end", report::iso8601_or_dash(g.last));
     f.add("log.file.path", g.path).add("log.file.line", static_cast<std::int64_t>(g.line));
     if (!g.sample.empty()) f.add("event.original", excerpt(g.sample, 300));
     if (!m.id.empty()) f.add("rule.uuid", m.id);
@@ -428,7 +424,7 @@ ScanResult scan_logs(const ScanOptions& o, const std::function<void(const Matche
   result.inputs.resize(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) result.inputs[i].path = inputs[i].path;
 
-  Engine engine(o, rules, corr);
+  Engine engine(rules, corr);
   Aggregator agg(o, engine, rules, corr, result, on_match);
 
   unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());

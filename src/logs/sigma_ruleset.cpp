@@ -21,31 +21,6 @@ bool decodable(std::size_t target) {
          f == Field::user_agent || f == Field::http_referrer;
 }
 
-// Whether the condition can only hold when some pattern of the rule matched.
-bool needs_pattern(const Node& n, const Rule& r) {
-  switch (n.kind) {
-    case Node::Kind::selection:
-      for (const auto& conj : r.selections[static_cast<std::size_t>(n.selection)].any) {
-        bool conj_needs = false;
-        for (const auto& t : conj) {
-          bool all_patterns = !t.matchers.empty();
-          for (int m : t.matchers)
-            if (r.matchers[static_cast<std::size_t>(m)].op != Op::pattern) all_patterns = false;
-          if (all_patterns) conj_needs = true;
-        }
-        if (!conj_needs) return false;
-      }
-      return true;
-    case Node::Kind::all:
-      return std::any_of(n.children.begin(), n.children.end(), [&](const Node& c) { return needs_pattern(c, r); });
-    case Node::Kind::any:
-      return std::all_of(n.children.begin(), n.children.end(), [&](const Node& c) { return needs_pattern(c, r); });
-    case Node::Kind::negate:
-      return false;
-  }
-  return false;
-}
-
 // How much a field test narrows the events: equality on the method or status (GET, 404)
 // holds for most lines, so such a test is a poor trigger for evaluating a rule.
 int selectivity(const FieldTest& t, const Rule& r) {
@@ -65,7 +40,9 @@ struct Triggers {
   int score = 1;
 };
 
-// Matchers of which at least one must hit for the node to hold (nullopt: none needed).
+// Matchers of which at least one must hit for the node to hold; nullopt when the node can
+// hold with no pattern hit (a negation, a test of exists/cidr/…), so the rule is evaluated
+// on every event.
 std::optional<Triggers> triggers(const Node& n, const Rule& r) {
   switch (n.kind) {
     case Node::Kind::selection: {
@@ -194,7 +171,7 @@ RuleSet RuleSet::compile(std::vector<Rule> rules, std::vector<LoadProblem>& prob
         }
         ++next;
       }
-      auto trig = needs_pattern(rule.condition, rule) ? triggers(rule.condition, rule) : std::nullopt;
+      auto trig = triggers(rule.condition, rule);
       if (!trig) set.always_[fam].push_back(static_cast<int>(r));
       for (std::size_t m = 0; m < rule.matchers.size(); ++m)
         set.trigger_.push_back(trig && trig->matchers.count(static_cast<int>(m)) ? 1 : 0);
@@ -258,9 +235,7 @@ bool RuleSet::matcher_true(const Matcher& m, int global, const Event& e, Scratch
     case Op::gte: {
       auto v = e.get(*m.field);
       double d = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-      if (ec != std::errc() || v.empty()) return false;
-      (void)p;
+      if (v.empty() || std::from_chars(v.data(), v.data() + v.size(), d).ec != std::errc()) return false;
       if (m.op == Op::lt) return d < m.number;
       if (m.op == Op::lte) return d <= m.number;
       if (m.op == Op::gt) return d > m.number;

@@ -12,8 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string when(std::int64_t t) { return t ? iso8601(t) : "-"; }
-
 std::string join_users(const std::set<std::string>& users, std::size_t max) {
   std::string out;
   std::size_t n = 0;
@@ -73,7 +71,7 @@ void render_attackers_text(const logs::ScanResult& r, std::size_t limit, std::os
     if (!a.users.empty()) kinds += " · " + join_users(a.users, 6);
     std::string logins = a.successes ? fmt::format("{} OK", a.successes) : "0";
     if (a.web_successes) kinds += fmt::format(" · {} answered 2xx", a.web_successes);
-    out << fmt::format("  {:<39} {:<20} {:<20} {:>7} {:>7} {:>6}  {}\n", a.ip, when(a.first), when(a.last), a.events,
+    out << fmt::format("  {:<39} {:<20} {:<20} {:>7} {:>7} {:>6}  {}\n", a.ip, iso8601_or_dash(a.first), iso8601_or_dash(a.last), a.events,
                        a.failures + a.invalid_users, logins, kinds);
   }
   out << "\n";
@@ -124,8 +122,8 @@ void render_logs_json(const logs::ScanResult& r, const collect::HostInfo& host, 
   doc["attackers"] = json::array();
   for (const auto& a : r.attackers)
     doc["attackers"].push_back({{"source.ip", a.ip},
-                                {"first_seen", when(a.first)},
-                                {"last_seen", when(a.last)},
+                                {"first_seen", iso8601_or_dash(a.first)},
+                                {"last_seen", iso8601_or_dash(a.last)},
                                 {"matched", a.events},
                                 {"failed_logins", a.failures},
                                 {"invalid_users", a.invalid_users},
