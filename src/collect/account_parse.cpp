@@ -67,8 +67,9 @@ Parsed<ShadowEntry> parse_shadow(std::string_view text) {
       out.errors.push_back({n, "expected name:hash:…"});
       return;
     }
-    ShadowEntry s{std::string(f[0]), std::string(f[1]), -1};
+    ShadowEntry s{std::string(f[0]), std::string(f[1]), -1, -1};
     if (f.size() > 2 && !f[2].empty()) s.last_change = to_number<std::int64_t>(f[2]).value_or(-1);
+    if (f.size() > 4 && !f[4].empty()) s.max_days = to_number<std::int64_t>(f[4]).value_or(-1);
     out.rows.push_back(std::move(s));
   });
   return out;

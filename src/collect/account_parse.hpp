@@ -24,6 +24,7 @@ struct GroupEntry {
 struct ShadowEntry {
   std::string name, hash;
   std::int64_t last_change = -1;  // days since 1970; -1 when empty
+  std::int64_t max_days = -1;     // days a password stays valid; -1 when empty (never expires)
 };
 
 Parsed<PasswdEntry> parse_passwd(std::string_view text);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/rule_files.hpp"
 #include "logs/sigma_rule.hpp"
 
 namespace vigil::logs::sigma {
@@ -574,36 +575,13 @@ void parse_rule_file(std::string_view text, const std::string& file, RuleFiles& 
 
 RuleFiles load_rule_paths(const std::vector<std::string>& paths) {
   RuleFiles out;
-  namespace fs = std::filesystem;
-  auto load_one = [&](const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-      out.problems.push_back({p.string(), "", "cannot be read"});
-      return;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    ++out.files;
-    parse_rule_file(ss.str(), p.string(), out);
-  };
-  for (const auto& path : paths) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      std::vector<fs::path> files;
-      for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
-           !ec && it != end; it.increment(ec)) {
-        auto ext = it->path().extension();
-        if (it->is_regular_file(ec) && (ext == ".yml" || ext == ".yaml")) files.push_back(it->path());
-      }
-      if (ec) out.problems.push_back({path, "", ec.message()});
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) load_one(f);
-    } else if (fs::exists(path, ec)) {
-      load_one(path);
-    } else {
-      out.problems.push_back({path, "", "no such file or directory"});
-    }
-  }
+  for_each_yaml_file(
+      paths,
+      [&](const std::string& path, const std::string& text) {
+        ++out.files;
+        parse_rule_file(text, path, out);
+      },
+      [&](const std::string& path, std::string_view message) { out.problems.push_back({path, "", std::string(message)}); });
   return out;
 }
 

@@ -26,7 +26,7 @@ constexpr std::int64_t kApplicationId = 0x5669676c;
 
 // Migration i brings the store from user_version i to i + 1. Append only; never edit one
 // that has shipped. The snapshot tables themselves are generated (schema.hpp).
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"(CREATE TABLE snapshots (
          id INTEGER PRIMARY KEY AUTOINCREMENT,
          name TEXT NOT NULL,
@@ -56,6 +56,19 @@ constexpr std::array<std::string_view, 2> kMigrations = {
          status TEXT NOT NULL,
          vigil_version TEXT NOT NULL);
        CREATE INDEX fim_baselines_by_name ON fim_baselines(name, root, status, id);)",
+    // 3: saved hardening audit results (vigil audit --save), the JSON document as rendered.
+    R"(CREATE TABLE audit_results (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         name TEXT NOT NULL,
+         hostname TEXT NOT NULL,
+         root TEXT NOT NULL,
+         created_at INTEGER NOT NULL,
+         passed INTEGER NOT NULL,
+         failed INTEGER NOT NULL,
+         not_applicable INTEGER NOT NULL,
+         document TEXT NOT NULL,
+         vigil_version TEXT NOT NULL);
+       CREATE INDEX audit_results_by_name ON audit_results(name, id);)",
 };
 
 std::uint32_t big_endian32(const unsigned char* p) {

@@ -134,7 +134,7 @@ TEST(Store, NewStoreIsWalWithVersionAndApplicationId) {
   ASSERT_TRUE(mode);
   ASSERT_EQ(mode->step(), SQLITE_ROW);
   EXPECT_EQ(mode->text(0), "wal");
-  EXPECT_EQ(*db->db().scalar("PRAGMA user_version"), 2);
+  EXPECT_EQ(*db->db().scalar("PRAGMA user_version"), 3);
   EXPECT_EQ(*db->db().scalar("PRAGMA application_id"), 0x5669676c);
 }
 

@@ -1,0 +1,30 @@
+// A compiled PCRE2 pattern (the regex dialect of Wazuh SCA 5.x policies), JIT-compiled once
+// and shared by every thread: each match allocates its own match data.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/expected.hpp"
+
+namespace vigil::audit {
+
+class Regex {
+ public:
+  // The error names the offset and PCRE2's reason.
+  static expected<Regex, std::string> compile(std::string_view pattern);
+
+  bool search(std::string_view subject) const;
+  // The first capture group of the first match, when the pattern matches and has one.
+  std::optional<std::string> first_capture(std::string_view subject, bool& matched) const;
+  const std::string& pattern() const { return pattern_; }
+
+ private:
+  struct Code;
+  std::shared_ptr<Code> code_;
+  std::string pattern_;
+};
+
+}  // namespace vigil::audit

@@ -1,0 +1,247 @@
+// vigil audit: hardening checks (Wazuh SCA policies and vigil's own), a score, baselines and
+// comparisons, exports; and vigil audit passwords.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <iostream>
+#include <memory>
+
+#include "audit/baseline.hpp"
+#include "audit/compare.hpp"
+#include "audit/passwords.hpp"
+#include "audit/policy.hpp"
+#include "audit/result_json.hpp"
+#include "audit/run.hpp"
+#include "cli/commands.hpp"
+#include "cli/report_output.hpp"
+#include "cli/rules_dir.hpp"
+#include "collect/snapshot.hpp"
+#include "core/root.hpp"
+#include "report/audit_report.hpp"
+#include "report/result_set.hpp"
+#include "store/store.hpp"
+
+namespace vigil::cli {
+
+namespace {
+
+struct AuditOptions {
+  std::vector<std::string> policies;
+  std::string root = "/";
+  std::string format = "table";
+  std::string out;
+  bool no_commands = false;
+  double timeout = 30;
+  bool ignore_requirements = false;
+  bool all = false;
+  std::string save, compare, db;
+  unsigned jobs = 0;
+  double fail_under = 0;
+  // passwords
+  std::string wordlist = std::string(audit::kDefaultWordlist);
+  bool no_variants = false, show = false;
+  // compare A B
+  std::string left, right;
+};
+
+std::vector<std::string> policy_paths(const AuditOptions& o) {
+  std::vector<std::string> paths;
+  for (const auto& p : o.policies) paths.push_back(p == "default" ? default_rules_dir() + "/policies" : p);
+  if (paths.empty()) paths.push_back(default_rules_dir() + "/policies");
+  return paths;
+}
+
+// Runs `write` on --out (or stdout); xlsx needs a file.
+int with_output(const AuditOptions& o, const std::function<void(std::ostream&)>& write) {
+  if (o.out.empty() || o.out == "-") {
+    write(std::cout);
+    return kExitClean;
+  }
+  std::ofstream f(o.out, std::ios::binary);
+  if (!f) return error_exit(fmt::format("--out: cannot write {}", o.out));
+  write(f);
+  if (!f) return error_exit(fmt::format("--out: error writing {}", o.out));
+  return kExitClean;
+}
+
+expected<store::Store, std::string> open_store(const AuditOptions& o) {
+  return store::Store::open(o.db.empty() ? std::string(store::kDefaultStorePath) : o.db);
+}
+
+// A saved baseline by name, or a JSON file written by --format json.
+expected<audit::AuditResult, std::string> load_compared(const AuditOptions& o, const std::string& what) {
+  std::error_code ec;
+  if (what.find('/') != std::string::npos || what.ends_with(".json") || std::filesystem::is_regular_file(what, ec))
+    return audit::load_result_file(what);
+  auto st = open_store(o);
+  if (!st) return make_unexpected(st.error());
+  return audit::load_baseline(*st, what);
+}
+
+int render(const AuditOptions& o, const audit::AuditResult& r, const audit::Comparison* cmp) {
+  const auto& f = o.format;
+  if (f == "xlsx") {
+    if (o.out.empty() || o.out == "-") return error_exit("--format xlsx writes a workbook: give --out FILE.xlsx");
+    auto w = report::write_xlsx(o.out, report::audit_sheets(r, cmp));
+    return w ? kExitClean : error_exit(w.error());
+  }
+  return with_output(o, [&](std::ostream& out) {
+    if (f == "json") {
+      auto j = audit::result_to_json(r);
+      if (cmp) j["comparison"] = nlohmann::json::parse([&] {
+        std::ostringstream s;
+        report::render_result_json(report::comparison_rows(*cmp), s);
+        return s.str();
+      }());
+      out << j.dump(2) << "\n";
+    } else if (f == "jsonl") {
+      report::render_audit_jsonl(r, out);
+    } else if (f == "csv") {
+      report::render_result_csv(cmp ? report::comparison_rows(*cmp) : report::audit_check_rows(r), out);
+    } else if (f == "html") {
+      report::render_audit_html(r, cmp, out);
+    } else {
+      report::render_audit_text(r, out, o.all);
+      if (cmp) {
+        out << "\n";
+        report::render_comparison_text(*cmp, o.compare, out, o.all);
+      }
+    }
+  });
+}
+
+int run_audit_command(const AuditOptions& o) {
+  auto root = Root::open(o.root);
+  if (!root) return error_exit(root.error().message());
+  std::optional<audit::AuditResult> baseline;
+  if (!o.compare.empty()) {  // read before the scan, so a typo fails fast
+    auto b = load_compared(o, o.compare);
+    if (!b) return error_exit(b.error());
+    baseline = std::move(*b);
+  }
+  auto set = audit::load_policies(policy_paths(o));
+  for (const auto& p : set.problems)
+    std::cerr << fmt::format("vigil: policy {}{}: {}\n", p.file, p.check.empty() ? "" : " check " + p.check, p.message);
+  if (set.policies.empty()) return error_exit("audit: no policy could be loaded");
+  audit::RunOptions ro;
+  ro.eval.run_commands = !o.no_commands;
+  ro.eval.command_timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
+  ro.ignore_requirements = o.ignore_requirements;
+  ro.jobs = o.jobs;
+  auto result = audit::run_audit(set, *root, ro);
+  result.hostname = collect::collect_host_info(*root).hostname;
+  std::optional<audit::Comparison> cmp;
+  if (baseline) cmp = audit::compare_results(*baseline, result);
+  if (!o.save.empty()) {
+    auto st = open_store(o);
+    if (!st) return error_exit(st.error());
+    auto id = audit::save_baseline(*st, result, o.save);
+    if (!id) return error_exit(id.error());
+    std::cerr << fmt::format("vigil: audit saved as '{}' (#{}) in {}\n", o.save, *id, st->path());
+  }
+  if (int rc = render(o, result, cmp ? &*cmp : nullptr); rc != kExitClean) return rc;
+  bool newly_failing = cmp && std::any_of(cmp->rows.begin(), cmp->rows.end(),
+                                          [](const auto& r) { return r.change == audit::Change::newly_failing; });
+  bool below = o.fail_under > 0 && result.score().percent() < o.fail_under;
+  return newly_failing || below ? kExitFindings : kExitClean;
+}
+
+int run_compare_command(const AuditOptions& o) {
+  auto a = load_compared(o, o.left);
+  if (!a) return error_exit(a.error());
+  auto b = load_compared(o, o.right);
+  if (!b) return error_exit(b.error());
+  auto cmp = audit::compare_results(*a, *b);
+  if (o.format == "xlsx") {
+    if (o.out.empty()) return error_exit("--format xlsx writes a workbook: give --out FILE.xlsx");
+    auto w = report::write_xlsx(o.out, {{"Comparison", report::comparison_rows(cmp)}, {"Summary " + o.left, report::audit_summary_rows(*a)},
+                                        {"Summary " + o.right, report::audit_summary_rows(*b)}});
+    return w ? kExitClean : error_exit(w.error());
+  }
+  return with_output(o, [&](std::ostream& out) {
+    auto rows = report::comparison_rows(cmp);
+    rows.columns[4] = o.left;
+    rows.columns[5] = o.right;
+    if (o.format == "csv") report::render_result_csv(rows, out);
+    else if (o.format == "json") report::render_result_json(rows, out);
+    else report::render_comparison_text(cmp, o.left, out, o.all);
+  });
+}
+
+int run_passwords_command(const AuditOptions& o) {
+  auto root = Root::open(o.root);
+  if (!root) return error_exit(root.error().message());
+  audit::PasswordOptions po;
+  po.wordlist = o.wordlist;
+  po.user_variants = !o.no_variants;
+  po.jobs = o.jobs;
+  auto r = audit::audit_passwords(*root, po);
+  if (!r) return error_exit(r.error());
+  for (const auto& p : r->problems) std::cerr << "vigil: " << p << "\n";
+  int rc = with_output(o, [&](std::ostream& out) {
+    auto rows = report::password_rows(*r, o.show);
+    if (o.format == "csv") report::render_result_csv(rows, out);
+    else if (o.format == "json") report::render_result_json(rows, out);
+    else report::render_passwords_text(*r, o.show, out);
+  });
+  if (rc != kExitClean) return rc;
+  bool weak = std::any_of(r->accounts.begin(), r->accounts.end(), [](const auto& a) { return a.severity == "high"; });
+  return weak ? kExitFindings : kExitClean;
+}
+
+void add_common(CLI::App* cmd, AuditOptions& o) {
+  cmd->add_option("--root", o.root, "audit a mounted image instead of the live host (read-only; commands are not run)");
+  cmd->add_option("--out", o.out, "write the report to FILE instead of standard output");
+  cmd->add_option("--jobs", o.jobs, "threads (default: every core; twice that for policy checks)");
+}
+
+}  // namespace
+
+void add_audit_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<AuditOptions>();
+  auto* cmd = app.add_subcommand(
+      "audit", "Is this host hardened? Run hardening policies (Wazuh SCA format: vigil's default, CIS …) and score them");
+  cmd->require_subcommand(0, 1);
+  cmd->add_option("--policy", o->policies,
+                  "policy file or directory (repeatable; default: vigil's rules/policies; 'default' names it)");
+  add_common(cmd, *o);
+  cmd->add_option("--format", o->format, "table (default), json, jsonl, csv, xlsx (needs --out) or html")
+      ->check(CLI::IsMember({"table", "text", "json", "jsonl", "csv", "xlsx", "html"}));
+  cmd->add_flag("--no-commands", o->no_commands, "do not run the policies' c: commands (those checks are not applicable)");
+  cmd->add_option("--timeout", o->timeout, "seconds a policy command may run before it is killed (default 30)");
+  cmd->add_flag("--ignore-requirements", o->ignore_requirements,
+                "run every policy even when its requirements (the OS it is written for) are not met");
+  cmd->add_flag("--all", o->all, "list passed and not applicable checks too, not only failed ones");
+  cmd->add_option("--save", o->save, "save this result in the store as baseline NAME");
+  cmd->add_option("--compare", o->compare,
+                  "compare with baseline NAME (or a --format json FILE): newly failing checks first; exit 1 if any");
+  cmd->add_option("--fail-under", o->fail_under, "exit 1 when the overall score is below this percentage");
+  add_store_option(cmd, o->db);
+  cmd->callback([o, cmd, &exit_code] {
+    if (cmd->get_subcommands().empty()) exit_code = run_audit_command(*o);
+  });
+
+  auto* pw = cmd->add_subcommand(
+      "passwords", "Weak-password audit of /etc/shadow: a wordlist (john's common passwords) and user name variants, "
+                   "every libxcrypt scheme, all cores; also empty, never-expiring and deprecated hashes");
+  add_common(pw, *o);
+  pw->add_option("--wordlist", o->wordlist, "wordlist, one word per line (default " + std::string(audit::kDefaultWordlist) + ")");
+  pw->add_flag("--no-variants", o->no_variants, "do not try user name variants");
+  pw->add_flag("--show", o->show, "print the passwords found (hidden by default)");
+  pw->add_option("--format", o->format, "table (default), json or csv")->check(CLI::IsMember({"table", "text", "json", "csv"}));
+  pw->callback([o, &exit_code] { exit_code = run_passwords_command(*o); });
+
+  auto* cmp = cmd->add_subcommand("compare", "Two saved audit results (names in the store, or JSON files) side by side");
+  cmp->add_option("left", o->left, "baseline name or JSON file")->required();
+  cmp->add_option("right", o->right, "baseline name or JSON file")->required();
+  cmp->add_option("--format", o->format, "table (default), json, csv or xlsx (needs --out)")
+      ->check(CLI::IsMember({"table", "text", "json", "csv", "xlsx"}));
+  cmp->add_option("--out", o->out, "write to FILE");
+  cmp->add_flag("--all", o->all, "list unchanged checks too");
+  add_store_option(cmp, o->db);
+  cmp->callback([o, &exit_code] { exit_code = run_compare_command(*o); });
+}
+
+}  // namespace vigil::cli

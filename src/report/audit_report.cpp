@@ -1,0 +1,219 @@
+// Renderers for vigil audit. Rows are built once (ResultSet) and shared by the table, CSV
+// and XLSX writers, so every export has the same columns.
+#include "report/audit_report.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "audit/result_json.hpp"
+#include "report/ecs.hpp"
+
+namespace vigil::report {
+
+using audit::Status;
+using store::SqlValue;
+
+namespace {
+
+std::string joined(const std::vector<std::string>& v, std::string_view sep = "\n") { return fmt::format("{}", fmt::join(v, sep)); }
+
+SqlValue num(std::size_t n) { return static_cast<std::int64_t>(n); }
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string score_text(const audit::Score& s) {
+  return s.applicable() ? fmt::format("{:.0f}% ({} of {} applicable checks passed; {} not applicable)", s.percent(), s.passed,
+                                      s.applicable(), s.not_applicable)
+                        : fmt::format("no applicable checks ({} not applicable)", s.not_applicable);
+}
+
+}  // namespace
+
+store::ResultSet audit_check_rows(const audit::AuditResult& r) {
+  store::ResultSet rs;
+  rs.columns = {"policy", "id", "title", "result", "reason", "evidence", "rationale", "remediation", "references", "mitre", "compliance"};
+  for (const auto& p : r.policies)
+    for (const auto& c : p.checks)
+      rs.rows.push_back({c.policy_id, c.check_id, c.title, std::string(audit::status_name(c.status)), c.reason,
+                         joined(c.evidence), c.rationale, c.remediation, joined(c.references), joined(c.mitre, "; "),
+                         c.compliance});
+  return rs;
+}
+
+store::ResultSet audit_summary_rows(const audit::AuditResult& r) {
+  store::ResultSet rs;
+  rs.columns = {"policy", "name", "ran", "passed", "failed", "not_applicable", "score_percent", "note"};
+  for (const auto& p : r.policies) {
+    auto s = p.score();
+    rs.rows.push_back({p.id, p.name, std::string(p.ran ? "yes" : "no"), num(s.passed), num(s.failed), num(s.not_applicable),
+                       s.applicable() ? SqlValue(std::round(s.percent() * 10) / 10) : SqlValue{}, p.skipped_why});
+  }
+  auto s = r.score();
+  rs.rows.push_back({std::string("(all)"), std::string("every policy that ran"), std::string(""), num(s.passed), num(s.failed),
+                     num(s.not_applicable), s.applicable() ? SqlValue(std::round(s.percent() * 10) / 10) : SqlValue{},
+                     fmt::format("host {} root {} at {}", r.hostname, r.root, iso8601(r.started_at))});
+  return rs;
+}
+
+store::ResultSet comparison_rows(const audit::Comparison& c) {
+  store::ResultSet rs;
+  rs.columns = {"change", "policy", "id", "title", "baseline", "current", "evidence"};
+  auto st = [](const std::optional<Status>& s) { return s ? std::string(audit::status_name(*s)) : std::string("-"); };
+  for (const auto& row : c.rows)
+    rs.rows.push_back({std::string(audit::change_name(row.change)), row.policy_id, row.check_id, row.title, st(row.before),
+                       st(row.after), row.evidence});
+  return rs;
+}
+
+store::ResultSet password_rows(const audit::PasswordAudit& p, bool show) {
+  store::ResultSet rs;
+  rs.columns = {"user", "uid", "shell", "state", "scheme", "severity", "issues", "found_by", "password"};
+  for (const auto& a : p.accounts)
+    rs.rows.push_back({a.user, a.uid >= 0 ? SqlValue(a.uid) : SqlValue{}, a.shell, a.state, a.scheme, a.severity,
+                       joined(a.issues, "; "), a.found_by,
+                       a.weak ? (show ? a.password : std::string("(hidden; --show)")) : std::string("")});
+  return rs;
+}
+
+void render_audit_text(const audit::AuditResult& r, std::ostream& out, bool all) {
+  out << fmt::format("vigil audit of {}{} — {} policies, {:.2f} s\n\n", r.root, r.live ? " (live host)" : "",
+                     r.policies.size(), r.seconds);
+  for (const auto& p : r.policies) {
+    out << fmt::format("== {} [{}]\n", p.name.empty() ? p.id : p.name, p.id);
+    if (!p.ran) {
+      out << "   skipped: " << p.skipped_why << "\n\n";
+      continue;
+    }
+    out << "   score: " << score_text(p.score()) << "\n";
+    std::map<std::string, std::size_t> na_reasons;
+    for (const auto& c : p.checks) {
+      if (c.status == Status::not_applicable) {
+        ++na_reasons[c.reason.size() > 110 ? c.reason.substr(0, 110) + "…" : c.reason];
+        if (!all) continue;
+      }
+      if (c.status == Status::passed && !all) continue;
+      std::string_view mark = c.status == Status::failed ? "FAIL" : c.status == Status::passed ? "pass" : "n/a ";
+      out << fmt::format("   {} {:>6}  {}\n", mark, c.check_id, c.title);
+      if (c.status == Status::not_applicable) out << "              why: " << c.reason << "\n";
+      else if (!c.evidence.empty()) out << "              evidence: " << c.evidence.front() << "\n";
+      if (c.status == Status::failed && !c.remediation.empty())
+        out << "              fix: " << c.remediation.substr(0, 300) << (c.remediation.size() > 300 ? "…" : "") << "\n";
+    }
+    if (!na_reasons.empty() && !all) {
+      out << "   not applicable:\n";
+      for (const auto& [why, n] : na_reasons) out << fmt::format("     {:>4} × {}\n", n, why);
+    }
+    out << "\n";
+  }
+  if (!r.problems.empty()) {
+    out << "policy problems:\n";
+    for (const auto& pr : r.problems)
+      out << fmt::format("   {}{}: {}\n", pr.file, pr.check.empty() ? "" : " check " + pr.check, pr.message);
+    out << "\n";
+  }
+  out << "overall score: " << score_text(r.score()) << "\n";
+}
+
+void render_comparison_text(const audit::Comparison& c, std::string_view before_name, std::ostream& out, bool all) {
+  out << fmt::format("compared with {}: {} of {} checks changed; score {:.0f}% → {:.0f}%\n", before_name, c.changed(),
+                     c.rows.size(), c.before.percent(), c.after.percent());
+  auto rs = comparison_rows(c);
+  if (!all) {
+    std::erase_if(rs.rows, [](const auto& row) { return std::get<std::string>(row[0]) == "unchanged"; });
+  }
+  if (rs.rows.empty()) {
+    out << "no check changed\n";
+    return;
+  }
+  for (const auto& row : rs.rows)
+    out << fmt::format("  {:<20} {:>6}  {:<15} → {:<15} {}\n", std::get<std::string>(row[0]), std::get<std::string>(row[2]),
+                       std::get<std::string>(row[4]), std::get<std::string>(row[5]), std::get<std::string>(row[3]));
+}
+
+void render_audit_jsonl(const audit::AuditResult& r, std::ostream& out) {
+  for (const auto& p : r.policies)
+    for (const auto& c : p.checks) out << audit::check_to_json(c).dump() << "\n";
+}
+
+void render_audit_html(const audit::AuditResult& r, const audit::Comparison* c, std::ostream& out) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vigil audit of "
+      << html_escape(r.hostname) << "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
+         "width:100%}th,td{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:90%}th{background:#d9e1f2;"
+         "position:sticky;top:0}.failed{background:#fde2e2}.passed{background:#e2f5e2}.na{color:#777}</style></head><body>\n";
+  out << "<h1>vigil audit: " << html_escape(r.hostname) << "</h1>\n<p>root " << html_escape(r.root) << ", "
+      << html_escape(iso8601(r.started_at)) << ", overall " << html_escape(score_text(r.score())) << "</p>\n";
+  auto table = [&](const store::ResultSet& rs, int status_col) {
+    out << "<table><tr>";
+    for (const auto& col : rs.columns) out << "<th>" << html_escape(col) << "</th>";
+    out << "</tr>\n";
+    for (const auto& row : rs.rows) {
+      std::string cls;
+      if (status_col >= 0) {
+        const auto& v = std::get<std::string>(row[static_cast<std::size_t>(status_col)]);
+        cls = v == "failed" || v == "newly failing" ? "failed" : v == "passed" || v == "fixed" ? "passed" : "na";
+      }
+      out << "<tr class=\"" << cls << "\">";
+      for (const auto& v : row) {
+        std::string text;
+        if (const auto* s = std::get_if<std::string>(&v)) text = *s;
+        else if (const auto* i = std::get_if<std::int64_t>(&v)) text = std::to_string(*i);
+        else if (const auto* d = std::get_if<double>(&v)) text = fmt::format("{}", *d);
+        std::string esc = html_escape(text);
+        for (std::size_t pos = 0; (pos = esc.find('\n', pos)) != std::string::npos;) esc.replace(pos, 1, "<br>");
+        out << "<td>" << esc << "</td>";
+      }
+      out << "</tr>\n";
+    }
+    out << "</table>\n";
+  };
+  out << "<h2>Summary</h2>\n";
+  table(audit_summary_rows(r), -1);
+  if (c) {
+    out << "<h2>Compared with the baseline</h2>\n";
+    table(comparison_rows(*c), 0);
+  }
+  out << "<h2>Checks</h2>\n";
+  table(audit_check_rows(r), 3);
+  out << "</body></html>\n";
+}
+
+std::vector<Sheet> audit_sheets(const audit::AuditResult& r, const audit::Comparison* c) {
+  std::vector<Sheet> sheets = {{"Results", audit_check_rows(r)}, {"Summary", audit_summary_rows(r)}};
+  if (c) sheets.push_back({"Comparison", comparison_rows(*c)});
+  return sheets;
+}
+
+void render_passwords_text(const audit::PasswordAudit& p, bool show, std::ostream& out) {
+  std::size_t weak = 0, flagged = 0;
+  for (const auto& a : p.accounts) {
+    if (a.issues.empty()) continue;
+    ++flagged;
+    weak += a.weak;
+    out << fmt::format("{:<8} {:<16} {}{}\n", a.severity, a.user, joined(a.issues, "; "),
+                       a.weak && show ? fmt::format(" — password: {}", a.password) : "");
+  }
+  out << fmt::format(
+      "\n{} accounts, {} with a weak or empty password, {} flagged; {} candidates tested in {:.2f} s ({:.0f}/s on {} "
+      "threads, wordlist of {} words)\n",
+      p.accounts.size(), weak, flagged, p.candidates, p.seconds, p.seconds > 0 ? p.candidates / p.seconds : 0.0, p.threads,
+      p.wordlist_words);
+  if (weak && !show) out << "passwords are not shown; add --show to see them\n";
+}
+
+}  // namespace vigil::report

@@ -1,0 +1,29 @@
+// vigil audit output: the human table, rows for CSV/XLSX (one per check, one per policy, one
+// per compared check), HTML, and the password audit.
+#pragma once
+
+#include <ostream>
+
+#include "audit/compare.hpp"
+#include "audit/passwords.hpp"
+#include "audit/result.hpp"
+#include "report/xlsx.hpp"
+#include "store/query.hpp"
+
+namespace vigil::report {
+
+store::ResultSet audit_check_rows(const audit::AuditResult& r);
+store::ResultSet audit_summary_rows(const audit::AuditResult& r);
+store::ResultSet comparison_rows(const audit::Comparison& c);
+store::ResultSet password_rows(const audit::PasswordAudit& p, bool show_passwords);
+
+// `all`: every check, not only the failed ones.
+void render_audit_text(const audit::AuditResult& r, std::ostream& out, bool all);
+void render_comparison_text(const audit::Comparison& c, std::string_view before_name, std::ostream& out, bool all);
+void render_audit_jsonl(const audit::AuditResult& r, std::ostream& out);
+void render_audit_html(const audit::AuditResult& r, const audit::Comparison* c, std::ostream& out);
+std::vector<Sheet> audit_sheets(const audit::AuditResult& r, const audit::Comparison* c);
+
+void render_passwords_text(const audit::PasswordAudit& p, bool show_passwords, std::ostream& out);
+
+}  // namespace vigil::report

@@ -1,0 +1,66 @@
+// libxlsxwriter: streams cells into the .xlsx zip; numbers stay numbers so filters sort them.
+#include "report/xlsx.hpp"
+
+#include <fmt/format.h>
+#include <xlsxwriter.h>
+
+#include <algorithm>
+
+namespace vigil::report {
+
+namespace {
+
+constexpr std::size_t kMaxCell = 32767;  // Excel's cell limit
+
+std::string cell(std::string s) {
+  if (s.size() > kMaxCell) s.resize(kMaxCell);
+  return s;
+}
+
+}  // namespace
+
+expected<void, std::string> write_xlsx(const std::string& path, const std::vector<Sheet>& sheets) {
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (!wb) return make_unexpected(fmt::format("{}: cannot create the workbook", path));
+  lxw_format* header = workbook_add_format(wb);
+  format_set_bold(header);
+  format_set_bg_color(header, 0xD9E1F2);
+  format_set_border(header, LXW_BORDER_THIN);
+  lxw_format* wrap = workbook_add_format(wb);
+  format_set_text_wrap(wrap);
+  format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+  for (const auto& s : sheets) {
+    lxw_worksheet* ws = workbook_add_worksheet(wb, s.name.substr(0, 31).c_str());
+    if (!ws) {
+      workbook_close(wb);
+      return make_unexpected(fmt::format("{}: cannot add sheet '{}'", path, s.name));
+    }
+    const auto& cols = s.rows.columns;
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), cols[c].c_str(), header);
+      std::size_t widest = cols[c].size();
+      for (const auto& r : s.rows.rows)
+        if (const auto* v = std::get_if<std::string>(&r[c])) widest = std::max(widest, std::min<std::size_t>(v->size(), 60));
+      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), static_cast<double>(widest + 2),
+                           widest >= 60 ? wrap : nullptr);
+    }
+    for (std::size_t r = 0; r < s.rows.rows.size(); ++r) {
+      auto row = static_cast<lxw_row_t>(r + 1);
+      for (std::size_t c = 0; c < cols.size(); ++c) {
+        const auto& v = s.rows.rows[r][c];
+        auto col = static_cast<lxw_col_t>(c);
+        if (const auto* i = std::get_if<std::int64_t>(&v)) worksheet_write_number(ws, row, col, static_cast<double>(*i), nullptr);
+        else if (const auto* d = std::get_if<double>(&v)) worksheet_write_number(ws, row, col, *d, nullptr);
+        else if (const auto* str = std::get_if<std::string>(&v)) worksheet_write_string(ws, row, col, cell(*str).c_str(), nullptr);
+      }
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+    if (!cols.empty())
+      worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(s.rows.rows.size()), static_cast<lxw_col_t>(cols.size() - 1));
+  }
+  lxw_error err = workbook_close(wb);
+  if (err != LXW_NO_ERROR) return make_unexpected(fmt::format("{}: {}", path, lxw_strerror(err)));
+  return {};
+}
+
+}  // namespace vigil::report

@@ -1,0 +1,20 @@
+// Workbooks a security team can file: one sheet per table, header row frozen and filtered.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "store/query.hpp"
+
+namespace vigil::report {
+
+struct Sheet {
+  std::string name;  // at most 31 characters (Excel's limit)
+  store::ResultSet rows;
+};
+
+// The error names the file and libxlsxwriter's reason.
+expected<void, std::string> write_xlsx(const std::string& path, const std::vector<Sheet>& sheets);
+
+}  // namespace vigil::report
