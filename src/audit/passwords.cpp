@@ -54,10 +54,12 @@ void classify(AccountAudit& a) {
   if (a.deprecated) a.issues.push_back(fmt::format("deprecated hash scheme ({}): fast to crack", a.scheme));
   if (a.unsupported) a.issues.push_back("hash could not be verified by libxcrypt (unknown or disabled scheme)");
   if (a.never_expires) a.issues.push_back("password never expires");
+  if (a.state == "locked" && a.can_login) a.issues.push_back("password locked (no password login; keys may still work)");
   bool usable = a.weak || a.state == "empty";
   if (usable && (a.can_login || a.uid == 0)) a.severity = "high";
   else if (usable || (a.deprecated && a.can_login)) a.severity = "medium";
   else if (a.deprecated || a.never_expires || a.unsupported) a.severity = "low";
+  else if (!a.issues.empty()) a.severity = "info";
   else a.severity = "info";
 }
 
