@@ -35,6 +35,7 @@ bench: build
 	@bench/triage.sh
 	@bench/store.sh
 	@bench/logs.sh
+	@bench/audit.sh
 
 clean:
 	rm -rf $(BUILD)

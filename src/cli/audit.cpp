@@ -44,6 +44,7 @@ struct AuditOptions {
   bool no_variants = false, show = false;
   // compare A B
   std::string left, right;
+  bool markdown = false;
 };
 
 std::vector<std::string> policy_paths(const AuditOptions& o) {
@@ -191,6 +192,12 @@ int run_passwords_command(const AuditOptions& o) {
   return weak ? kExitFindings : kExitClean;
 }
 
+int run_checks_command(const AuditOptions& o) {
+  auto set = audit::load_policies(policy_paths(o));
+  report::render_check_list(set, o.markdown, std::cout);
+  return set.problems.empty() ? kExitClean : kExitError;
+}
+
 void add_common(CLI::App* cmd, AuditOptions& o) {
   cmd->add_option("--root", o.root, "audit a mounted image instead of the live host (read-only; commands are not run)");
   cmd->add_option("--out", o.out, "write the report to FILE instead of standard output");
@@ -232,6 +239,11 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   pw->add_flag("--show", o->show, "print the passwords found (hidden by default)");
   pw->add_option("--format", o->format, "table (default), json or csv")->check(CLI::IsMember({"table", "text", "json", "csv"}));
   pw->callback([o, &exit_code] { exit_code = run_passwords_command(*o); });
+
+  auto* checks = cmd->add_subcommand("checks", "List the checks of the policies (and what cannot be loaded, with why)");
+  checks->add_option("--policy", o->policies, "policy file or directory (repeatable; default: vigil's rules/policies)");
+  checks->add_flag("--markdown", o->markdown, "as docs/AUDIT_CHECKS.md");
+  checks->callback([o, &exit_code] { exit_code = run_checks_command(*o); });
 
   auto* cmp = cmd->add_subcommand("compare", "Two saved audit results (names in the store, or JSON files) side by side");
   cmp->add_option("left", o->left, "baseline name or JSON file")->required();

@@ -6,6 +6,7 @@
 
 #include "audit/compare.hpp"
 #include "audit/passwords.hpp"
+#include "audit/policy.hpp"
 #include "audit/result.hpp"
 #include "report/xlsx.hpp"
 #include "store/query.hpp"
@@ -23,6 +24,10 @@ void render_comparison_text(const audit::Comparison& c, std::string_view before_
 void render_audit_jsonl(const audit::AuditResult& r, std::ostream& out);
 void render_audit_html(const audit::AuditResult& r, const audit::Comparison* c, std::ostream& out);
 std::vector<Sheet> audit_sheets(const audit::AuditResult& r, const audit::Comparison* c);
+
+// Every check of the loaded policies (docs/AUDIT_CHECKS.md is the Markdown form), then the
+// load problems.
+void render_check_list(const audit::PolicySet& set, bool markdown, std::ostream& out);
 
 void render_passwords_text(const audit::PasswordAudit& p, bool show_passwords, std::ostream& out);
 

@@ -58,7 +58,8 @@ TEST(AuditE2E, FixtureRootScoreEvidenceAndNotApplicable) {
   EXPECT_EQ(live_only["result"], "not applicable");
   EXPECT_NE(live_only["reason"].get<std::string>().find("live host"), std::string::npos);
   const auto& s = doc["summary"];
-  EXPECT_EQ(s["passed"].get<int>() + s["failed"].get<int>() + s["not_applicable"].get<int>(), 96);
+  EXPECT_EQ(s["passed"].get<std::size_t>() + s["failed"].get<std::size_t>() + s["not_applicable"].get<std::size_t>(),
+            doc["policies"][0]["checks"].size());
   EXPECT_NEAR(s["score"].get<double>(), 100.0 * s["passed"].get<int>() / (s["passed"].get<int>() + s["failed"].get<int>()), 0.06);
   // The text report says the score and shows failures with their evidence and fix.
   auto text = run_vigil({"audit", "--root", root.path()});
@@ -189,6 +190,19 @@ TEST(AuditE2E, CorpusCisPoliciesLoadAndRun) {
   auto three = run_vigil({"audit", "--root", root.path(), "--policy", kSca + "/debian", "--ignore-requirements", "--format", "json"});
   ASSERT_EQ(three.exit_code, 0) << three.err;
   EXPECT_EQ(nlohmann::json::parse(three.out)["policies"].size(), 3u);
+}
+
+TEST(AuditE2E, ChecksListAndDocsInSync) {
+  auto r = run_vigil({"audit", "checks", "--markdown"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, slurp(std::string(VIGIL_SOURCE_DIR) + "/docs/AUDIT_CHECKS.md"))
+      << "regenerate with: ./build/vigil audit checks --markdown > docs/AUDIT_CHECKS.md";
+  TempDir bad;
+  bad.write("p.yml", "policy: {id: p, file: p, name: p, description: p}\nchecks:\n"
+                     "  - {id: 1, title: x, condition: all, rules: ['f:/etc/x -> r:([']}\n");
+  auto listed = run_vigil({"audit", "checks", "--policy", bad / "p.yml"});
+  EXPECT_EQ(listed.exit_code, 2);
+  EXPECT_NE(listed.out.find("cannot be evaluated: invalid regex"), std::string::npos) << listed.out;
 }
 
 TEST(AuditE2E, LiveHostRunsCleanly) {
