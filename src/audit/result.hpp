@@ -44,6 +44,7 @@ struct AuditResult {
   double seconds = 0;
   std::vector<PolicyResult> policies;
   std::vector<LoadProblem> problems;
+  std::size_t suppressed = 0;  // failed checks accepted by the suppression file
   Score score() const;  // over every policy that ran
 };
 

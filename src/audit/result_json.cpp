@@ -50,6 +50,7 @@ nlohmann::json result_to_json(const AuditResult& r) {
           {"started_at", r.started_at},
           {"seconds", std::round(r.seconds * 1000) / 1000},
           {"summary", score_json(r.score())},
+          {"suppressed", r.suppressed},
           {"policies", std::move(policies)},
           {"problems", std::move(problems)}};
 }
@@ -65,6 +66,7 @@ expected<AuditResult, std::string> result_from_json(std::string_view text) {
     r.live = j.value("live", true);
     r.started_at = j.value("started_at", std::int64_t{0});
     r.seconds = j.value("seconds", 0.0);
+    r.suppressed = j.value("suppressed", std::size_t{0});
     for (const auto& pj : j.at("policies")) {
       PolicyResult p;
       p.id = pj.at("id").get<std::string>();

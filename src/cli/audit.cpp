@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "audit/accept.hpp"
 #include "audit/baseline.hpp"
 #include "audit/compare.hpp"
 #include "audit/passwords.hpp"
@@ -17,6 +18,7 @@
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
 #include "cli/rules_dir.hpp"
+#include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
 #include "core/root.hpp"
 #include "report/audit_report.hpp"
@@ -39,6 +41,8 @@ struct AuditOptions {
   std::string save, compare, db;
   unsigned jobs = 0;
   double fail_under = 0;
+  std::string suppress;
+  bool no_suppress = false;
   // passwords
   std::string wordlist = std::string(audit::kDefaultWordlist);
   bool no_variants = false, show = false;
@@ -122,6 +126,8 @@ int run_audit_command(const AuditOptions& o) {
     if (!b) return error_exit(b.error());
     baseline = std::move(*b);
   }
+  auto accepted = load_suppressions(o.suppress, o.no_suppress);
+  if (!accepted) return error_exit(accepted.error());
   auto set = audit::load_policies(policy_paths(o));
   for (const auto& p : set.problems)
     std::cerr << fmt::format("vigil: policy {}{}: {}\n", p.file, p.check.empty() ? "" : " check " + p.check, p.message);
@@ -133,6 +139,7 @@ int run_audit_command(const AuditOptions& o) {
   ro.jobs = o.jobs;
   auto result = audit::run_audit(set, *root, ro);
   result.hostname = collect::collect_host_info(*root).hostname;
+  audit::accept_failures(*accepted, result);
   std::optional<audit::Comparison> cmp;
   if (baseline) cmp = audit::compare_results(*baseline, result);
   if (!o.save.empty()) {
@@ -224,6 +231,10 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--save", o->save, "save this result in the store as baseline NAME");
   cmd->add_option("--compare", o->compare,
                   "compare with baseline NAME (or a --format json FILE): newly failing checks first; exit 1 if any");
+  cmd->add_option("--suppress", o->suppress,
+                  "suppression file accepting failed checks: 'audit.POLICY.CHECK -- reason' (default " +
+                      std::string(kDefaultSuppressionFile) + " if it exists)");
+  cmd->add_flag("--no-suppress", o->no_suppress, "ignore the suppression file");
   cmd->add_option("--fail-under", o->fail_under, "exit 1 when the overall score is below this percentage");
   add_store_option(cmd, o->db);
   cmd->callback([o, cmd, &exit_code] {

@@ -92,8 +92,8 @@ store::ResultSet password_rows(const audit::PasswordAudit& p, bool show) {
 }
 
 void render_audit_text(const audit::AuditResult& r, std::ostream& out, bool all) {
-  out << fmt::format("vigil audit of {}{} — {} policies, {:.2f} s\n\n", r.root, r.live ? " (live host)" : "",
-                     r.policies.size(), r.seconds);
+  out << fmt::format("vigil audit of {}{} — {} polic{}, {:.2f} s\n\n", r.root, r.live ? " (live host)" : "",
+                     r.policies.size(), r.policies.size() == 1 ? "y" : "ies", r.seconds);
   for (const auto& p : r.policies) {
     out << fmt::format("== {} [{}]\n", p.name.empty() ? p.id : p.name, p.id);
     if (!p.ran) {
@@ -128,6 +128,9 @@ void render_audit_text(const audit::AuditResult& r, std::ostream& out, bool all)
     out << "\n";
   }
   out << "overall score: " << score_text(r.score()) << "\n";
+  if (r.suppressed)
+    out << fmt::format("{} failed check{} accepted by the suppression file (shown with --all)\n", r.suppressed,
+                       r.suppressed == 1 ? "" : "s");
 }
 
 void render_comparison_text(const audit::Comparison& c, std::string_view before_name, std::ostream& out, bool all) {

@@ -70,6 +70,27 @@ TEST(AuditE2E, FixtureRootScoreEvidenceAndNotApplicable) {
   EXPECT_NE(run_vigil({"audit", "--root", root.path(), "--all"}).out.find("pass  90101"), std::string::npos);
 }
 
+TEST(AuditE2E, SuppressionFileAcceptsFailedChecksAndCountsThem) {
+  TempDir root, conf;
+  plant_host(root);
+  conf.write("suppressions.conf",
+             "# bastion: passwords plus a second factor in PAM\n"
+             "audit.vigil_debian_server.90102 -- passwords with MFA on the bastion, ticket 7\n");
+  auto r = run_vigil({"audit", "--root", root.path(), "--suppress", conf / "suppressions.conf", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["suppressed"], 1);
+  auto c = check_of(doc, "90102");
+  EXPECT_EQ(c["result"], "not applicable");
+  EXPECT_NE(c["reason"].get<std::string>().find("accepted (suppression line 2): passwords with MFA"), std::string::npos);
+  auto text = run_vigil({"audit", "--root", root.path(), "--suppress", conf / "suppressions.conf"});
+  EXPECT_NE(text.out.find("1 failed check accepted by the suppression file"), std::string::npos);
+  conf.write("bad.conf", "audit.vigil_debian_server.90102\n");  // no reason: refused
+  auto bad = run_vigil({"audit", "--root", root.path(), "--suppress", conf / "bad.conf"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.conf:1"), std::string::npos) << bad.err;
+}
+
 TEST(AuditE2E, ExportsCsvHtmlXlsx) {
   TempDir root, out;
   plant_host(root);
