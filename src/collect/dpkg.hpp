@@ -11,6 +11,12 @@
 
 namespace vigil::collect {
 
+// A dpkg path-exclude= or path-include= line: later lines override earlier ones.
+struct PathFilter {
+  bool include = false;
+  std::string glob;
+};
+
 class DpkgDb final : public PackageDb {
  public:
   // Lists the info directory; false when it cannot be listed.
@@ -32,7 +38,7 @@ class DpkgDb final : public PackageDb {
   Root root_;
   std::string info_dir_;
   std::vector<std::string> packages_;  // "name:arch" as in the file names
-  std::vector<struct PathFilter> filters_;  // path-exclude / path-include from dpkg's configuration
+  std::vector<PathFilter> filters_;  // path-exclude / path-include from dpkg's configuration
   // Filled by the first owners() pass, which reads every list anyway.
   mutable std::optional<std::vector<std::string>> program_packages_;
 };
@@ -45,11 +51,6 @@ std::vector<Diversion> parse_dpkg_diversions(std::string_view text);
 // The Conffiles: sections of /var/lib/dpkg/status, for installed packages.
 std::vector<PackagedFile> parse_dpkg_conffiles(std::string_view status);
 
-// A dpkg path-exclude= or path-include= line: later lines override earlier ones.
-struct PathFilter {
-  bool include = false;
-  std::string glob;
-};
 std::vector<PathFilter> parse_dpkg_path_filters(std::string_view config);
 // True when the last filter matching `path` (fnmatch, as dpkg does) excludes it.
 bool path_filtered_out(const std::vector<PathFilter>& filters, std::string_view path);
