@@ -243,16 +243,16 @@ void render_passwords_text(const audit::PasswordAudit& p, bool show, std::ostrea
   std::size_t weak = 0, flagged = 0;
   for (const auto& a : p.accounts) {
     if (a.issues.empty()) continue;
-    ++flagged;
+    if (flagged++ == 0) out << fmt::format("{:<8} {:<16} {}\n", "SEVERITY", "USER", "ISSUES");
     weak += a.weak;
     out << fmt::format("{:<8} {:<16} {}{}\n", a.severity, a.user, joined(a.issues, "; "),
                        a.weak && show ? fmt::format(" — password: {}", a.password) : "");
   }
   out << fmt::format(
       "\n{} accounts, {} with a weak or empty password, {} flagged; {} candidates tested in {:.2f} s ({:.0f}/s on {} "
-      "threads, wordlist of {} words)\n",
+      "thread{}, wordlist of {} words)\n",
       p.accounts.size(), weak, flagged, p.candidates, p.seconds, p.seconds > 0 ? p.candidates / p.seconds : 0.0, p.threads,
-      p.wordlist_words);
+      p.threads == 1 ? "" : "s", p.wordlist_words);
   if (weak && !show) out << "passwords are not shown; add --show to see them\n";
 }
 
