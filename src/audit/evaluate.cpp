@@ -14,6 +14,7 @@
 
 #include "audit/command.hpp"
 #include "collect/account_parse.hpp"
+#include "collect/proc_parse.hpp"
 #include "core/text.hpp"
 
 namespace vigil::audit {
@@ -61,62 +62,38 @@ bool missing(int code) { return code == ENOENT || code == ENOTDIR; }
 
 }  // namespace
 
-std::string_view status_name(Status s) {
-  switch (s) {
-    case Status::passed: return "passed";
-    case Status::failed: return "failed";
-    case Status::not_applicable: return "not applicable";
-  }
-  return "?";
-}
-
-Score PolicyResult::score() const {
-  Score s;
-  for (const auto& c : checks) {
-    if (c.status == Status::passed) ++s.passed;
-    else if (c.status == Status::failed) ++s.failed;
-    else ++s.not_applicable;
-  }
-  return s;
-}
-
-Score AuditResult::score() const {
-  Score s;
-  for (const auto& p : policies) {
-    if (!p.ran) continue;
-    auto ps = p.score();
-    s.passed += ps.passed;
-    s.failed += ps.failed;
-    s.not_applicable += ps.not_applicable;
-  }
-  return s;
-}
-
 // One rule's evaluation; the per-type methods follow Wazuh's wm_sca.c.
 struct RuleRunner {
   const Evaluator& ev;
 
+  // A list (files, directory entries, directories) is invalid when an entry could not be
+  // decided and none was found; the first reason is kept.
+  static void note_invalid(RuleOutcome& acc, const RuleOutcome& r) {
+    if (r.outcome != Outcome::invalid) return;
+    acc.outcome = Outcome::invalid;
+    if (acc.reason.empty()) acc.reason = r.reason;
+  }
+
   // Lines of `text` against the pattern: found on the first line that matches.
   RuleOutcome match_lines(std::string_view text, const ContentPattern& p, std::string_view where) const {
     RuleOutcome r;
-    std::string why, near;
+    std::string near;
     bool hit = false;
     for_each_line(text, [&](std::string_view line, std::size_t n) {
       if (hit) return;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (pattern_matches(p, line, &why)) {
+      if (pattern_matches(p, line)) {
         hit = true;
         r.evidence = fmt::format("{}:{}: {}", where, n, excerpt(line));
       } else if (near.empty() && pattern_nearly_matches(p, line)) {
         near = fmt::format("{}:{}: {}", where, n, excerpt(line));
       }
     });
-    if (text.empty() && pattern_matches(p, "", &why)) hit = true, r.evidence = fmt::format("{}: (empty)", where);
+    if (text.empty() && pattern_matches(p, "")) hit = true, r.evidence = fmt::format("{}: (empty)", where);
     r.outcome = hit ? Outcome::found : Outcome::not_found;
     if (!hit)
       r.evidence = near.empty() ? fmt::format("no line of {} matches '{}'", where, excerpt(p.source))
                                 : fmt::format("{} (does not satisfy '{}')", near, excerpt(p.source));
-    if (!hit && !why.empty()) r.reason = why;
     return r;
   }
 
@@ -176,10 +153,7 @@ struct RuleRunner {
     for (const auto& path : expand(list, true)) {
       auto r = p ? file_content(path, *p) : file_existence(path);
       if (r.outcome == Outcome::found) return r;
-      if (r.outcome == Outcome::invalid) {
-        acc.outcome = Outcome::invalid;
-        if (acc.reason.empty()) acc.reason = r.reason;
-      }
+      note_invalid(acc, r);
       seen.push_back(r.evidence.empty() ? r.reason : r.evidence);
     }
     acc.evidence = seen.empty() ? fmt::format("no file matches {}", list) : fmt::format("{}", fmt::join(seen, "; "));
@@ -204,10 +178,7 @@ struct RuleRunner {
         continue;
       }
       if (r.outcome == Outcome::found) return r;
-      if (r.outcome == Outcome::invalid) {
-        acc.outcome = Outcome::invalid;
-        if (acc.reason.empty()) acc.reason = r.reason;
-      }
+      note_invalid(acc, r);
     }
     if (acc.evidence.empty())
       acc.evidence = rule.content ? fmt::format("no line of {} file(s) under {} named '{}' matches '{}'", looked, dir,
@@ -234,10 +205,7 @@ struct RuleRunner {
         r = scan_dir(dir, rule, 0);
       }
       if (r.outcome == Outcome::found) return r;
-      if (r.outcome == Outcome::invalid) {
-        acc.outcome = Outcome::invalid;
-        if (acc.reason.empty()) acc.reason = r.reason;
-      }
+      note_invalid(acc, r);
       if (!acc.evidence.empty()) acc.evidence += "; ";
       acc.evidence += r.evidence.empty() ? r.reason : r.evidence;
     }
@@ -246,12 +214,10 @@ struct RuleRunner {
 
   RuleOutcome process(const Rule& rule) const {
     if (!ev.root_.live()) return {Outcome::invalid, "processes are only seen on the live host, not under --root", {}};
-    auto p = parse_pattern(rule.target);
-    if (!p) return {Outcome::invalid, p.error(), {}};
     for (const auto& proc : ev.processes()) {
       for (const std::string* name : {&proc.comm, &proc.argv0}) {
         if (name->empty()) continue;
-        if (pattern_matches(*p, *name) || pattern_matches(*p, basename_of(*name)))
+        if (pattern_matches(*rule.content, *name) || pattern_matches(*rule.content, basename_of(*name)))
           return {Outcome::found, {}, fmt::format("process '{}' is running", excerpt(*name))};
       }
     }
@@ -280,19 +246,15 @@ struct RuleRunner {
     for (const auto& path : expand(rule.target, false)) {
       auto st = ev.root_.lstat(path);
       if (!st) {
-        if (!missing(st.error().code)) {
-          acc.outcome = Outcome::invalid;
-          acc.reason = fmt::format("cannot check {}: {}", path, st.error().reason());
-        }
+        if (!missing(st.error().code))
+          note_invalid(acc, {Outcome::invalid, fmt::format("cannot check {}: {}", path, st.error().reason()), {}});
         continue;
       }
       ++seen;
       std::string line = fmt::format("mode={:04o} uid={} gid={} user={} group={} type={}", st->st_mode & 07777,
                                      st->st_uid, st->st_gid, ev.user_name(st->st_uid), ev.group_name(st->st_gid),
                                      file_type_name(st->st_mode));
-      if (!rule.content) return {Outcome::found, {}, fmt::format("{}: {}", path, line)};
-      if (pattern_matches(*rule.content, line)) return {Outcome::found, {}, fmt::format("{}: {}", path, line)};
-      if (acc.outcome != Outcome::invalid) acc.outcome = Outcome::not_found;
+      if (!rule.content || pattern_matches(*rule.content, line)) return {Outcome::found, {}, fmt::format("{}: {}", path, line)};
       if (!acc.evidence.empty()) acc.evidence += "; ";
       acc.evidence += fmt::format("{}: {}", path, line);
     }
@@ -328,7 +290,7 @@ const std::vector<Evaluator::ProcessName>& Evaluator::processes() const {
       ProcessName p;
       if (auto comm = root_.read_pseudo("/proc/" + e.name + "/comm", 4096)) p.comm = std::string(trim(*comm));
       if (auto cmd = root_.read_pseudo("/proc/" + e.name + "/cmdline", 1 << 16))
-        p.argv0 = std::string(std::string_view(*cmd).substr(0, cmd->find('\0')));
+        if (auto argv = collect::parse_cmdline(*cmd); !argv.empty()) p.argv0 = std::move(argv.front());
       if (!p.comm.empty() || !p.argv0.empty()) processes_.push_back(std::move(p));
     }
   });
@@ -384,15 +346,13 @@ CheckResult Evaluator::evaluate(const Check& check) const {
   Outcome total = check.condition == Condition::all ? Outcome::found : Outcome::not_found;
   std::string reason;
   std::vector<std::string> evidence;
-  bool decided = false;
   for (const auto& rule : check.rules) {
     auto r = runner.run(rule);
     std::string shown = r.evidence.empty() ? r.reason : r.evidence;
     if ((check.condition == Condition::all && r.outcome == Outcome::not_found) ||
         (check.condition != Condition::all && r.outcome == Outcome::found)) {
       total = r.outcome;
-      evidence.assign(1, shown);  // the rule that decided
-      decided = true;
+      evidence.assign(1, shown);  // the rule that decided (found or not found, never invalid)
       break;
     }
     if (r.outcome == Outcome::invalid) {
@@ -401,7 +361,7 @@ CheckResult Evaluator::evaluate(const Check& check) const {
     }
     if (evidence.size() < 4) evidence.push_back(shown);
   }
-  if (!decided && total == Outcome::invalid) {
+  if (total == Outcome::invalid) {
     result.status = Status::not_applicable;
     result.reason = reason.empty() ? "a rule could not be evaluated" : reason;
   } else {

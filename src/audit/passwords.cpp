@@ -13,7 +13,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "collect/account_parse.hpp"
@@ -145,7 +144,6 @@ expected<PasswordAudit, std::string> audit_passwords(const Root& root, const Pas
   auto found = std::make_unique<std::atomic<bool>[]>(targets.size());
   std::vector<std::string> passwords(targets.size());
   std::vector<std::string> found_by(targets.size());
-  std::mutex found_mutex;
   std::atomic<std::size_t> next{0};
   std::atomic<std::uint64_t> tried{0};
 
@@ -164,7 +162,7 @@ expected<PasswordAudit, std::string> audit_passwords(const Root& root, const Pas
         char* h = crypt_rn(cand.c_str(), hash.c_str(), data.get(), sizeof(crypt_data));
         ++mine;
         if (h && hash == h) {
-          std::lock_guard lock(found_mutex);
+          // Only the thread that flips the flag writes; join() publishes it to the caller.
           if (!found[item.target].exchange(true)) {
             passwords[item.target] = cand;
             found_by[item.target] = i < words.size() ? "wordlist" : "user name variant";

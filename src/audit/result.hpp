@@ -26,6 +26,12 @@ struct CheckResult {
 struct Score {
   std::size_t passed = 0, failed = 0, not_applicable = 0;
   std::size_t applicable() const { return passed + failed; }
+  Score& operator+=(const Score& o) {
+    passed += o.passed;
+    failed += o.failed;
+    not_applicable += o.not_applicable;
+    return *this;
+  }
   double percent() const { return applicable() ? 100.0 * passed / applicable() : 0.0; }
 };
 

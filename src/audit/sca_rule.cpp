@@ -83,7 +83,7 @@ bool compare(long long value, const std::string& op, long long number) {
   return value > number;
 }
 
-bool minterm_holds(const Minterm& m, std::string_view line, std::string* why) {
+bool minterm_holds(const Minterm& m, std::string_view line) {
   switch (m.kind) {
     case Minterm::Kind::regex:
       return m.regex->search(line);
@@ -94,11 +94,8 @@ bool minterm_holds(const Minterm& m, std::string_view line, std::string* why) {
       auto captured = m.regex->first_capture(line, matched);
       if (!matched) return false;
       long long v = 0;
-      if (!captured || std::from_chars(captured->data(), captured->data() + captured->size(), v).ec != std::errc{}) {
-        if (why && why->empty())
-          *why = fmt::format("regex '{}' matched '{}' but captured no number", m.text, printable(line.substr(0, 120)));
+      if (!captured || std::from_chars(captured->data(), captured->data() + captured->size(), v).ec != std::errc{})
         return false;
-      }
       return compare(v, m.op, m.number);
     }
   }
@@ -155,6 +152,12 @@ expected<Rule, std::string> parse_rule(std::string_view text, const Variables& v
   text.remove_prefix(colon + 1);
   auto arrow = text.find(kArrow);
   r.target = substitute(std::string(text.substr(0, arrow)), vars);
+  if (r.type == RuleType::process) {  // "p:NAME": the name is the pattern, compiled here once
+    auto name = parse_pattern(r.target);
+    if (!name) return make_unexpected(name.error());
+    r.content = std::move(*name);
+    return r;
+  }
   if (arrow == std::string_view::npos) return r;
   auto rest = text.substr(arrow + kArrow.size());
   if (r.type == RuleType::directory || r.type == RuleType::registry) {
@@ -171,9 +174,9 @@ expected<Rule, std::string> parse_rule(std::string_view text, const Variables& v
   return r;
 }
 
-bool pattern_matches(const ContentPattern& p, std::string_view line, std::string* why) {
+bool pattern_matches(const ContentPattern& p, std::string_view line) {
   for (const auto& m : p.minterms)
-    if (minterm_holds(m, line, why) == m.negated) return false;
+    if (minterm_holds(m, line) == m.negated) return false;
   return true;
 }
 
@@ -183,7 +186,7 @@ bool pattern_nearly_matches(const ContentPattern& p, std::string_view line) {
     if (m.kind == Minterm::Kind::numeric && !m.negated) {
       numeric = true;
       if (!m.regex->search(line)) return false;
-    } else if (minterm_holds(m, line, nullptr) == m.negated) {
+    } else if (minterm_holds(m, line) == m.negated) {
       return false;
     }
   }

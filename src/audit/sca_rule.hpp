@@ -43,7 +43,8 @@ struct Rule {
   RuleType type = RuleType::file;
   std::string target;                      // variables already replaced
   std::optional<ContentPattern> file_name;  // d: which entries (r:regex or an OSMatch-like literal)
-  std::optional<ContentPattern> content;    // what a line (or command output line) must match
+  std::optional<ContentPattern> content;    // what a line (or command output line) must match;
+                                            // p: the process name pattern (its target)
 };
 
 using Variables = std::map<std::string, std::string, std::less<>>;
@@ -52,9 +53,9 @@ using Variables = std::map<std::string, std::string, std::less<>>;
 expected<Rule, std::string> parse_rule(std::string_view text, const Variables& vars);
 expected<ContentPattern, std::string> parse_pattern(std::string_view text);
 
-// How a line fares against a pattern: every minterm (negated where marked) must hold.
-// `why` receives a reason when a numeric comparison cannot be made.
-bool pattern_matches(const ContentPattern& p, std::string_view line, std::string* why = nullptr);
+// How a line fares against a pattern: every minterm (negated where marked) must hold; a
+// numeric minterm whose regex captures no number does not hold.
+bool pattern_matches(const ContentPattern& p, std::string_view line);
 
 // The line a failing pattern came closest to: every regex minterm holds and each numeric
 // minterm's regex matches, but a comparison fails (PASS_MAX_DAYS 99999 against <= 365).

@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <memory>
 
@@ -95,12 +94,8 @@ int render(const AuditOptions& o, const audit::AuditResult& r, const audit::Comp
   return with_output(o, [&](std::ostream& out) {
     if (f == "json") {
       auto j = audit::result_to_json(r);
-      if (cmp) j["comparison"] = nlohmann::json::parse([&] {
-        std::ostringstream s;
-        report::render_result_json(report::comparison_rows(*cmp), s);
-        return s.str();
-      }());
-      out << j.dump(2) << "\n";
+      if (cmp) j["comparison"] = report::result_rows_json(report::comparison_rows(*cmp));
+      out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else if (f == "jsonl") {
       report::render_audit_jsonl(r, out);
     } else if (f == "csv") {

@@ -9,6 +9,7 @@
 
 #include "audit/result_json.hpp"
 #include "report/ecs.hpp"
+#include "report/result_set.hpp"
 
 namespace vigil::report {
 
@@ -173,11 +174,7 @@ void render_audit_html(const audit::AuditResult& r, const audit::Comparison* c, 
       }
       out << "<tr class=\"" << cls << "\">";
       for (const auto& v : row) {
-        std::string text;
-        if (const auto* s = std::get_if<std::string>(&v)) text = *s;
-        else if (const auto* i = std::get_if<std::int64_t>(&v)) text = std::to_string(*i);
-        else if (const auto* d = std::get_if<double>(&v)) text = fmt::format("{}", *d);
-        std::string esc = html_escape(text);
+        std::string esc = html_escape(cell_text(v));
         for (std::size_t pos = 0; (pos = esc.find('\n', pos)) != std::string::npos;) esc.replace(pos, 1, "<br>");
         out << "<td>" << esc << "</td>";
       }

@@ -12,13 +12,6 @@ namespace vigil::report {
 
 namespace {
 
-std::string cell_text(const store::SqlValue& v) {
-  if (std::holds_alternative<std::monostate>(v)) return "";
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-  return std::get<std::string>(v);
-}
-
 // Display width of UTF-8 text: code points, which is right for everything but wide scripts.
 std::size_t width(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
@@ -34,6 +27,29 @@ std::string cut(std::string s, std::size_t max) {
 }
 
 }  // namespace
+
+std::string cell_text(const store::SqlValue& v) {
+  if (std::holds_alternative<std::monostate>(v)) return "";
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  return std::get<std::string>(v);
+}
+
+nlohmann::json result_rows_json(const store::ResultSet& r) {
+  auto doc = nlohmann::json::array();
+  for (const auto& row : r.rows) {
+    auto o = nlohmann::json::object();
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const auto& v = row[i];
+      auto& cell = o[r.columns[i]];
+      if (const auto* n = std::get_if<std::int64_t>(&v)) cell = *n;
+      else if (const auto* d = std::get_if<double>(&v)) cell = *d;
+      else if (const auto* s = std::get_if<std::string>(&v)) cell = *s;
+    }
+    doc.push_back(std::move(o));
+  }
+  return doc;
+}
 
 void render_result_table(const store::ResultSet& r, std::ostream& out) {
   constexpr std::size_t kMaxCell = 60;
@@ -64,19 +80,7 @@ void render_result_table(const store::ResultSet& r, std::ostream& out) {
 }
 
 void render_result_json(const store::ResultSet& r, std::ostream& out) {
-  auto doc = nlohmann::json::array();
-  for (const auto& row : r.rows) {
-    auto o = nlohmann::json::object();
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      const auto& v = row[i];
-      auto& cell = o[r.columns[i]];
-      if (const auto* n = std::get_if<std::int64_t>(&v)) cell = *n;
-      else if (const auto* d = std::get_if<double>(&v)) cell = *d;
-      else if (const auto* s = std::get_if<std::string>(&v)) cell = *s;
-    }
-    doc.push_back(std::move(o));
-  }
-  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  out << result_rows_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void render_result_csv(const store::ResultSet& r, std::ostream& out) {
