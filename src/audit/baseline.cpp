@@ -16,7 +16,7 @@ expected<std::int64_t, std::string> save_baseline(store::Store& store, const Aud
       "vigil_version) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return make_unexpected(store.path() + ": " + st.error());
   auto score = r.score();
-  std::string doc = result_to_json(r).dump();
+  std::string doc = json_text(result_to_json(r));
   st->bind(1, name);
   st->bind(2, std::string_view(r.hostname));
   st->bind(3, std::string_view(r.root));

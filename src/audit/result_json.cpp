@@ -22,6 +22,10 @@ nlohmann::json score_json(const Score& s) {
 
 }  // namespace
 
+std::string json_text(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json check_to_json(const CheckResult& c) {
   nlohmann::json j = {{"policy", c.policy_id}, {"id", c.check_id},   {"title", c.title},
                       {"result", status_name(c.status)}, {"evidence", c.evidence}, {"condition", c.condition},

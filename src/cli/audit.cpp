@@ -95,7 +95,7 @@ int render(const AuditOptions& o, const audit::AuditResult& r, const audit::Comp
     if (f == "json") {
       auto j = audit::result_to_json(r);
       if (cmp) j["comparison"] = report::result_rows_json(report::comparison_rows(*cmp));
-      out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      out << audit::json_text(j, 2) << "\n";
     } else if (f == "jsonl") {
       report::render_audit_jsonl(r, out);
     } else if (f == "csv") {

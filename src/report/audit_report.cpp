@@ -152,7 +152,7 @@ void render_comparison_text(const audit::Comparison& c, std::string_view before_
 
 void render_audit_jsonl(const audit::AuditResult& r, std::ostream& out) {
   for (const auto& p : r.policies)
-    for (const auto& c : p.checks) out << audit::check_to_json(c).dump() << "\n";
+    for (const auto& c : p.checks) out << audit::json_text(audit::check_to_json(c)) << "\n";
 }
 
 void render_audit_html(const audit::AuditResult& r, const audit::Comparison* c, std::ostream& out) {

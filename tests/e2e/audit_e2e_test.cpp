@@ -166,6 +166,16 @@ TEST(AuditE2E, BrokenPolicyIsNamedAndOthersStillRun) {
   auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(check_of(doc, "10")["result"], "passed");
   EXPECT_EQ(doc["problems"].size(), 3u);
+  // A title that is not UTF-8 (Latin-1 "café") is shown replaced, never a lost result.
+  policies.write("latin1.yml", "policy: {id: l, file: l, name: l, description: l}\nchecks:\n"
+                               "  - {id: 1, title: \"caf\xe9\", condition: all, rules: ['f:/etc/passwd']}\n");
+  TempDir store;
+  for (std::string format : {"json", "jsonl"}) {
+    auto latin = run_vigil({"audit", "--root", root.path(), "--policy", policies / "latin1.yml", "--format", format,
+                            "--save", "l", "--db", store / "vigil.db"});
+    EXPECT_EQ(latin.exit_code, 0) << latin.err;
+    EXPECT_NE(latin.out.find("caf\xef\xbf\xbd"), std::string::npos) << latin.out;
+  }
   auto none = run_vigil({"audit", "--root", root.path(), "--policy", policies / "yaml.yml"});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("no policy could be loaded"), std::string::npos);
