@@ -13,19 +13,7 @@ work=${WORK:-/tmp/vigil-bench-audit}
 wordlist=/usr/share/john/password.lst
 mkdir -p "$work"
 
-measure() {  # NAME RUNS CMD...: median wall seconds and peak RSS
-  local name=$1 runs=$2; shift 2
-  local times=() mem=0
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt" || true
-    read -r t m < <(tail -1 "$work/time.txt")
-    times+=("$t"); (( m > mem )) && mem=$m
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-52s %8.2f s %8d MB\n' "$name" "$median" $((mem / 1024))
-  echo "$median" > "$work/last.txt"
-}
+source "$here/measure.sh"
 
 part=${1:-all}  # all, or "passwords" for the password part alone
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)"

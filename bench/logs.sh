@@ -14,21 +14,7 @@ mkdir -p "$work"
   --truth "$work/access.truth.tsv" --labels "$work/access.labels"
 sigma_web="$shared/corpus/sigma/rules/web"
 
-# measure NAME RUNS CMD...: median wall seconds and peak RSS (MB) over RUNS runs.
-measure() {
-  local name=$1 runs=$2; shift 2
-  local times=() mem=0
-  for _ in $(seq "$runs"); do
-    # stdout to a file: GNU grep stops at the first match when it writes to /dev/null
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>/dev/null || true
-    read -r t m < <(tail -1 "$work/time.txt")
-    times+=("$t"); (( m > mem )) && mem=$m
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-44s %8.2f s %8d MB\n' "$name" "$median" $((mem / 1024))
-  echo "$median" > "$work/last.txt"
-}
+source "$here/measure.sh"
 
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)"
 echo "auth log: $(wc -l < "$work/auth.log") lines, $(du -m "$work/auth.log" | cut -f1) MB"
