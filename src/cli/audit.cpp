@@ -20,6 +20,7 @@
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
 #include "core/root.hpp"
+#include "core/text.hpp"
 #include "report/audit_report.hpp"
 #include "report/result_set.hpp"
 #include "store/store.hpp"
@@ -70,6 +71,13 @@ int with_output(const AuditOptions& o, const std::function<void(std::ostream&)>&
   return kExitClean;
 }
 
+// --format xlsx: a workbook needs a file.
+int write_workbook(const AuditOptions& o, const std::vector<report::Sheet>& sheets) {
+  if (o.out.empty() || o.out == "-") return error_exit("--format xlsx writes a workbook: give --out FILE.xlsx");
+  auto w = report::write_xlsx(o.out, sheets);
+  return w ? kExitClean : error_exit(w.error());
+}
+
 expected<store::Store, std::string> open_store(const AuditOptions& o) {
   return store::Store::open(o.db.empty() ? std::string(store::kDefaultStorePath) : o.db);
 }
@@ -86,11 +94,7 @@ expected<audit::AuditResult, std::string> load_compared(const AuditOptions& o, c
 
 int render(const AuditOptions& o, const audit::AuditResult& r, const audit::Comparison* cmp) {
   const auto& f = o.format;
-  if (f == "xlsx") {
-    if (o.out.empty() || o.out == "-") return error_exit("--format xlsx writes a workbook: give --out FILE.xlsx");
-    auto w = report::write_xlsx(o.out, report::audit_sheets(r, cmp));
-    return w ? kExitClean : error_exit(w.error());
-  }
+  if (f == "xlsx") return write_workbook(o, report::audit_sheets(r, cmp));
   return with_output(o, [&](std::ostream& out) {
     if (f == "json") {
       auto j = audit::result_to_json(r);
@@ -157,12 +161,10 @@ int run_compare_command(const AuditOptions& o) {
   auto b = load_compared(o, o.right);
   if (!b) return error_exit(b.error());
   auto cmp = audit::compare_results(*a, *b);
-  if (o.format == "xlsx") {
-    if (o.out.empty()) return error_exit("--format xlsx writes a workbook: give --out FILE.xlsx");
-    auto w = report::write_xlsx(o.out, {{"Comparison", report::comparison_rows(cmp)}, {"Summary " + o.left, report::audit_summary_rows(*a)},
-                                        {"Summary " + o.right, report::audit_summary_rows(*b)}});
-    return w ? kExitClean : error_exit(w.error());
-  }
+  if (o.format == "xlsx")
+    return write_workbook(o, {{"Comparison", report::comparison_rows(cmp)},
+                              {"Summary " + basename_of(o.left), report::audit_summary_rows(*a)},
+                              {"Summary " + basename_of(o.right), report::audit_summary_rows(*b)}});
   return with_output(o, [&](std::ostream& out) {
     auto rows = report::comparison_rows(cmp);
     rows.columns[4] = o.left;

@@ -5,6 +5,7 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <set>
 
 namespace vigil::report {
 
@@ -15,6 +16,19 @@ constexpr std::size_t kMaxCell = 32767;  // Excel's cell limit
 std::string cell(std::string s) {
   if (s.size() > kMaxCell) s.resize(kMaxCell);
   return s;
+}
+
+// Excel's rules for sheet names: at most 31 characters, none of []:*?/\, unique in the book.
+std::string sheet_name(std::string name, const std::set<std::string>& taken) {
+  for (auto& c : name)
+    if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = '_';
+  if (name.empty()) name = "Sheet";
+  std::string base = name.substr(0, 31), out = base;
+  for (int n = 2; taken.count(out); ++n) {
+    auto suffix = fmt::format(" ({})", n);
+    out = base.substr(0, 31 - suffix.size()) + suffix;
+  }
+  return out;
 }
 
 }  // namespace
@@ -29,8 +43,10 @@ expected<void, std::string> write_xlsx(const std::string& path, const std::vecto
   lxw_format* wrap = workbook_add_format(wb);
   format_set_text_wrap(wrap);
   format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+  std::set<std::string> names;
   for (const auto& s : sheets) {
-    lxw_worksheet* ws = workbook_add_worksheet(wb, s.name.substr(0, 31).c_str());
+    auto name = *names.insert(sheet_name(s.name, names)).first;
+    lxw_worksheet* ws = workbook_add_worksheet(wb, name.c_str());
     if (!ws) {
       workbook_close(wb);
       return make_unexpected(fmt::format("{}: cannot add sheet '{}'", path, s.name));

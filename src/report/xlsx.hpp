@@ -10,7 +10,7 @@
 namespace vigil::report {
 
 struct Sheet {
-  std::string name;  // at most 31 characters (Excel's limit)
+  std::string name;  // made valid for Excel (31 characters, no []:*?/\, unique) when written
   store::ResultSet rows;
 };
 

@@ -144,6 +144,10 @@ TEST(AuditE2E, SaveThenCompareShowsNewlyFailingFirst) {
   auto side = run_vigil({"audit", "compare", store / "base.json", store / "now.json", "--format", "csv"});
   ASSERT_EQ(side.exit_code, 0) << side.err;
   EXPECT_NE(side.out.find(store / "base.json"), std::string::npos);  // the columns are named after each side
+  // The workbook's sheet names are made valid for Excel (no '/'), and unique.
+  auto book = run_vigil({"audit", "compare", store / "base.json", store / "base.json", "--format", "xlsx", "--out", store / "c.xlsx"});
+  ASSERT_EQ(book.exit_code, 0) << book.err;
+  EXPECT_NE(slurp(store / "c.xlsx").find("xl/worksheets/sheet3.xml"), std::string::npos);
   auto missing = run_vigil({"audit", "--root", root.path(), "--compare", "nosuch", "--db", db});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("no audit baseline named 'nosuch' (saved: base)"), std::string::npos);
