@@ -14,9 +14,10 @@
 #include "audit/policy.hpp"
 #include "audit/result_json.hpp"
 #include "audit/run.hpp"
+#include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
-#include "cli/rules_dir.hpp"
+#include "core/host_files.hpp"
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
 #include "core/root.hpp"
@@ -78,16 +79,15 @@ int write_workbook(const AuditOptions& o, const std::vector<report::Sheet>& shee
   return w ? kExitClean : error_exit(w.error());
 }
 
-expected<store::Store, std::string> open_store(const AuditOptions& o) {
-  return store::Store::open(o.db.empty() ? std::string(store::kDefaultStorePath) : o.db);
-}
+std::string store_path(const AuditOptions& o) { return o.db.empty() ? std::string(store::kDefaultStorePath) : o.db; }
 
 // A saved baseline by name, or a JSON file written by --format json.
-expected<audit::AuditResult, std::string> load_compared(const AuditOptions& o, const std::string& what) {
+expected<audit::AuditResult, std::string> load_compared(const AuditOptions& o, const std::string& what,
+                                                        const Root& root) {
   std::error_code ec;
   if (what.find('/') != std::string::npos || what.ends_with(".json") || std::filesystem::is_regular_file(what, ec))
     return audit::load_result_file(what);
-  auto st = open_store(o);
+  auto st = open_store(store_path(o), root);
   if (!st) return make_unexpected(st.error());
   return audit::load_baseline(*st, what);
 }
@@ -121,7 +121,7 @@ int run_audit_command(const AuditOptions& o) {
   if (!root) return error_exit(root.error().message());
   std::optional<audit::AuditResult> baseline;
   if (!o.compare.empty()) {  // read before the scan, so a typo fails fast
-    auto b = load_compared(o, o.compare);
+    auto b = load_compared(o, o.compare, *root);
     if (!b) return error_exit(b.error());
     baseline = std::move(*b);
   }
@@ -142,7 +142,7 @@ int run_audit_command(const AuditOptions& o) {
   std::optional<audit::Comparison> cmp;
   if (baseline) cmp = audit::compare_results(*baseline, result);
   if (!o.save.empty()) {
-    auto st = open_store(o);
+    auto st = open_store(store_path(o), *root);
     if (!st) return error_exit(st.error());
     auto id = audit::save_baseline(*st, result, o.save);
     if (!id) return error_exit(id.error());
@@ -156,9 +156,11 @@ int run_audit_command(const AuditOptions& o) {
 }
 
 int run_compare_command(const AuditOptions& o) {
-  auto a = load_compared(o, o.left);
+  auto root = open_root(o.root);
+  if (!root) return error_exit(root.error());
+  auto a = load_compared(o, o.left, *root);
   if (!a) return error_exit(a.error());
-  auto b = load_compared(o, o.right);
+  auto b = load_compared(o, o.right, *root);
   if (!b) return error_exit(b.error());
   auto cmp = audit::compare_results(*a, *b);
   if (o.format == "xlsx")

@@ -10,8 +10,8 @@
 #include "cli/report_output.hpp"
 #include "core/text.hpp"
 #include "detect/snapshot_diff.hpp"
-#include "report/ecs.hpp"
 #include "report/report.hpp"
+#include "core/time_format.hpp"
 
 namespace vigil::cli {
 
@@ -27,22 +27,14 @@ struct DiffOptions {
 };
 
 std::string describe(const store::SnapshotInfo& s) {
-  return fmt::format("#{} '{}' ({})", s.id, s.name, report::iso8601(s.collected_at));
+  return fmt::format("#{} '{}' ({})", s.id, s.name, iso8601(s.collected_at));
 }
 
-// The baseline when none is named: the newest snapshot called "baseline" of this host and
-// root, else the newest of this host and root.
 expected<store::SnapshotInfo, std::string> default_baseline(store::Store& store, const Root& root) {
   auto host = collect::collect_host_info(root);
-  auto all = store.list();
-  if (!all) return make_unexpected(all.error());
-  const store::SnapshotInfo* newest = nullptr;
-  for (const auto& s : *all) {
-    if (s.hostname != host.hostname || s.root != host.root) continue;
-    if (s.name == "baseline") return s;
-    if (!newest) newest = &s;
-  }
-  if (newest) return *newest;
+  auto found = store.default_baseline(host.hostname, host.root);
+  if (!found) return make_unexpected(found.error());
+  if (*found) return std::move(**found);
   return make_unexpected(fmt::format("no snapshot of {} ({}) in {}: take one first with vigil snapshot{}",
                                      host.hostname, host.root, store.path(),
                                      root.live() ? "" : " --root " + root.path()));
@@ -78,13 +70,12 @@ int run_diff(const DiffOptions& o) {
     after = std::move(*loaded);
     after_text = describe(*after_info);
   } else {
-    auto copts = base_collect_options(o.rules_dir);
+    auto copts = collect::base_collect_options(o.rules_dir);
     if (!copts) return error_exit(copts.error());
     copts->rootkit.port_probe = o.port_probe;
     copts->tables = before->tables;  // compare like with like
     after = collect::collect_snapshot(*root, *copts);
   }
-  after.probes_skipped.clear();  // the diff judges no probe; triage says what was skipped
   auto result = detect::diff_snapshots(*before, after);
   report::TriageReport r;
   r.snapshot = &after;

@@ -10,15 +10,14 @@
 
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
-#include "cli/rules_dir.hpp"
+#include "core/host_files.hpp"
 #include "cli/report_output.hpp"
 #include "detect/detectors.hpp"
-#include "detect/rule_catalog.hpp"
 #include "fim/baseline.hpp"
 #include "fim/compare.hpp"
 #include "fim/scan.hpp"
-#include "report/ecs.hpp"
 #include "report/report.hpp"
+#include "core/time_format.hpp"
 
 namespace vigil::cli {
 
@@ -125,31 +124,21 @@ int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name
   return kExitClean;
 }
 
-// Finds and verifies the active baseline (streaming its entries, never holding them); on a
-// failed signature, renders the critical finding and says so.
+// The baseline a check compares against, verified; a failed signature is rendered as its
+// critical finding, never suppressed.
 expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o) {
-  auto info = o.baseline_id ? fim::baseline_by_id(s.store, o.baseline_id) : fim::find_baseline(s.store, o.name, s.root.path());
-  if (!info) return make_unexpected(error_exit(info.error()));
-  if (!*info)
-    return make_unexpected(error_exit(fmt::format("no fim baseline '{}' for {} in {}: make one with vigil fim init{}", o.name,
-                                            s.root.path(), s.store.path(), s.root.live() ? "" : " --root " + s.root.path())));
-  auto key = fim::SigningKey::load(o.key, false);
-  if (!key) return make_unexpected(error_exit("--key: " + key.error()));
-  if (auto ok = fim::verify_baseline(s.store, **info, *key); !ok) {
-    auto header = header_of(s.root);
-    report::TriageReport r;
-    r.snapshot = &header;
-    r.title = "vigil fim check";
-    r.subtitle = "REFUSED: " + ok.error();
-    auto f = detect::make_finding("fim.baseline-invalid", Severity::critical, "fim", ok.error());
-    f.add("vigil.store", s.store.path());
-    f.add("vigil.baseline", (*info)->id);
-    r.findings.push_back(std::move(f));
-    render_report(r, o.report, ReportSetup{}, false);  // no suppressions: a forged baseline is never hidden
-    std::cerr << "vigil: fim: BASELINE REJECTED: " << ok.error() << "\n";
-    return make_unexpected(kExitError);
-  }
-  return std::move(**info);
+  auto base = fim::open_trusted_baseline(s.store, {o.name, s.root.path(), o.baseline_id, o.key});
+  if (base) return std::move(*base);
+  if (!base.error().finding) return make_unexpected(error_exit(base.error().message));
+  auto header = header_of(s.root);
+  report::TriageReport r;
+  r.snapshot = &header;
+  r.title = "vigil fim check";
+  r.subtitle = "REFUSED: " + base.error().message;
+  r.findings.push_back(std::move(*base.error().finding));
+  render_report(r, o.report, ReportSetup{}, false);  // no suppressions: a forged baseline is never hidden
+  std::cerr << "vigil: fim: BASELINE REJECTED: " << base.error().message << "\n";
+  return make_unexpected(kExitError);
 }
 
 int run_check(FimOptions o, bool update) {
@@ -194,14 +183,9 @@ int run_check(FimOptions o, bool update) {
       "{} against baseline #{} '{}' of {}: {} entries checked, {} added, {} removed, {} changed ({} files hashed, "
       "{:.1f} MiB)",
       result.added + result.removed + result.changed ? "DIFFERENCES" : "no differences", info.id, info.name,
-      report::iso8601(info.created_at), result.checked, result.added, result.removed, result.changed, stats.files_hashed,
+      iso8601(info.created_at), result.checked, result.added, result.removed, result.changed, stats.files_hashed,
       static_cast<double>(stats.bytes_hashed) / (1 << 20));
-  for (const auto& i : log.issues()) {
-    auto f = detect::make_finding("collector.partial", Severity::info, "fim");
-    f.add("file.path", i.path);
-    f.add("error.message", i.detail);
-    r.findings.push_back(std::move(f));
-  }
+  for (auto& f : partial_findings(log.issues(), "")) r.findings.push_back(std::move(f));
   int rc = render_report(r, o.report, *setup, false);
   if (!update) return rc;
   o.name = info.name;
@@ -236,7 +220,7 @@ int run_list(const FimOptions& o) {
   std::cout << fmt::format("{:>5}  {:<12} {:<8} {:<20} {:>9}  {:<12} {}\n", "ID", "NAME", "STATUS", "MADE", "ENTRIES", "KEY", "ROOT");
   for (const auto& b : *all)
     std::cout << fmt::format("{:>5}  {:<12} {:<8} {:<20} {:>9}  {:<12} {}\n", b.id, b.name, b.status,
-                             report::iso8601(b.created_at), b.entries, b.key_kind, b.root);
+                             iso8601(b.created_at), b.entries, b.key_kind, b.root);
   return kExitClean;
 }
 

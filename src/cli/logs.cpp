@@ -8,7 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
-#include "cli/rules_dir.hpp"
+#include "core/host_files.hpp"
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
 #include "core/root.hpp"
@@ -55,9 +55,9 @@ int run_scan(const LogsOptions& o) {
   so.journal = o.journal;
   so.rule_paths = rule_paths(o);
   so.jobs = o.jobs;
-  so.slow_failures = o.slow_failures;
+  so.engine.slow_failures = o.slow_failures;
   auto t0 = std::chrono::steady_clock::now();
-  std::function<void(const logs::MatchedLine&)> on_match;
+  logs::LogEngine::MatchSink on_match;
   if (o.events) on_match = [](const logs::MatchedLine& m) { report::render_matched_line(m, std::cout); };
   auto result = logs::scan_logs(so, on_match);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -101,10 +101,7 @@ int run_scan(const LogsOptions& o) {
 }
 
 int run_rules(const LogsOptions& o) {
-  logs::ScanOptions so;
-  so.rule_paths = rule_paths(o);
-  auto result = logs::scan_logs(so);
-  report::render_rule_list(result, o.markdown, std::cout);
+  report::render_rule_list(logs::load_log_rules(rule_paths(o)), o.markdown, std::cout);
   return kExitClean;
 }
 

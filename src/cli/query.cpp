@@ -47,7 +47,7 @@ int run_query(const QueryOptions& o) {
     id = (*info)->id;
   } else {
     // Only the tables the statement reads are collected, as osquery generates them.
-    auto copts = base_collect_options(o.rules_dir);
+    auto copts = collect::base_collect_options(o.rules_dir);
     if (!copts) return error_exit(copts.error());
     copts->tables = wanted->tables;
     if (copts->tables.empty()) copts->tables.insert("users");

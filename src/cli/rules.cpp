@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 #include "report/schema_doc.hpp"
 
 namespace vigil::cli {
@@ -17,9 +17,9 @@ void add_rules_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--markdown", *markdown, "print the table docs/DETECTORS.md holds");
   cmd->callback([markdown, &exit_code] {
     if (*markdown) {
-      std::cout << detect::catalog_markdown();
+      std::cout << catalog_markdown();
     } else {
-      for (const auto& r : detect::rule_catalog())
+      for (const auto& r : rule_catalog())
         std::cout << fmt::format("{:<36} {:<10} {}\n", r.id, r.attack.empty() ? "-" : r.attack,
                                  r.title);
     }

@@ -8,7 +8,7 @@
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
 #include "core/text.hpp"
-#include "report/ecs.hpp"
+#include "core/time_format.hpp"
 
 namespace vigil::cli {
 
@@ -36,7 +36,7 @@ int list_snapshots(store::Store& store) {
   }
   std::cout << fmt::format("{:>5}  {:<20} {:<20} {:<16} {:>8}  {}\n", "ID", "NAME", "TAKEN", "HOST", "ROWS", "ROOT");
   for (const auto& s : *all)
-    std::cout << fmt::format("{:>5}  {:<20} {:<20} {:<16} {:>8}  {}\n", s.id, s.name, report::iso8601(s.collected_at),
+    std::cout << fmt::format("{:>5}  {:<20} {:<20} {:<16} {:>8}  {}\n", s.id, s.name, iso8601(s.collected_at),
                              s.hostname, s.rows, s.live ? "/ (live)" : s.root);
   std::cout << fmt::format("({} snapshot{} in {})\n", all->size(), all->size() == 1 ? "" : "s", store.path());
   return kExitClean;
@@ -63,7 +63,7 @@ int run_snapshot(const SnapshotOptions& o) {
     std::cout << fmt::format("deleted {} snapshot{} matching '{}'\n", *n, *n == 1 ? "" : "s", o.remove);
     return *n ? kExitClean : kExitError;
   }
-  auto copts = base_collect_options(o.rules_dir);
+  auto copts = collect::base_collect_options(o.rules_dir);
   if (!copts) {
     std::cerr << "vigil: " << copts.error() << "\n";
     return kExitError;

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/rules_dir.hpp"
+#include "core/host_files.hpp"
 
 namespace vigil::cli {
 

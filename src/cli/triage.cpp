@@ -36,7 +36,7 @@ int run_triage(const TriageOptions& o) {
   if (!setup) return error_exit(setup.error());
   auto root = open_root(o.root);
   if (!root) return error_exit(root.error());
-  auto base = base_collect_options(o.rules_dir);
+  auto base = collect::base_collect_options(o.rules_dir);
   if (!base) return error_exit(base.error());
   auto copts = std::move(*base);
   copts.hash_all = o.hash;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "collect/tables.hpp"
+#include "core/host_files.hpp"
 #include "core/text.hpp"
 
 namespace vigil::collect {
@@ -58,6 +59,20 @@ std::vector<std::string> all_table_names() {
   std::vector<std::string> names;
   for_each_table_type([&]<class Row>(std::string_view) { names.emplace_back(Row::kTable); });
   return names;
+}
+
+expected<CollectOptions, std::string> base_collect_options(const std::string& rules_dir) {
+  CollectOptions copts;
+  // Rules come from the analyst's machine, never from the inspected root.
+  std::string rules = rules_dir.empty() ? default_rules_dir() : rules_dir;
+  std::string artifacts = rules + "/rootkits/known-artifacts.tsv";
+  if (auto text = read_host_file(artifacts)) {
+    copts.rootkit.known_artifacts = std::move(*text);
+    copts.rootkit.known_artifacts_name = artifacts;
+  } else if (!rules_dir.empty()) {
+    return make_unexpected("--rules: " + text.error().message());
+  }
+  return copts;
 }
 
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {

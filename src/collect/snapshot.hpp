@@ -16,6 +16,7 @@
 #include "collect/rootkit_probes.hpp"
 #include "collect/sockets.hpp"
 #include "core/collect_issue.hpp"
+#include "core/expected.hpp"
 #include "core/root.hpp"
 
 namespace vigil::collect {
@@ -67,6 +68,10 @@ struct CollectOptions {
 
 // Every table name a snapshot can hold, in schema order.
 std::vector<std::string> all_table_names();
+
+// Collection options with the known-artefact list loaded from `rules_dir` on the analyst's
+// machine (the bundled rules when empty; an explicit directory that cannot be read is an error).
+expected<CollectOptions, std::string> base_collect_options(const std::string& rules_dir);
 
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts);
 HostInfo collect_host_info(const Root& root);

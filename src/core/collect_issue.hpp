@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/finding.hpp"
 #include "core/io_error.hpp"
 
 namespace vigil {
@@ -26,5 +27,10 @@ class IssueLog {
  private:
   std::vector<CollectIssue> issues_;
 };
+
+// The issues as collector.partial findings, one per collector and reason (300 unreadable
+// files are one finding with a count and examples, not 300). Each finding's source is
+// `source_prefix` + the collector's name.
+Findings partial_findings(const std::vector<CollectIssue>& issues, std::string_view source_prefix);
 
 }  // namespace vigil

@@ -1,8 +1,12 @@
 // Finding helpers.
 #include "core/finding.hpp"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <string>
+
+#include "core/hash.hpp"
 
 namespace vigil {
 
@@ -15,6 +19,36 @@ std::string Finding::get(std::string_view key) const {
   for (const auto& e : evidence)
     if (e.key == key) return evidence_text(e.value);
   return {};
+}
+
+const std::vector<std::string_view> kIdentityKeys = {
+    "process.pid",      "process.start",    "process.executable", "process.command_line", "process.tty.name",
+    "file.path",        "file.inode",       "source.ip",          "source.address",       "destination.ip",
+    "destination.port", "network.transport", "user.name",         "user.id",              "package.name",
+    "vigil.kernel.module", "vigil.persistence.kind", "vigil.rootkit.family", "vigil.record.index",
+    "observer.ingress.interface.name", "check.id", "policy"};
+
+std::string Finding::fingerprint() const {
+  // Length-prefixed fields, so no two different identities serialise alike.
+  std::string text;
+  auto put = [&](std::string_view v) {
+    text += std::to_string(v.size());
+    text += ':';
+    text += v;
+  };
+  put(rule);
+  for (const auto& e : evidence) {
+    bool identifying = identity.empty()
+                           ? std::find(kIdentityKeys.begin(), kIdentityKeys.end(), e.key) != kIdentityKeys.end()
+                           : std::find(identity.begin(), identity.end(), e.key) != identity.end();
+    if (!identifying) continue;
+    put(e.key);
+    put(evidence_text(e.value));
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+  return hex(digest, 16);
 }
 
 void sort_findings(Findings& findings) {

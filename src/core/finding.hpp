@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -28,6 +29,10 @@ struct Finding {
   std::string remedy;
   std::vector<std::string> attack;  // MITRE ATT&CK technique ids
   std::string source;               // detector or collector that produced it
+  // The evidence keys that name the thing found (a source address, a path and its change);
+  // empty: the usual identifying keys present (kIdentityKeys). Volatile evidence (counts,
+  // times, samples) never takes part, so the same thing seen again has the same fingerprint.
+  std::vector<std::string> identity;
 
   Finding& add(std::string key, std::string value) {
     evidence.push_back({std::move(key), std::move(value)});
@@ -39,9 +44,15 @@ struct Finding {
   }
   // First evidence value under key, rendered as text; empty when absent.
   std::string get(std::string_view key) const;
+  // A stable hash of the rule and the identifying evidence (32 hex digits): a daemon reports
+  // a thing once, a store counts how often it recurs, a trigger deduplicates by it.
+  std::string fingerprint() const;
 };
 
 using Findings = std::vector<Finding>;
+
+// The evidence keys that identify what a finding is about when it does not say.
+extern const std::vector<std::string_view> kIdentityKeys;
 
 std::string evidence_text(const EvidenceValue& v);
 

@@ -80,4 +80,10 @@ std::string dirname_of(std::string_view path) {
   return std::string(path.substr(0, p));
 }
 
+std::string mode_text(std::int64_t mode) {
+  static constexpr char kDigits[] = "01234567";
+  auto m = static_cast<unsigned>(mode & 07777);
+  return {kDigits[(m >> 9) & 7], kDigits[(m >> 6) & 7], kDigits[(m >> 3) & 7], kDigits[m & 7]};
+}
+
 }  // namespace vigil

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <charconv>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -38,6 +39,8 @@ void for_each_line(std::string_view text, F&& f) {
 // Printable form of untrusted bytes: control characters and invalid UTF-8 as \xNN.
 std::string printable(std::string_view s);
 std::string basename_of(std::string_view path);
+// 0755-style text of a file mode's permission bits (setuid, setgid and sticky included).
+std::string mode_text(std::int64_t mode);
 std::string dirname_of(std::string_view path);
 
 }  // namespace vigil

@@ -4,7 +4,7 @@
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 
 namespace vigil::detect {
 

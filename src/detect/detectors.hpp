@@ -20,8 +20,8 @@ Findings detect_rootkit(const collect::Snapshot& s, const Context& ctx);
 Findings detect_files(const collect::Snapshot& s, const Context& ctx);
 Findings detect_collector_issues(const collect::Snapshot& s, const Context& ctx);
 
-// 0755-style text of a file mode's permission bits.
-std::string fmt_mode(std::int64_t mode);
+// 127.0.0.0/8, ::1 and IPv4-mapped 127.x: a socket address only this host can reach.
+bool loopback_address(std::string_view address);
 
 struct Detector {
   std::string_view name;

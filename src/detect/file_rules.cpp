@@ -8,7 +8,7 @@
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 
 namespace vigil::detect {
 
@@ -23,7 +23,7 @@ void add_file(Finding& f, const collect::FileCheckRow& r) {
     f.add("vigil.file.detail", r.detail);
     return;
   }
-  f.add("file.mode", fmt_mode(r.mode));
+  f.add("file.mode", mode_text(r.mode));
   f.add("file.uid", r.uid);
   f.add("file.size", r.size);
   f.add("file.mtime", r.mtime);
@@ -60,12 +60,6 @@ bool sensitive_config(std::string_view path) {
 }
 
 }  // namespace
-
-std::string fmt_mode(std::int64_t mode) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04llo", static_cast<unsigned long long>(mode & 07777));
-  return buf;
-}
 
 Findings detect_files(const collect::Snapshot& s, const Context&) {
   Findings out;

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "detect/detectors.hpp"
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 
 namespace vigil::detect {
 

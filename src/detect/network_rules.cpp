@@ -6,17 +6,13 @@
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
 #include "detect/process_view.hpp"
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 
 namespace vigil::detect {
 
 namespace {
 
 constexpr std::string_view kSource = "detect/network";
-
-bool loopback(std::string_view addr) {
-  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
-}
 
 bool known_capture_tool(std::string_view name) {
   static constexpr std::array<std::string_view, 9> kTools = {"tcpdump",   "tshark",   "dumpcap",
@@ -48,12 +44,12 @@ void unowned_listeners(const collect::Snapshot& s, const ProcessView& view, Find
     const collect::SocketRow* widest = nullptr;
     for (const auto* sock : view.inet_sockets(p.pid)) {
       if (!sock->listening()) continue;
-      if (!widest || (loopback(widest->local_address) && !loopback(sock->local_address)))
+      if (!widest || (loopback_address(widest->local_address) && !loopback_address(sock->local_address)))
         widest = sock;
     }
     done.insert(p.pid);
     const bool strong = in_temp_dir(p.executable) || has_hidden_dir(p.executable) || p.deleted;
-    const bool public_ = !loopback(widest->local_address);
+    const bool public_ = !loopback_address(widest->local_address);
     Severity sev = strong ? Severity::high : public_ ? Severity::medium : Severity::low;
     auto f = make_finding(
         public_ ? "network.unowned-public-listener" : "process.unowned-listener", sev, kSource,
@@ -110,7 +106,7 @@ void shell_connections(const collect::Snapshot& s, const ProcessView& view, Find
       if (!best) best = sock;
     }
     if (!best) continue;
-    if (interp && !on_stdio && loopback(best->remote_address)) continue;
+    if (interp && !on_stdio && loopback_address(best->remote_address)) continue;
     Severity sev = on_stdio ? Severity::critical : shell ? Severity::high : Severity::low;
     auto f =
         make_finding("network.shell-connection", sev, kSource,
@@ -124,6 +120,10 @@ void shell_connections(const collect::Snapshot& s, const ProcessView& view, Find
 }
 
 }  // namespace
+
+bool loopback_address(std::string_view addr) {
+  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+}
 
 Findings detect_network(const collect::Snapshot& s, const Context&) {
   Findings out;

@@ -5,7 +5,7 @@
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 #include "detect/shell_patterns.hpp"
 
 namespace vigil::detect {

@@ -8,7 +8,7 @@
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
 #include "detect/process_view.hpp"
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 #include "detect/shell_patterns.hpp"
 
 namespace vigil::detect {

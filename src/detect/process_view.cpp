@@ -1,6 +1,8 @@
 // ProcessView.
 #include "detect/process_view.hpp"
 
+#include "core/time_format.hpp"
+
 namespace vigil::detect {
 
 ProcessView::ProcessView(const collect::Snapshot& s) : s_(s) {
@@ -39,6 +41,7 @@ bool ProcessView::unowned(const collect::ProcessRow& p) const {
 
 void add_process_evidence(Finding& f, const collect::ProcessRow& p) {
   f.add("process.pid", p.pid);
+  if (p.start_time) f.add("process.start", iso8601(p.start_time));  // with the pid, names one process
   f.add("process.parent.pid", p.ppid);
   f.add("process.name", p.name);
   if (!p.executable.empty())

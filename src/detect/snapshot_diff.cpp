@@ -9,8 +9,9 @@
 
 #include "collect/tables.hpp"
 #include "core/text.hpp"
+#include "detect/detectors.hpp"
 #include "detect/paths.hpp"
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 #include "detect/shell_patterns.hpp"
 
 namespace vigil::detect {
@@ -69,10 +70,6 @@ struct TableDiff {
   std::function<Severity(Change, const Record* before, const Record& after, const Facts&)> severity;
 };
 
-bool loopback(std::string_view address) {
-  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
-}
-
 constexpr std::array<std::string_view, 9> kPrivilegedGroups = {"root", "sudo", "wheel", "adm", "admin",
                                                               "shadow", "disk", "docker", "lxd"};
 
@@ -94,7 +91,7 @@ const std::vector<TableDiff>& table_diffs() {
        [](Change c, const Record*, const Record& r, const Facts& f) {
          if (c == Change::removed) return Severity::low;
          bool packaged = f.packaged_programs.contains(r.text("executable"));
-         return loopback(r.text("local_address")) && packaged ? Severity::medium : Severity::high;
+         return loopback_address(r.text("local_address")) && packaged ? Severity::medium : Severity::high;
        }},
       {"processes", "process", "process", {"executable", "cmdline", "user"}, {"deleted", "sha256"},
        {"name", "pid", "ppid", "package", "copy_of"}, "user processes; kernel threads and vigil itself are left out",
@@ -252,7 +249,8 @@ std::map<std::string_view, std::vector<Record>> records_of(const collect::Snapsh
 
 }  // namespace
 
-DiffResult diff_snapshots(const collect::Snapshot& before, const collect::Snapshot& after) {
+DiffResult diff_snapshots(const collect::Snapshot& before, collect::Snapshot& after) {
+  after.probes_skipped.clear();  // a diff judges tables, no probe: none is "skipped" for it
   DiffResult result;
   Facts facts;
   for (const auto& p : after.processes)
@@ -268,17 +266,6 @@ DiffResult diff_snapshots(const collect::Snapshot& before, const collect::Snapsh
   }
   sort_findings(result.findings);
   return result;
-}
-
-std::vector<DiffKeyDoc> diff_key_docs() {
-  std::vector<DiffKeyDoc> out;
-  auto join = [](const std::vector<std::string_view>& v) {
-    std::string s;
-    for (auto c : v) s += (s.empty() ? "" : ", ") + std::string(c);
-    return s.empty() ? std::string("—") : s;
-  };
-  for (const auto& d : table_diffs()) out.push_back({d.table, join(d.key), join(d.compare), d.rows});
-  return out;
 }
 
 }  // namespace vigil::detect

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/hash.hpp"
+#include "core/rule_catalog.hpp"
 #include "store/rows.hpp"
 #include "store/schema.hpp"
 
@@ -80,6 +81,11 @@ expected<void, std::string> check_key(const BaselineInfo& info, const SigningKey
   return {};
 }
 
+const store::TableSql& entries_table() {
+  static const store::TableSql t = store::table_sql<FimEntry>("fim_baselines", "baseline_id");
+  return t;
+}
+
 constexpr std::string_view kColumns =
     "id, name, hostname, root, created_at, policy, entries, digest, key_kind, key_id, signature, status";
 
@@ -130,7 +136,8 @@ expected<void, std::string> write_baseline(store::Database& db, BaselineInfo& in
     head->bind(i++, v);
   if (head->step() != SQLITE_DONE) return make_unexpected(db.path() + ": " + db.error());
   info.id = sqlite3_last_insert_rowid(db.get());
-  const auto& t = store::fim_entries_table();
+  const auto& t = entries_table();
+  if (auto r = store::reconcile_table(db, t); !r) return r;
   auto insert = db.prepare(store::insert_sql(t));
   if (!insert) return make_unexpected(db.path() + ": " + insert.error());
   for (const auto& e : entries) {
@@ -191,7 +198,8 @@ expected<std::vector<BaselineInfo>, std::string> list_baselines(store::Store& st
 
 expected<void, std::string> for_each_entry(store::Store& store, std::int64_t id,
                                            const std::function<void(const FimEntry&)>& f) {
-  const auto& t = store::fim_entries_table();
+  const auto& t = entries_table();
+  if (auto r = store::reconcile_table(store.db(), t); !r) return r;
   auto st = store.db().prepare(
       fmt::format("SELECT {} FROM fim_entries WHERE baseline_id = ? ORDER BY path", store::column_list(t)));
   if (!st) return make_unexpected(store.path() + ": " + st.error());
@@ -204,6 +212,21 @@ expected<void, std::string> for_each_entry(store::Store& store, std::int64_t id,
   }
   if (rc != SQLITE_DONE) return make_unexpected(store.path() + ": " + store.db().error());
   return {};
+}
+
+expected<std::optional<FimEntry>, std::string> find_entry(store::Store& store, std::int64_t id, std::string_view path) {
+  const auto& t = entries_table();
+  auto st = store.db().prepare(
+      fmt::format("SELECT {} FROM fim_entries WHERE baseline_id = ? AND path = ?", store::column_list(t)));
+  if (!st) return make_unexpected(store.path() + ": " + st.error());
+  st->bind(1, id);
+  st->bind(2, path);
+  int rc = st->step();
+  if (rc == SQLITE_DONE) return std::optional<FimEntry>{};
+  if (rc != SQLITE_ROW) return make_unexpected(store.path() + ": " + store.db().error());
+  FimEntry e;
+  store::read_row(*st, 0, e);
+  return std::optional<FimEntry>(std::move(e));
 }
 
 expected<std::vector<FimEntry>, std::string> load_entries(store::Store& store, std::int64_t id) {
@@ -225,6 +248,26 @@ expected<void, std::string> verify_baseline(store::Store& store, const BaselineI
   if (auto r = for_each_entry(store, info.id, [&](const FimEntry& e) { d.entry(e); }); !r) return r;
   auto rows = d.count();
   return check_signature(info, d.finish(), rows, key);
+}
+
+expected<BaselineInfo, BaselineRefusal> open_trusted_baseline(store::Store& store, const BaselineQuery& q) {
+  auto info = q.id ? baseline_by_id(store, q.id) : find_baseline(store, q.name, q.root);
+  if (!info) return make_unexpected(BaselineRefusal{info.error(), {}});
+  if (!*info)
+    return make_unexpected(BaselineRefusal{
+        q.id ? fmt::format("no fim baseline #{} in {}", q.id, store.path())
+             : fmt::format("no fim baseline '{}' for {} in {}: make one with vigil fim init{}", q.name, q.root,
+                           store.path(), q.root == "/" ? "" : " --root " + q.root),
+        {}});
+  auto key = SigningKey::load(q.key_path, false);
+  if (!key) return make_unexpected(BaselineRefusal{"--key: " + key.error(), {}});
+  if (auto ok = verify_baseline(store, **info, *key); !ok) {
+    auto f = make_finding("fim.baseline-invalid", Severity::critical, "fim", ok.error());
+    f.add("vigil.store", store.path());
+    f.add("vigil.baseline", (*info)->id);
+    return make_unexpected(BaselineRefusal{ok.error(), std::move(f)});
+  }
+  return std::move(**info);
 }
 
 expected<std::size_t, std::string> prune_history(store::Store& store, const std::string& name, const std::string& root,
@@ -250,7 +293,8 @@ expected<void, std::string> export_baseline(store::Store& store, std::int64_t id
   if (!*info) return make_unexpected(fmt::format("no baseline #{}", id));
   auto entries = load_entries(store, id);
   if (!entries) return make_unexpected(entries.error());
-  auto out = store::Store::open(path);
+  if (!store.inspected()) return make_unexpected("export: the store has no root (an in-memory store)");
+  auto out = store::Store::open(path, *store.inspected(), "--out");
   if (!out) return make_unexpected(out.error());
   auto copy = **info;
   return out->db().transaction([&] { return write_baseline(out->db(), copy, *entries); });

@@ -6,8 +6,9 @@
 
 #include <array>
 
-#include "detect/rule_catalog.hpp"
-#include "report/ecs.hpp"
+#include "core/rule_catalog.hpp"
+#include "core/text.hpp"
+#include "core/time_format.hpp"
 #include "fim/attributes.hpp"
 
 namespace vigil::fim {
@@ -20,11 +21,9 @@ bool under(std::string_view path, std::string_view dir) {
   return path == dir || (path.starts_with(dir) && path.size() > dir.size() && path[dir.size()] == '/');
 }
 
-std::string mode_text(std::int64_t m) { return fmt::format("{:04o}", m & 07777); }
-
 // 2026-11-23T20:27:17.123456789Z
 std::string ns_time(std::int64_t ns) {
-  return fmt::format("{}.{:09}Z", report::iso8601(ns / 1'000'000'000).substr(0, 19), ns % 1'000'000'000);
+  return fmt::format("{}.{:09}Z", iso8601(ns / 1'000'000'000).substr(0, 19), ns % 1'000'000'000);
 }
 
 Severity lower(Severity s) { return s > Severity::low ? static_cast<Severity>(static_cast<int>(s) - 1) : s; }
@@ -39,7 +38,7 @@ Severity zone_severity(Zone z) {
 }
 
 Finding finding(std::string_view rule, Severity s, const FimEntry& e) {
-  auto f = detect::make_finding(rule, s, kSource);
+  auto f = make_finding(rule, s, kSource);
   f.add("file.path", e.path);
   f.add("file.type", e.type);
   return f;
@@ -65,42 +64,27 @@ Zone zone_of(std::string_view path) {
   return Zone::data;
 }
 
-Comparison::Comparison(const std::vector<FimEntry>& now) : now_(now) { result_.checked = static_cast<std::int64_t>(now.size()); }
+namespace {
 
-void Comparison::added(const FimEntry& e) {
-  ++result_.added;
+Finding added(const FimEntry& e) {
   bool setid = e.type == "file" && (e.mode & (S_ISUID | S_ISGID));
   Zone z = zone_of(e.path);
   Severity s = setid ? Severity::high : (z == Zone::system || z == Zone::sensitive) ? Severity::medium : Severity::low;
   auto f = finding("fim.added", s, e);
   f.add("file.mode", mode_text(e.mode));
   if (!e.sha256.empty()) f.add("file.hash.sha256", e.sha256);
-  result_.findings.push_back(std::move(f));
+  f.identity = {"file.path", "file.hash.sha256"};
+  return f;
 }
 
-void Comparison::removed(const FimEntry& e) {
-  ++result_.removed;
+Finding removed(const FimEntry& e) {
   Zone z = zone_of(e.path);
-  result_.findings.push_back(
-      finding("fim.removed", (z == Zone::system || z == Zone::sensitive) ? Severity::medium : Severity::low, e));
+  auto f = finding("fim.removed", (z == Zone::system || z == Zone::sensitive) ? Severity::medium : Severity::low, e);
+  f.identity = {"file.path"};
+  return f;
 }
 
-void Comparison::baseline(const FimEntry& a) {
-  while (next_ < now_.size() && now_[next_].path < a.path) added(now_[next_++]);
-  if (next_ == now_.size() || now_[next_].path != a.path) {
-    removed(a);
-    return;
-  }
-  changed(a, now_[next_++]);
-}
-
-CompareResult Comparison::finish() {
-  while (next_ < now_.size()) added(now_[next_++]);
-  sort_findings(result_.findings);
-  return std::move(result_);
-}
-
-void Comparison::changed(const FimEntry& a, const FimEntry& b) {
+std::optional<Finding> changed(const FimEntry& a, const FimEntry& b) {
   auto attrs = static_cast<Attrs>(a.attrs);
   std::string changes;
   std::vector<std::string_view> names;
@@ -140,8 +124,7 @@ void Comparison::changed(const FimEntry& a, const FimEntry& b) {
                                 std::tuple{kBlake2b, "blake2b", &a.blake2b, &b.blake2b}})
     if ((attrs & at) && !x->empty() && !y->empty() && *x != *y) note(name, *x, *y, true);
   if (a.error != b.error) note("error", a.error, b.error, !b.error.empty());
-  if (names.empty()) return;
-  ++result_.changed;
+  if (names.empty()) return std::nullopt;
   Zone z = zone_of(b.path);
   Severity s = zone_severity(z);
   if (!strong) s = lower(s);
@@ -152,7 +135,41 @@ void Comparison::changed(const FimEntry& a, const FimEntry& b) {
   for (auto n : names) list += (list.empty() ? "" : ",") + std::string(n);
   f.add("vigil.attributes", list);
   f.add("vigil.changes", changes);
-  result_.findings.push_back(std::move(f));
+  f.identity = {"file.path", "vigil.changes"};  // a later, different change is another finding
+  return f;
+}
+
+}  // namespace
+
+std::optional<Finding> judge(const FimEntry* was, const FimEntry* is) {
+  if (was && is) return changed(*was, *is);
+  if (is) return added(*is);
+  if (was) return removed(*was);
+  return std::nullopt;
+}
+
+Comparison::Comparison(const std::vector<FimEntry>& now) : now_(now) { result_.checked = static_cast<std::int64_t>(now.size()); }
+
+void Comparison::judged(const FimEntry* was, const FimEntry* is) {
+  auto f = judge(was, is);
+  if (!f) return;
+  ++(was && is ? result_.changed : is ? result_.added : result_.removed);
+  result_.findings.push_back(std::move(*f));
+}
+
+void Comparison::baseline(const FimEntry& a) {
+  while (next_ < now_.size() && now_[next_].path < a.path) judged(nullptr, &now_[next_++]);
+  if (next_ == now_.size() || now_[next_].path != a.path) {
+    judged(&a, nullptr);
+    return;
+  }
+  judged(&a, &now_[next_++]);
+}
+
+CompareResult Comparison::finish() {
+  while (next_ < now_.size()) judged(nullptr, &now_[next_++]);
+  sort_findings(result_.findings);
+  return std::move(result_);
 }
 
 CompareResult compare_entries(const std::vector<FimEntry>& baseline, const std::vector<FimEntry>& now) {

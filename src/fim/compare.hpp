@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/finding.hpp"
@@ -15,6 +16,11 @@ struct CompareResult {
   std::int64_t checked = 0, added = 0, removed = 0, changed = 0;
 };
 
+// What happened to one path: `was` in the baseline, `is` now (either may be absent: added,
+// removed). Nothing when the attributes the baseline recorded are unchanged. The batch
+// comparison and a watcher judging one file event both decide here.
+std::optional<Finding> judge(const FimEntry* was, const FimEntry* is);
+
 // Baseline entries are fed one at a time in path order (streamed from the store), against
 // the current entries, sorted by path.
 class Comparison {
@@ -24,9 +30,7 @@ class Comparison {
   CompareResult finish();
 
  private:
-  void added(const FimEntry& e);
-  void removed(const FimEntry& e);
-  void changed(const FimEntry& was, const FimEntry& is);
+  void judged(const FimEntry* was, const FimEntry* is);
   const std::vector<FimEntry>& now_;
   std::size_t next_ = 0;
   CompareResult result_;

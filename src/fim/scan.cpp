@@ -3,14 +3,9 @@
 // subdirectories and hashes the files itself, through its own 1 MiB buffer.
 #include "fim/scan.hpp"
 
-#include <acl/libacl.h>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <sys/acl.h>
-#include <sys/capability.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,7 +19,6 @@
 #include <thread>
 
 #include "core/dirent.hpp"
-#include "core/hash.hpp"
 #include "core/text.hpp"
 
 namespace vigil::fim {
@@ -32,7 +26,6 @@ namespace vigil::fim {
 namespace {
 
 constexpr std::string_view kCollector = "fim";
-constexpr std::size_t kBufferSize = std::size_t{1} << 20;
 
 std::string join_path(std::string_view dir, std::string_view name) {
   std::string p(dir);
@@ -41,115 +34,10 @@ std::string join_path(std::string_view dir, std::string_view name) {
   return p;
 }
 
-struct MdFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-
-// What one worker owns: digest contexts and the read buffer, made once.
-struct Hasher {
-  std::unique_ptr<EVP_MD_CTX, MdFree> sha256{EVP_MD_CTX_new()}, sha512{EVP_MD_CTX_new()}, blake2b{EVP_MD_CTX_new()};
-  std::unique_ptr<unsigned char[]> buf = std::make_unique_for_overwrite<unsigned char[]>(kBufferSize);
-
-  // Reads fd to its end once, feeding every digest `attrs` asks for. Returns errno or 0.
-  int run(int fd, Attrs attrs, FimEntry& e, std::int64_t& bytes) {
-    struct Want {
-      Attr attr;
-      EVP_MD_CTX* ctx;
-      const EVP_MD* md;
-      std::string* out;
-    };
-    Want wants[] = {{kSha256, sha256.get(), EVP_sha256(), &e.sha256},
-                    {kSha512, sha512.get(), EVP_sha512(), &e.sha512},
-                    {kBlake2b, blake2b.get(), EVP_blake2b512(), &e.blake2b}};
-    for (auto& w : wants)
-      if (attrs & w.attr) EVP_DigestInit_ex(w.ctx, w.md, nullptr);
-    for (;;) {
-      ssize_t n = ::read(fd, buf.get(), kBufferSize);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return errno;
-      if (n == 0) break;
-      bytes += n;
-      for (auto& w : wants)
-        if (attrs & w.attr) EVP_DigestUpdate(w.ctx, buf.get(), static_cast<std::size_t>(n));
-    }
-    unsigned char out[EVP_MAX_MD_SIZE];
-    for (auto& w : wants)
-      if (attrs & w.attr) {
-        unsigned len = 0;
-        EVP_DigestFinal_ex(w.ctx, out, &len);
-        *w.out = hex(out, len);
-      }
-    return 0;
-  }
-};
-
-// Extended attributes, ACL and capabilities through an open descriptor.
-void read_xattrs(int fd, Attrs attrs, FimEntry& e, bool is_dir) {
-  char names[8192];
-  ssize_t n = ::flistxattr(fd, names, sizeof names);
-  if (n <= 0) return;
-  std::vector<std::string_view> list;
-  for (ssize_t i = 0; i < n;) {
-    std::string_view name(names + i);
-    list.push_back(name);
-    i += static_cast<ssize_t>(name.size()) + 1;
-  }
-  std::sort(list.begin(), list.end());
-  bool has_acl = false, has_caps = false;
-  for (auto name : list) {
-    if (name.starts_with("system.posix_acl_")) {
-      has_acl = true;
-      continue;
-    }
-    if (name == "security.capability") {
-      has_caps = true;
-      continue;
-    }
-    if (!(attrs & kXattrs)) continue;
-    unsigned char value[4096];
-    ssize_t len = ::fgetxattr(fd, std::string(name).c_str(), value, sizeof value);
-    if (!e.xattrs.empty()) e.xattrs += ';';
-    e.xattrs += std::string(name) + "=" + (len >= 0 ? hex(value, static_cast<std::size_t>(len)) : "?");
-  }
-  if (has_acl && (attrs & kAcl)) {
-    auto text = [](acl_t a) {
-      std::string s;
-      if (!a) return s;
-      if (char* t = acl_to_any_text(a, nullptr, ',', TEXT_ABBREVIATE)) {
-        s = t;
-        acl_free(t);
-      }
-      acl_free(a);
-      return s;
-    };
-    e.acl = text(acl_get_fd(fd));
-    if (is_dir) {
-      auto def = text(acl_get_file(fmt::format("/proc/self/fd/{}", fd).c_str(), ACL_TYPE_DEFAULT));
-      if (!def.empty()) e.acl += " default:" + def;
-    }
-  }
-  if (has_caps && (attrs & kCaps)) {
-    if (cap_t c = cap_get_fd(fd)) {
-      if (char* t = cap_to_text(c, nullptr)) {
-        e.caps = t;
-        cap_free(t);
-      }
-      cap_free(c);
-    }
-  }
-}
-
-int open_at(int dirfd, const char* name, int flags) {
-  flags |= O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-  int fd = ::openat(dirfd, name, flags | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::openat(dirfd, name, flags);  // O_NOATIME needs ownership
-  return fd;
-}
-
 class Walker {
  public:
   Walker(const Root& root, const Policy& policy, const ScanOptions& opts)
-      : root_(root), policy_(policy), opts_(opts), start_(std::chrono::steady_clock::now()) {}
+      : root_(root), policy_(policy), opts_(opts), measure_{opts.max_hash_size}, start_(std::chrono::steady_clock::now()) {}
 
   std::vector<FimEntry> run(IssueLog& log, ScanStats& stats) {
     unsigned n = opts_.jobs ? opts_.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -276,60 +164,15 @@ class Walker {
   }
 
   void record(Worker& w, int dirfd, const std::string& name, const std::string& path, const struct stat& st, Attrs attrs) {
-    FimEntry e;
-    e.path = path;
-    e.type = std::string(type_name(st.st_mode));
-    e.mode = st.st_mode;
-    e.uid = st.st_uid;
-    e.gid = st.st_gid;
-    e.size = st.st_size;
-    e.inode = static_cast<std::int64_t>(st.st_ino);
-    e.links = static_cast<std::int64_t>(st.st_nlink);
-    // Nanoseconds: two changes within one second must not look like none.
-    e.mtime = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
-    e.ctime = st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec;
-    e.attrs = attrs;
-    if (S_ISLNK(st.st_mode) && (attrs & kTarget)) {
-      char buf[4096];
-      ssize_t n = ::readlinkat(dirfd, name.c_str(), buf, sizeof buf);
-      if (n >= 0) e.target.assign(buf, static_cast<std::size_t>(n));
-    }
-    bool regular = S_ISREG(st.st_mode), dir = S_ISDIR(st.st_mode);
-    bool want_hash = regular && (attrs & kHashes);
-    bool want_x = (regular || dir) && (attrs & (kXattrs | kAcl | kCaps));
-    if (want_hash && opts_.max_hash_size > 0 && st.st_size > opts_.max_hash_size) {
-      e.error = fmt::format("not hashed: {} bytes is over the --max-size limit", st.st_size);
-      want_hash = false;
-    }
-    if (want_hash || want_x) {
-      if (want_hash) throttle();
-      int fd = open_at(dirfd, name.c_str(), dir ? O_DIRECTORY : 0);
-      if (fd < 0) {
-        if (errno == ENOENT) return;  // vanished between stat and open
-        e.error = std::strerror(errno);
-        ++w.unreadable;
-      } else {
-        UniqueFd guard(fd);
-        struct stat now {};
-        if (::fstat(fd, &now) != 0 || now.st_ino != st.st_ino || (now.st_mode & S_IFMT) != (st.st_mode & S_IFMT)) {
-          e.error = "replaced during the walk";
-        } else {
-          if (want_x) read_xattrs(fd, attrs, e, dir);
-          if (want_hash) {
-            std::int64_t bytes = 0;
-            if (int err = w.hasher.run(fd, attrs, e, bytes)) {
-              e.error = std::strerror(err);
-              ++w.unreadable;
-            } else {
-              ++w.files_hashed;
-            }
-            bytes_ += bytes;
-          }
-        }
-      }
-    }
+    if (reads_content(st, attrs, measure_)) throttle();
+    MeasureCost cost;
+    auto e = measure_at(dirfd, name, path, st, attrs, w.hasher, measure_, cost);
+    w.files_hashed += cost.hashed;
+    w.unreadable += cost.unreadable;
+    bytes_ += cost.bytes;
+    if (!e) return;  // vanished between stat and open
     ++done_;
-    w.entries.push_back(std::move(e));
+    w.entries.push_back(std::move(*e));
   }
 
   void tick(std::stop_token st) {
@@ -339,12 +182,9 @@ class Walker {
       auto files = done_.load();
       auto bytes = bytes_.load();
       double rate = s > 0 ? static_cast<double>(bytes) / s : 0;
-      std::string eta;
-      if (opts_.expected_bytes > 0 && rate > 0 && bytes < opts_.expected_bytes)
-        eta = fmt::format("  ETA {:.0f} s", static_cast<double>(opts_.expected_bytes - bytes) / rate);
       std::string of = opts_.expected_files > 0 ? fmt::format("/{}", opts_.expected_files) : "";
-      std::fprintf(stderr, "\r\033[Kfim: %lld%s entries, %.1f MiB hashed, %.0f MiB/s%s", static_cast<long long>(files),
-                   of.c_str(), static_cast<double>(bytes) / (1 << 20), rate / (1 << 20), eta.c_str());
+      std::fprintf(stderr, "\r\033[Kfim: %lld%s entries, %.1f MiB hashed, %.0f MiB/s", static_cast<long long>(files),
+                   of.c_str(), static_cast<double>(bytes) / (1 << 20), rate / (1 << 20));
       std::fflush(stderr);
     }
   }
@@ -352,6 +192,7 @@ class Walker {
   const Root& root_;
   const Policy& policy_;
   const ScanOptions& opts_;
+  MeasureOptions measure_;
   std::chrono::steady_clock::time_point start_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -361,19 +202,6 @@ class Walker {
 };
 
 }  // namespace
-
-std::string_view type_name(unsigned mode) {
-  switch (mode & S_IFMT) {
-    case S_IFREG: return "file";
-    case S_IFDIR: return "dir";
-    case S_IFLNK: return "symlink";
-    case S_IFIFO: return "fifo";
-    case S_IFSOCK: return "socket";
-    case S_IFCHR: return "char";
-    case S_IFBLK: return "block";
-    default: return "unknown";
-  }
-}
 
 std::vector<FimEntry> scan(const Root& root, const Policy& policy, const ScanOptions& opts, IssueLog& log,
                            ScanStats& stats) {

@@ -10,6 +10,7 @@
 #include "core/collect_issue.hpp"
 #include "core/root.hpp"
 #include "fim/entry.hpp"
+#include "fim/measure.hpp"
 #include "fim/policy.hpp"
 
 namespace vigil::fim {
@@ -19,8 +20,7 @@ struct ScanOptions {
   std::int64_t max_hash_size = 0;     // files larger are recorded, not hashed; 0 for no limit
   double files_per_second = 0;        // throttle for production hosts; 0 for none
   bool progress = false;              // a progress line on stderr
-  std::int64_t expected_files = 0;    // for the progress line's ETA (the baseline's size)
-  std::int64_t expected_bytes = 0;
+  std::int64_t expected_files = 0;    // for the progress line (the baseline's size)
 };
 
 struct ScanStats {
@@ -31,8 +31,5 @@ struct ScanStats {
 // Entries sorted by path. Directories that cannot be listed are logged under "fim".
 std::vector<FimEntry> scan(const Root& root, const Policy& policy, const ScanOptions& opts, IssueLog& log,
                            ScanStats& stats);
-
-// "file", "dir", … for a st_mode.
-std::string_view type_name(unsigned mode);
 
 }  // namespace vigil::fim

@@ -1,13 +1,15 @@
 #include "logs/correlate.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <nlohmann/json.hpp>
 
 namespace vigil::logs {
 
 using sigma::CorrelationType;
 
-Correlator::Correlator(std::vector<sigma::Correlation> correlations, const std::vector<sigma::Rule>& rules,
-                       std::vector<sigma::LoadProblem>& problems) {
+CorrelationSet::CorrelationSet(std::vector<sigma::Correlation> correlations, const std::vector<sigma::Rule>& rules,
+                               std::vector<sigma::LoadProblem>& problems) {
   auto find_rule = [&](const std::string& ref) -> long {
     for (std::size_t i = 0; i < rules.size(); ++i)
       if (rules[i].meta.name == ref || rules[i].meta.id == ref) return static_cast<long>(i);
@@ -38,7 +40,6 @@ Correlator::Correlator(std::vector<sigma::Correlation> correlations, const std::
   rule_consumers_.resize(rules.size());
   corr_consumers_.resize(corr_.size());
   hidden_.assign(rules.size(), false);
-  state_.resize(corr_.size());
   for (std::size_t c = 0; c < corr_.size(); ++c)
     for (std::size_t k = 0; k < corr_[c].rules.size(); ++k) {
       const auto& ref = corr_[c].rules[k];
@@ -51,7 +52,7 @@ Correlator::Correlator(std::vector<sigma::Correlation> correlations, const std::
     }
 }
 
-std::vector<Field> Correlator::needed_fields() const {
+std::vector<Field> CorrelationSet::needed_fields() const {
   std::vector<Field> out;
   for (const auto& c : corr_) {
     for (Field f : c.group_by)
@@ -61,7 +62,7 @@ std::vector<Field> Correlator::needed_fields() const {
   return out;
 }
 
-std::string Correlator::group_key(const sigma::Correlation& c, const FieldLookup& values) const {
+std::string CorrelationSet::group_key(const sigma::Correlation& c, const FieldLookup& values) const {
   std::string key;
   for (std::size_t i = 0; i < c.group_by.size(); ++i) {
     if (i) key += '\x1f';
@@ -70,21 +71,23 @@ std::string Correlator::group_key(const sigma::Correlation& c, const FieldLookup
   return key;
 }
 
-void Correlator::feed(std::size_t rule, std::int64_t time, const FieldLookup& values,
-                      const std::function<void(const CorrelationFire&)>& fire) {
-  if (rule >= rule_consumers_.size()) return;
-  for (const auto& c : rule_consumers_[rule]) {
-    std::string key = group_key(corr_[c.correlation], values);
-    if (!corr_[c.correlation].group_by.empty() && key.find_first_not_of('\x1f') == std::string::npos) continue;
+CorrelationState::CorrelationState(const CorrelationSet& set) : set_(&set), state_(set.corr_.size()) {}
+
+void CorrelationState::feed(std::size_t rule, std::int64_t time, const FieldLookup& values,
+                            const std::function<void(const CorrelationFire&)>& fire) {
+  if (rule >= set_->rule_consumers_.size()) return;
+  for (const auto& c : set_->rule_consumers_[rule]) {
+    std::string key = set_->group_key(set_->corr_[c.correlation], values);
+    if (!set_->corr_[c.correlation].group_by.empty() && key.find_first_not_of('\x1f') == std::string::npos) continue;
     input(c, time, key, values, fire, 0);
   }
 }
 
-void Correlator::input(const Consumer& c, std::int64_t time, const std::string& key, const FieldLookup& values,
-                       const std::function<void(const CorrelationFire&)>& fire, int depth) {
-  const auto& corr = corr_[c.correlation];
-  auto it = state_[c.correlation].try_emplace(key).first;  // the key's address names the group in fires
-  Group& g = it->second;
+void CorrelationState::input(const CorrelationSet::Consumer& c, std::int64_t time, const std::string& key,
+                             const FieldLookup& values, const std::function<void(const CorrelationFire&)>& fire,
+                             int depth) {
+  const auto& corr = set_->corr_[c.correlation];
+  Group& g = state_[c.correlation][key];
   std::int64_t from = time - corr.timespan;
   bool fired = false;
   double value = 0;
@@ -130,11 +133,74 @@ void Correlator::input(const Consumer& c, std::int64_t time, const std::string& 
     }
   }
   if (!fired) return;
-  fire({c.correlation, &it->first, time, value});
+  fire({c.correlation, key, time, value});
   if (depth > 8) return;
-  for (const auto& next : corr_consumers_[c.correlation]) {
-    std::string k = group_key(corr_[next.correlation], values);
+  for (const auto& next : set_->corr_consumers_[c.correlation]) {
+    std::string k = set_->group_key(set_->corr_[next.correlation], values);
     input(next, time, k, values, fire, depth + 1);
+  }
+}
+
+std::int64_t CorrelationState::Group::newest() const {
+  std::int64_t n = INT64_MIN;
+  for (auto t : times) n = std::max(n, t);
+  for (const auto& [t, v] : values) n = std::max(n, t);
+  for (auto t : last) n = std::max(n, t);
+  for (auto t : start) n = std::max(n, t);
+  return n;
+}
+
+void CorrelationState::expire(std::int64_t now) {
+  for (std::size_t c = 0; c < state_.size(); ++c) {
+    std::int64_t from = now - set_->corr_[c].timespan;
+    std::erase_if(state_[c], [&](const auto& kv) { return kv.second.newest() < from; });
+  }
+}
+
+std::size_t CorrelationState::groups() const {
+  std::size_t n = 0;
+  for (const auto& s : state_) n += s.size();
+  return n;
+}
+
+nlohmann::json CorrelationState::save() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t c = 0; c < state_.size(); ++c) {
+    if (state_[c].empty()) continue;
+    auto& groups = out[CorrelationSet::state_key(set_->corr_[c])];
+    for (const auto& [key, g] : state_[c]) {
+      nlohmann::json j = nlohmann::json::object();
+      if (!g.times.empty()) j["t"] = g.times;
+      if (!g.values.empty()) j["v"] = g.values;
+      if (!g.last.empty()) j["l"] = g.last;
+      if (!g.start.empty()) j["s"] = g.start;
+      groups[key] = std::move(j);
+    }
+  }
+  return out;
+}
+
+void CorrelationState::restore(const nlohmann::json& j) {
+  for (auto& s : state_) s.clear();
+  if (!j.is_object()) return;
+  for (std::size_t c = 0; c < state_.size(); ++c) {
+    const auto& corr = set_->corr_[c];
+    auto it = j.find(CorrelationSet::state_key(corr));
+    if (it == j.end() || !it->is_object()) continue;
+    for (const auto& [key, gj] : it->items()) {
+      Group g;
+      if (auto t = gj.find("t"); t != gj.end()) g.times = t->get<std::deque<std::int64_t>>();
+      if (auto v = gj.find("v"); v != gj.end()) {
+        g.values = v->get<std::deque<std::pair<std::int64_t, std::string>>>();
+        for (const auto& [time, value] : g.values) ++g.distinct[value];
+      }
+      if (auto l = gj.find("l"); l != gj.end()) g.last = l->get<std::vector<std::int64_t>>();
+      if (auto s = gj.find("s"); s != gj.end()) g.start = s->get<std::vector<std::int64_t>>();
+      // A correlation whose rule list changed since the save starts its sequence again.
+      if (!g.last.empty() && g.last.size() != corr.rules.size()) g.last.clear();
+      if (!g.start.empty() && g.start.size() != corr.rules.size()) g.start.clear();
+      state_[c][key] = std::move(g);
+    }
   }
 }
 

@@ -38,6 +38,12 @@ RotationKey rotation_key(const std::string& path) {
   return {p, 0};
 }
 
+YearReference year_reference(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return {tm.tm_year + 1900, tm.tm_mon + 1};
+}
+
 std::vector<Input> expand_inputs(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
   std::vector<Input> out;
   std::vector<std::string> files;
@@ -80,82 +86,6 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, std::vec
 
 namespace {
 
-// Cuts a stream of bytes into blocks of whole lines, cutting lines over the limit.
-class Blocker {
- public:
-  Blocker(std::size_t index, const ReadLimits& limits, ReadNotes& notes, const std::function<void(Block&&)>& emit)
-      : index_(index), limits_(limits), notes_(notes), emit_(emit) {
-    cur_.data.reserve(limits.block_size + 4096);
-  }
-
-  void feed(const char* p, std::size_t n) {
-    while (n > 0) {
-      if (skipping_) {  // the rest of an over-long line
-        const void* nl = std::memchr(p, '\n', n);
-        if (!nl) return;
-        std::size_t k = static_cast<const char*>(nl) - p + 1;
-        p += k;
-        n -= k;
-        skipping_ = false;
-        continue;
-      }
-      const void* nl = std::memchr(p, '\n', n);
-      std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1 : n;
-      if (line_len_ + take > limits_.max_line + (nl ? 1 : 0)) {
-        std::size_t room = limits_.max_line - line_len_;
-        cur_.data.append(p, room);
-        cur_.data += '\n';
-        notes_.messages.push_back(fmt::format("line {}: longer than {} bytes; only its first {} bytes were read",
-                                              line_no_, limits_.max_line, limits_.max_line));
-        end_line();
-        skipping_ = !nl;
-        p += take;
-        n -= take;
-        continue;
-      }
-      cur_.data.append(p, take);
-      p += take;
-      n -= take;
-      if (nl) end_line();
-      else line_len_ += take;
-    }
-  }
-
-  void finish() {
-    if (line_len_ > 0) {  // a last line without a newline
-      cur_.data += '\n';
-      end_line();
-    }
-    flush();
-  }
-
- private:
-  void end_line() {
-    line_len_ = 0;
-    ++line_no_;
-    if (cur_.data.size() >= limits_.block_size) flush();
-  }
-  void flush() {
-    if (cur_.data.empty()) return;
-    cur_.input = index_;
-    cur_.year = notes_.year;
-    Block b = std::move(cur_);
-    cur_ = Block{};
-    cur_.data.reserve(limits_.block_size + 4096);
-    cur_.first_line = line_no_;
-    emit_(std::move(b));
-  }
-
-  std::size_t index_;
-  const ReadLimits& limits_;
-  ReadNotes& notes_;
-  const std::function<void(Block&&)>& emit_;
-  Block cur_;
-  std::size_t line_len_ = 0;
-  std::uint64_t line_no_ = 1;
-  bool skipping_ = false;
-};
-
 bool looks_binary(const char* p, std::size_t n) {
   std::size_t nul = 0;
   for (std::size_t i = 0; i < n; ++i)
@@ -163,13 +93,7 @@ bool looks_binary(const char* p, std::size_t n) {
   return n > 0 && nul * 100 > n;  // more than 1 % NUL bytes: not a text log
 }
 
-YearReference year_of(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1};
-}
-
-void read_journal(ReadNotes& notes, Blocker& blocker) {
+void read_journal(ReadNotes& notes, LineCutter& cutter) {
   sd_journal* j = nullptr;
   int r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
   if (r < 0) {
@@ -204,7 +128,7 @@ void read_journal(ReadNotes& notes, Blocker& blocker) {
     line += ": ";
     for (char c : msg) line += (c == '\n') ? ' ' : c;  // one event, one line
     line += '\n';
-    blocker.feed(line.data(), line.size());
+    cutter.feed(line.data(), line.size());
   }
   sd_journal_close(j);
 }
@@ -214,11 +138,12 @@ void read_journal(ReadNotes& notes, Blocker& blocker) {
 ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limits,
                      const std::function<void(Block&&)>& emit) {
   ReadNotes notes;
-  Blocker blocker(index, limits, notes, emit);
+  LineCutter cutter(index, limits, emit, [&](std::string m) { notes.messages.push_back(std::move(m)); });
   if (in.journal) {
-    notes.year = year_of(std::time(nullptr));
-    read_journal(notes, blocker);
-    blocker.finish();
+    notes.year = year_reference(std::time(nullptr));
+    cutter.set_year(notes.year);
+    read_journal(notes, cutter);
+    cutter.finish();
     return notes;
   }
   int raw = in.path == "-" ? ::dup(0) : ::open(in.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -235,7 +160,8 @@ ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limit
       notes.messages.push_back("is a directory");
       return notes;
     }
-    notes.year = year_of(in.path == "-" || !S_ISREG(st.st_mode) ? std::time(nullptr) : st.st_mtime);
+    notes.year = year_reference(in.path == "-" || !S_ISREG(st.st_mode) ? std::time(nullptr) : st.st_mtime);
+    cutter.set_year(notes.year);
   }
   int flags = ::fcntl(fd.get(), F_GETFL);
   if (flags >= 0) ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK);
@@ -275,7 +201,7 @@ ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limit
         break;
       }
       if (!check_first(buf.data(), static_cast<std::size_t>(n))) break;
-      blocker.feed(buf.data(), static_cast<std::size_t>(n));
+      cutter.feed(buf.data(), static_cast<std::size_t>(n));
     }
     ::gzclose(z);
   } else {
@@ -288,10 +214,10 @@ ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limit
       }
       if (n == 0) break;
       if (!check_first(buf.data(), static_cast<std::size_t>(n))) break;
-      blocker.feed(buf.data(), static_cast<std::size_t>(n));
+      cutter.feed(buf.data(), static_cast<std::size_t>(n));
     }
   }
-  if (!notes.binary) blocker.finish();
+  if (!notes.binary) cutter.finish();
   return notes;
 }
 

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "logs/line_cutter.hpp"
 #include "logs/syslog_parse.hpp"
 
 namespace vigil::logs {
@@ -29,18 +31,6 @@ struct RotationKey {
 };
 RotationKey rotation_key(const std::string& path);
 
-struct Block {
-  std::string data;            // whole lines, each ending in '\n'
-  std::uint64_t first_line = 1;
-  std::size_t input = 0;
-  YearReference year;          // of the input, for year-less dates
-};
-
-struct ReadLimits {
-  std::size_t block_size = 1 << 20;
-  std::size_t max_line = 1 << 20;  // longer lines are cut here and reported
-};
-
 struct ReadNotes {
   std::vector<std::string> messages;  // "line 12: 10485760 bytes, cut to 1 MiB", binary, errors
   bool failed = false;                // could not be read at all
@@ -48,6 +38,10 @@ struct ReadNotes {
   bool compressed = false;
   YearReference year;                 // from the file's mtime
 };
+
+// The year reference of a file last written at `mtime` (year-less syslog dates before that
+// month belong to its year, later ones to the year before).
+YearReference year_reference(std::time_t mtime);
 
 // Reads one input block by block, calling `emit` for each block. Returns what went wrong.
 ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limits,

@@ -14,7 +14,6 @@
 namespace vigil::report {
 
 using audit::Status;
-using store::SqlValue;
 
 namespace {
 
@@ -46,8 +45,8 @@ std::string score_text(const audit::Score& s) {
 
 }  // namespace
 
-store::ResultSet audit_check_rows(const audit::AuditResult& r) {
-  store::ResultSet rs;
+ResultSet audit_check_rows(const audit::AuditResult& r) {
+  ResultSet rs;
   rs.columns = {"policy", "id", "title", "result", "reason", "evidence", "rationale", "remediation", "references", "mitre", "compliance"};
   for (const auto& p : r.policies)
     for (const auto& c : p.checks)
@@ -57,8 +56,8 @@ store::ResultSet audit_check_rows(const audit::AuditResult& r) {
   return rs;
 }
 
-store::ResultSet audit_summary_rows(const audit::AuditResult& r) {
-  store::ResultSet rs;
+ResultSet audit_summary_rows(const audit::AuditResult& r) {
+  ResultSet rs;
   rs.columns = {"policy", "name", "ran", "passed", "failed", "not_applicable", "score_percent", "note"};
   for (const auto& p : r.policies) {
     auto s = p.score();
@@ -72,8 +71,8 @@ store::ResultSet audit_summary_rows(const audit::AuditResult& r) {
   return rs;
 }
 
-store::ResultSet comparison_rows(const audit::Comparison& c) {
-  store::ResultSet rs;
+ResultSet comparison_rows(const audit::Comparison& c) {
+  ResultSet rs;
   rs.columns = {"change", "policy", "id", "title", "baseline", "current", "evidence"};
   auto st = [](const std::optional<Status>& s) { return s ? std::string(audit::status_name(*s)) : std::string("-"); };
   for (const auto& row : c.rows)
@@ -82,8 +81,8 @@ store::ResultSet comparison_rows(const audit::Comparison& c) {
   return rs;
 }
 
-store::ResultSet password_rows(const audit::PasswordAudit& p, bool show) {
-  store::ResultSet rs;
+ResultSet password_rows(const audit::PasswordAudit& p, bool show) {
+  ResultSet rs;
   rs.columns = {"user", "uid", "shell", "state", "scheme", "severity", "issues", "found_by", "password"};
   for (const auto& a : p.accounts)
     rs.rows.push_back({a.user, a.uid >= 0 ? SqlValue(a.uid) : SqlValue{}, a.shell, a.state, a.scheme, a.severity,
@@ -162,7 +161,7 @@ void render_audit_html(const audit::AuditResult& r, const audit::Comparison* c, 
          "position:sticky;top:0}.failed{background:#fde2e2}.passed{background:#e2f5e2}.na{color:#777}</style></head><body>\n";
   out << "<h1>vigil audit: " << html_escape(r.hostname) << "</h1>\n<p>root " << html_escape(r.root) << ", "
       << html_escape(iso8601(r.started_at)) << ", overall " << html_escape(score_text(r.score())) << "</p>\n";
-  auto table = [&](const store::ResultSet& rs, int status_col) {
+  auto table = [&](const ResultSet& rs, int status_col) {
     out << "<table><tr>";
     for (const auto& col : rs.columns) out << "<th>" << html_escape(col) << "</th>";
     out << "</tr>\n";

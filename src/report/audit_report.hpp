@@ -9,14 +9,14 @@
 #include "audit/policy.hpp"
 #include "audit/result.hpp"
 #include "report/xlsx.hpp"
-#include "store/query.hpp"
+#include "core/result_set.hpp"
 
 namespace vigil::report {
 
-store::ResultSet audit_check_rows(const audit::AuditResult& r);
-store::ResultSet audit_summary_rows(const audit::AuditResult& r);
-store::ResultSet comparison_rows(const audit::Comparison& c);
-store::ResultSet password_rows(const audit::PasswordAudit& p, bool show_passwords);
+ResultSet audit_check_rows(const audit::AuditResult& r);
+ResultSet audit_summary_rows(const audit::AuditResult& r);
+ResultSet comparison_rows(const audit::Comparison& c);
+ResultSet password_rows(const audit::PasswordAudit& p, bool show_passwords);
 
 // `all`: every check, not only the failed ones.
 void render_audit_text(const audit::AuditResult& r, std::ostream& out, bool all);

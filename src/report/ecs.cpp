@@ -11,14 +11,6 @@ namespace vigil::report {
 
 using nlohmann::json;
 
-std::string iso8601(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  ::gmtime_r(&tt, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 namespace {
 
 json value_json(const EvidenceValue& v) {
@@ -61,7 +53,8 @@ json finding_to_ecs(const Finding& f, const collect::HostInfo& host) {
   j["message"] = f.why;
   j["host"] = {{"name", host.hostname}};
   j["vigil"] = {
-      {"severity", std::string(to_string(f.severity))}, {"remedy", f.remedy}, {"source", f.source}};
+      {"severity", std::string(to_string(f.severity))}, {"remedy", f.remedy}, {"source", f.source},
+      {"fingerprint", f.fingerprint()}};
   if (!f.attack.empty()) {
     j["threat"] = {{"framework", "MITRE ATT&CK"}, {"technique", {{"id", f.attack}}}};
   }

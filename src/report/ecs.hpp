@@ -8,12 +8,10 @@
 #include "collect/snapshot.hpp"
 #include "core/finding.hpp"
 #include "core/table.hpp"
+#include "core/time_format.hpp"
 
 namespace vigil::report {
 
-std::string iso8601(std::int64_t epoch_seconds);
-// The same, or "-" for 0: a time a log line did not give.
-inline std::string iso8601_or_dash(std::int64_t t) { return t ? iso8601(t) : "-"; }
 // One finding as an ECS alert document; evidence keys become nested objects.
 nlohmann::json finding_to_ecs(const Finding& f, const collect::HostInfo& host);
 

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "collect/snapshot.hpp"
+#include "logs/rules.hpp"
 #include "logs/scan.hpp"
 
 namespace vigil::report {
@@ -20,7 +21,8 @@ void render_dshield(const logs::ScanResult& r, const std::string& submitter_id, 
 void render_logs_json(const logs::ScanResult& r, const collect::HostInfo& host, std::size_t suppressed,
                       double seconds, std::ostream& out);
 void render_matched_line(const logs::MatchedLine& m, std::ostream& out);
-// The rules a scan would load, with the ones that did not load and why.
-void render_rule_list(const logs::ScanResult& r, bool markdown, std::ostream& out);
+// The rules a scan would load (Sigma rules and correlations, then the built-ins), with the
+// ones that did not load and why.
+void render_rule_list(const logs::LogRules& r, bool markdown, std::ostream& out);
 
 }  // namespace vigil::report

@@ -28,14 +28,14 @@ std::string cut(std::string s, std::size_t max) {
 
 }  // namespace
 
-std::string cell_text(const store::SqlValue& v) {
+std::string cell_text(const SqlValue& v) {
   if (std::holds_alternative<std::monostate>(v)) return "";
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
   return std::get<std::string>(v);
 }
 
-nlohmann::json result_rows_json(const store::ResultSet& r) {
+nlohmann::json result_rows_json(const ResultSet& r) {
   auto doc = nlohmann::json::array();
   for (const auto& row : r.rows) {
     auto o = nlohmann::json::object();
@@ -51,7 +51,7 @@ nlohmann::json result_rows_json(const store::ResultSet& r) {
   return doc;
 }
 
-void render_result_table(const store::ResultSet& r, std::ostream& out) {
+void render_result_table(const ResultSet& r, std::ostream& out) {
   constexpr std::size_t kMaxCell = 60;
   std::vector<std::vector<std::string>> cells;
   std::vector<std::size_t> widths;
@@ -79,11 +79,11 @@ void render_result_table(const store::ResultSet& r, std::ostream& out) {
   out << fmt::format("({} row{})\n", r.rows.size(), r.rows.size() == 1 ? "" : "s");
 }
 
-void render_result_json(const store::ResultSet& r, std::ostream& out) {
+void render_result_json(const ResultSet& r, std::ostream& out) {
   out << result_rows_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
-void render_result_csv(const store::ResultSet& r, std::ostream& out) {
+void render_result_csv(const ResultSet& r, std::ostream& out) {
   auto field = [](const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string q = "\"";

@@ -5,17 +5,17 @@
 #include <ostream>
 #include <string>
 
-#include "store/query.hpp"
+#include "core/result_set.hpp"
 
 namespace vigil::report {
 
 // A cell as text ("" for NULL).
-std::string cell_text(const store::SqlValue& v);
+std::string cell_text(const SqlValue& v);
 // The rows as a JSON array of objects keyed by column (numbers stay numbers).
-nlohmann::json result_rows_json(const store::ResultSet& r);
+nlohmann::json result_rows_json(const ResultSet& r);
 
-void render_result_table(const store::ResultSet& r, std::ostream& out);
-void render_result_json(const store::ResultSet& r, std::ostream& out);
-void render_result_csv(const store::ResultSet& r, std::ostream& out);
+void render_result_table(const ResultSet& r, std::ostream& out);
+void render_result_json(const ResultSet& r, std::ostream& out);
+void render_result_csv(const ResultSet& r, std::ostream& out);
 
 }  // namespace vigil::report

@@ -5,13 +5,13 @@
 #include <vector>
 
 #include "core/expected.hpp"
-#include "store/query.hpp"
+#include "core/result_set.hpp"
 
 namespace vigil::report {
 
 struct Sheet {
   std::string name;  // made valid for Excel (31 characters, no []:*?/\, unique) when written
-  store::ResultSet rows;
+  ResultSet rows;
 };
 
 // The error names the file and libxlsxwriter's reason.

@@ -8,14 +8,10 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "core/result_set.hpp"
 #include "store/sqlite.hpp"
 
 namespace vigil::store {
-
-struct ResultSet {
-  std::vector<std::string> columns;
-  std::vector<std::vector<SqlValue>> rows;
-};
 
 struct StatementReads {
   std::set<std::string, std::less<>> tables;   // snapshot tables it reads

@@ -5,45 +5,25 @@
 
 #include <set>
 
-#include "collect/tables.hpp"
-#include "fim/entry.hpp"
-
 #include <stdexcept>
 
+#include "collect/tables.hpp"
+
 namespace vigil::store {
-
-namespace {
-
-template <class Row>
-TableSql table_of(std::string_view parent, std::string_view key) {
-  TableSql t{Row::kTable, {}, parent, key};
-  auto types = column_types<Row>();
-  for (std::size_t i = 0; i < Row::kColumns.size(); ++i)
-    t.columns.push_back({Row::kColumns[i].name, types[i] == ColumnType::text ? "TEXT" : "INTEGER"});
-  return t;
-}
-
-}  // namespace
 
 const std::vector<TableSql>& snapshot_tables() {
   static const std::vector<TableSql> tables = [] {
     std::vector<TableSql> out;
     collect::for_each_table_type(
-        [&]<class Row>(std::string_view) { out.push_back(table_of<Row>("snapshots", "snapshot_id")); });
+        [&]<class Row>(std::string_view) { out.push_back(table_sql<Row>("snapshots", "snapshot_id")); });
     return out;
   }();
   return tables;
 }
 
-const TableSql& fim_entries_table() {
-  static const TableSql t = table_of<fim::FimEntry>("fim_baselines", "baseline_id");
-  return t;
-}
-
 const TableSql& generated_table(std::string_view name) {
   for (const auto& t : snapshot_tables())
     if (t.name == name) return t;
-  if (name == fim_entries_table().name) return fim_entries_table();
   throw std::out_of_range(std::string(name));
 }
 
@@ -80,23 +60,22 @@ std::string column_list(const TableSql& t) {
   return out;
 }
 
+expected<void, std::string> reconcile_table(Database& db, const TableSql& t) {
+  auto info = db.prepare(fmt::format("PRAGMA table_info({})", quote_identifier(t.name)));
+  if (!info) return make_unexpected(db.path() + ": " + info.error());
+  std::set<std::string, std::less<>> have;
+  while (info->step() == SQLITE_ROW) have.insert(info->text(1));
+  if (have.empty()) return db.exec(create_table_sql(t));
+  for (const auto& c : t.columns)
+    if (!have.contains(c.name))
+      if (auto r = db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_identifier(t.name), column_def(c))); !r)
+        return r;
+  return {};
+}
+
 expected<void, std::string> reconcile_tables(Database& db) {
-  auto tables = snapshot_tables();
-  tables.push_back(fim_entries_table());
-  for (const auto& t : tables) {
-    auto info = db.prepare(fmt::format("PRAGMA table_info({})", quote_identifier(t.name)));
-    if (!info) return make_unexpected(db.path() + ": " + info.error());
-    std::set<std::string, std::less<>> have;
-    while (info->step() == SQLITE_ROW) have.insert(info->text(1));
-    if (have.empty()) {
-      if (auto r = db.exec(create_table_sql(t)); !r) return r;
-      continue;
-    }
-    for (const auto& c : t.columns)
-      if (!have.contains(c.name))
-        if (auto r = db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", quote_identifier(t.name), column_def(c))); !r)
-          return r;
-  }
+  for (const auto& t : snapshot_tables())
+    if (auto r = reconcile_table(db, t); !r) return r;
   return {};
 }
 

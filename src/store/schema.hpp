@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "core/table.hpp"
 #include "store/sqlite.hpp"
 
 namespace vigil::store {
@@ -23,11 +24,19 @@ struct TableSql {
   std::string_view key = "snapshot_id";   // … named by this column
 };
 
+// The table of a typed row (core/table.hpp), its rows belonging to one row of `parent`.
+template <TableRow Row>
+TableSql table_sql(std::string_view parent, std::string_view key) {
+  TableSql t{Row::kTable, {}, parent, key};
+  auto types = column_types<Row>();
+  for (std::size_t i = 0; i < Row::kColumns.size(); ++i)
+    t.columns.push_back({Row::kColumns[i].name, types[i] == ColumnType::text ? "TEXT" : "INTEGER"});
+  return t;
+}
+
 // Every snapshot table, in the order of collect::for_each_table.
 const std::vector<TableSql>& snapshot_tables();
-// The fim baseline entries (fim_entries, rows of fim_baselines).
-const TableSql& fim_entries_table();
-// One generated table by name (snapshot tables and fim_entries); throws for an unknown one.
+// One snapshot table by name; throws for an unknown one.
 const TableSql& generated_table(std::string_view name);
 
 // CREATE TABLE for one generated table: the row's columns after the parent key.
@@ -38,8 +47,11 @@ std::string insert_sql(const TableSql& t);
 // "a","b","c": the table's columns, quoted, for SELECT and INSERT lists.
 std::string column_list(const TableSql& t);
 
-// Creates missing snapshot tables and adds missing columns (a newer vigil's collectors);
-// columns the code no longer has are left in place. Run inside the caller's transaction.
+// Creates the table when missing and adds missing columns (a newer vigil's rows); columns
+// the code no longer has are left in place. Run inside the caller's transaction. The store
+// reconciles the snapshot tables when it opens; an engine that keeps its own generated table
+// in the store (fim's entries) reconciles it before use.
+expected<void, std::string> reconcile_table(Database& db, const TableSql& t);
 expected<void, std::string> reconcile_tables(Database& db);
 
 }  // namespace vigil::store

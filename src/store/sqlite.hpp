@@ -8,14 +8,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "core/expected.hpp"
+#include "core/result_set.hpp"
 
 namespace vigil::store {
-
-// A SQL value as SQLite returns it.
-using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
 
 class Statement {
  public:

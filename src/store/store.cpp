@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "collect/tables.hpp"
+#include "core/outside_root.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
 #include "store/rows.hpp"
@@ -26,7 +27,7 @@ constexpr std::int64_t kApplicationId = 0x5669676c;
 
 // Migration i brings the store from user_version i to i + 1. Append only; never edit one
 // that has shipped. The snapshot tables themselves are generated (schema.hpp).
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"(CREATE TABLE snapshots (
          id INTEGER PRIMARY KEY AUTOINCREMENT,
          name TEXT NOT NULL,
@@ -69,6 +70,13 @@ constexpr std::array<std::string_view, 3> kMigrations = {
          document TEXT NOT NULL,
          vigil_version TEXT NOT NULL);
        CREATE INDEX audit_results_by_name ON audit_results(name, id);)",
+    // 4: fim entries by path, so a watcher can look one file up in a baseline without reading it
+    // whole. The table's other columns are fim's generated ones; fim reconciles them before use.
+    R"(CREATE TABLE IF NOT EXISTS fim_entries (
+         baseline_id INTEGER NOT NULL REFERENCES fim_baselines(id) ON DELETE CASCADE,
+         path TEXT NOT NULL DEFAULT '');
+       CREATE INDEX IF NOT EXISTS fim_entries_by_parent ON fim_entries(baseline_id);
+       CREATE INDEX IF NOT EXISTS fim_entries_by_path ON fim_entries(baseline_id, path);)",
 };
 
 std::uint32_t big_endian32(const unsigned char* p) {
@@ -136,7 +144,8 @@ SnapshotInfo read_info(const Statement& st) {
 
 }  // namespace
 
-expected<Store, std::string> Store::open(const std::string& path) {
+expected<Store, std::string> Store::open(const std::string& path, const Root& inspected, std::string_view option) {
+  if (auto outside = refuse_inside_root(inspected, path, option); !outside) return make_unexpected(outside.error());
   struct stat st {};
   bool exists = ::stat(path.c_str(), &st) == 0;
   if (exists && !S_ISREG(st.st_mode)) return make_unexpected(path + ": not a regular file");
@@ -159,7 +168,7 @@ expected<Store, std::string> Store::open(const std::string& path) {
   auto db = Database::open(path, flags | SQLITE_OPEN_NOMUTEX);
   ::umask(old_mask);
   if (!db) return make_unexpected(db.error());
-  Store store(std::move(*db));
+  Store store(std::move(*db), inspected);
   if (auto r = store.prepare_schema(); !r) return make_unexpected(r.error());
   return store;
 }
@@ -167,7 +176,7 @@ expected<Store, std::string> Store::open(const std::string& path) {
 expected<Store, std::string> Store::open_memory() {
   auto db = Database::open(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
   if (!db) return make_unexpected(db.error());
-  Store store(std::move(*db));
+  Store store(std::move(*db), std::nullopt);
   if (auto r = store.prepare_schema(); !r) return make_unexpected(r.error());
   return store;
 }
@@ -272,6 +281,19 @@ expected<std::optional<SnapshotInfo>, std::string> Store::find(std::string_view 
   if (rc == SQLITE_ROW) return std::optional<SnapshotInfo>(read_info(*st));
   if (rc != SQLITE_DONE) return make_unexpected(db_.path() + ": " + db_.error());
   return std::optional<SnapshotInfo>();
+}
+
+expected<std::optional<SnapshotInfo>, std::string> Store::default_baseline(std::string_view hostname,
+                                                                           std::string_view root) {
+  auto all = list();
+  if (!all) return make_unexpected(all.error());
+  std::optional<SnapshotInfo> newest;
+  for (auto& s : *all) {
+    if (s.hostname != hostname || s.root != root) continue;
+    if (s.name == "baseline") return std::optional<SnapshotInfo>(std::move(s));
+    if (!newest) newest = std::move(s);
+  }
+  return newest;
 }
 
 expected<collect::Snapshot, std::string> Store::load(const SnapshotInfo& info) {

@@ -10,6 +10,7 @@
 
 #include "collect/snapshot.hpp"
 #include "core/expected.hpp"
+#include "core/root.hpp"
 #include "store/sqlite.hpp"
 
 namespace vigil::store {
@@ -29,8 +30,12 @@ class Store {
  public:
   // Opens the store at `path`, creating it (and, for the default path, its directory) when
   // it does not exist or is empty. A file that is not a vigil store, or comes from a newer
-  // vigil, is refused before anything is written to it.
-  static expected<Store, std::string> open(const std::string& path);
+  // vigil, is refused before anything is written to it. So is a path that resolves inside
+  // the inspected root (`inspected`; the live host's is "/"): vigil never writes to evidence,
+  // and this is the one place every store is opened, so no command can skip the check.
+  // `option` names the path in that error (--db, or --out for an export).
+  static expected<Store, std::string> open(const std::string& path, const Root& inspected,
+                                           std::string_view option = "--db");
   // An in-memory store, for queries over a fresh collection.
   static expected<Store, std::string> open_memory();
 
@@ -41,6 +46,10 @@ class Store {
   // A snapshot by number, or the newest with that name.
   expected<std::optional<SnapshotInfo>, std::string> find(std::string_view name_or_id);
   expected<collect::Snapshot, std::string> load(const SnapshotInfo& info);
+  // What a diff compares against when no snapshot is named: the newest snapshot called
+  // "baseline" of this host and root, else the newest of this host and root; none when the
+  // store holds no snapshot of them.
+  expected<std::optional<SnapshotInfo>, std::string> default_baseline(std::string_view hostname, std::string_view root);
   // Deletes the snapshot with that number, or every snapshot with that name; returns how many.
   expected<std::size_t, std::string> remove(std::string_view name_or_id);
   // Keeps the newest `n` snapshots with this name, host and root; returns how many went.
@@ -51,11 +60,15 @@ class Store {
 
   Database& db() { return db_; }
   const std::string& path() const { return db_.path(); }
+  // The root this store was opened beside: another store written for the same command (an
+  // export) obeys the same rule.
+  const std::optional<Root>& inspected() const { return inspected_; }
 
  private:
-  explicit Store(Database db) : db_(std::move(db)) {}
+  Store(Database db, std::optional<Root> inspected) : db_(std::move(db)), inspected_(std::move(inspected)) {}
   expected<void, std::string> prepare_schema();
   Database db_;
+  std::optional<Root> inspected_;
 };
 
 }  // namespace vigil::store

@@ -202,13 +202,50 @@ TEST(Store, CorruptOrForeignDbIsRefusedWithExit2AndLeftAlone) {
   }
 }
 
-TEST(Store, NeverWritesTheStoreInsideTheInspectedRoot) {
-  TempDir root("vigil-root");
+// Every command that opens a store refuses one inside --root (exit 2, nothing created there):
+// named directly, through a symlink to an existing file, through a dangling symlink (the write
+// would create its target), and through a bind-like second path to the image.
+TEST(Store, EveryStoreWriterRefusesADbInsideTheInspectedRoot) {
+  TempDir root("vigil-root"), outside("vigil-outside");
   fixture_root(root);
-  auto r = run_vigil({"snapshot", "--root", root.path(), "--db", root / "var/lib/vigil.db"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("never writes"), std::string::npos) << r.err;
-  EXPECT_FALSE(fs::exists(root / "var/lib/vigil.db"));
+  root.write("var/lib/existing.db", "");
+  fs::create_directories(outside / "nested");
+  fs::create_symlink(root / "var/lib/dangling.db", outside / "dangling.db");
+  fs::create_symlink(root / "var/lib/existing.db", outside / "existing.db");
+  fs::create_symlink(root.path(), outside / "image");  // another way into the image
+  std::string key = outside / "fim.key";
+  const std::vector<std::string> dbs = {root / "var/lib/vigil.db", outside / "dangling.db", outside / "existing.db",
+                                        outside / "image/var/lib/via-link.db", root / "var/../var/lib/dots.db"};
+  const std::vector<std::vector<std::string>> commands = {
+      {"snapshot"},
+      {"diff"},
+      {"query", "--snapshot", "x", "SELECT 1"},
+      {"fim", "init", "--key", key},
+      {"fim", "check", "--key", key},
+      {"fim", "update", "--key", key},
+      {"fim", "list"},
+      {"audit", "--save", "x", "--no-commands"},
+      {"audit", "--compare", "x", "--no-commands"},
+  };
+  for (const auto& db : dbs)
+    for (auto args : commands) {
+      args.insert(args.end(), {"--root", root.path(), "--db", db});
+      auto r = run_vigil(args);
+      std::string what = args[0] + (args.size() > 1 ? " " + args[1] : "") + " --db " + db;
+      EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.out << r.err;
+      EXPECT_NE(r.err.find("never writes to an inspected root"), std::string::npos) << what << "\n" << r.err;
+    }
+  for (const auto* name : {"var/lib/vigil.db", "var/lib/dangling.db", "var/lib/via-link.db", "var/lib/dots.db"})
+    EXPECT_FALSE(fs::exists(root / name)) << name;
+  EXPECT_EQ(fs::file_size(root / "var/lib/existing.db"), 0u);
+  EXPECT_FALSE(fs::exists(key));  // refused before the key was made
+  // And the export: the source store is elsewhere, the new file is not.
+  std::string db = outside / "v.db";
+  ASSERT_EQ(run_vigil({"fim", "init", "--root", root.path(), "--db", db, "--key", key}).exit_code, 0);
+  auto r = run_vigil({"fim", "export", "--root", root.path(), "--db", db, "--key", key, "--out", root / "exp.db"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(root / "exp.db"));
 }
 
 // A writer killed while its transaction is half written leaves the store readable, with the

@@ -9,7 +9,15 @@
 #include <string>
 #include <string_view>
 
+#include "core/root.hpp"
+
 namespace vigil::testing {
+
+// The live host's root, for stores and reads on the test machine itself.
+inline const Root& live_root() {
+  static const Root root = *Root::open("/");
+  return root;
+}
 
 // A whole file's bytes ("" when it cannot be read).
 inline std::string slurp(const std::string& path) {

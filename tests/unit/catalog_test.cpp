@@ -4,7 +4,7 @@
 #include <set>
 #include <sstream>
 
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 #include "report/schema_doc.hpp"
 
 using namespace vigil;
@@ -25,7 +25,7 @@ void expect_doc_current(const std::string& name, const std::string& generated,
 
 TEST(Catalog, EveryRuleHasTextRemedyAndAttackId) {
   std::set<std::string_view> ids;
-  for (const auto& r : detect::rule_catalog()) {
+  for (const auto& r : rule_catalog()) {
     EXPECT_TRUE(ids.insert(r.id).second) << "duplicate " << r.id;
     EXPECT_FALSE(r.title.empty()) << r.id;
     EXPECT_FALSE(r.why.empty()) << r.id;
@@ -34,11 +34,11 @@ TEST(Catalog, EveryRuleHasTextRemedyAndAttackId) {
       EXPECT_TRUE(r.attack.starts_with("T")) << r.id;
     }
   }
-  EXPECT_THROW(detect::rule_info("no.such-rule"), std::out_of_range);
+  EXPECT_THROW(rule_info("no.such-rule"), std::out_of_range);
 }
 
 TEST(Catalog, DocsListEveryRule_GeneratedFileIsCurrent) {
-  expect_doc_current("DETECTORS.md", detect::catalog_markdown(), "rules --markdown");
+  expect_doc_current("DETECTORS.md", catalog_markdown(), "rules --markdown");
 }
 
 TEST(Catalog, TablesDocIsCurrent) {

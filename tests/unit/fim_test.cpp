@@ -14,6 +14,7 @@
 
 using namespace vigil;
 using namespace vigil::fim;
+using vigil::testing::live_root;
 using vigil::testing::TempDir;
 using vigil::testing::with_rule;
 
@@ -204,7 +205,7 @@ TEST(FimSignature, HmacAndEd25519SignAndVerify) {
 
 TEST(FimBaseline, SavedVerifiedAndAnEditedRowIsCaught) {
   TempDir d;
-  auto store = store::Store::open(d / "v.db");
+  auto store = store::Store::open(d / "v.db", live_root());
   ASSERT_TRUE(store) << store.error();
   auto key = SigningKey::load(d / "k", true);
   std::vector<FimEntry> entries = {file("/etc/hosts", "aa"), file("/usr/bin/ls", "bb")};
@@ -243,7 +244,7 @@ TEST(FimBaseline, SavedVerifiedAndAnEditedRowIsCaught) {
   // An export is a store of its own that verifies with the same key.
   ASSERT_TRUE(export_baseline(*store, (*found)->id, d / "copy.db"));
   EXPECT_FALSE(export_baseline(*store, (*found)->id, d / "copy.db"));  // never overwrites
-  auto copy = store::Store::open(d / "copy.db");
+  auto copy = store::Store::open(d / "copy.db", live_root());
   ASSERT_TRUE(copy);
   auto cb = list_baselines(*copy);
   ASSERT_EQ(cb->size(), 1u);

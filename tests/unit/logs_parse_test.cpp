@@ -1,6 +1,9 @@
 // Log parsers, decoding and input ordering.
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <vector>
+
 #include "logs/decode.hpp"
 #include "logs/inputs.hpp"
 #include "logs/line_parser.hpp"
@@ -10,8 +13,10 @@ using namespace vigil::logs;
 
 namespace {
 
+// The event's values may point into the parser (JSON values): each parser lives to the end.
 Event parse(std::string_view line, LogFormat hint = LogFormat::unknown) {
-  LineParser p({2024, 6}, hint);
+  static std::vector<std::unique_ptr<LineParser>> parsers;
+  auto& p = *parsers.emplace_back(std::make_unique<LineParser>(YearReference{2024, 6}, hint));
   Event e;
   EXPECT_EQ(p.parse(line, e), ParseResult::event) << line;
   return e;

@@ -60,7 +60,7 @@ TEST(StoreSchema, EveryTableIsGeneratedWithQuotedColumns) {
 
 TEST(Store, SavesAndLoadsEveryColumnExceptVigilsOwnProcess) {
   TempDir dir;
-  auto db = store::Store::open(dir / "v.db");
+  auto db = store::Store::open(dir / "v.db", live_root());
   ASSERT_TRUE(db) << db.error();
   auto s = sample_snapshot();
   auto id = db->save(s, "baseline");
@@ -85,13 +85,13 @@ TEST(Store, SavesAndLoadsEveryColumnExceptVigilsOwnProcess) {
 TEST(Store, ReopensAndFindsByNumberOrNewestName) {
   TempDir dir;
   {
-    auto db = store::Store::open(dir / "v.db");
+    auto db = store::Store::open(dir / "v.db", live_root());
     ASSERT_TRUE(db);
     ASSERT_TRUE(db->save(sample_snapshot(), "a"));
     ASSERT_TRUE(db->save(sample_snapshot(), "a"));
     ASSERT_TRUE(db->save(sample_snapshot(), "b"));
   }
-  auto db = store::Store::open(dir / "v.db");
+  auto db = store::Store::open(dir / "v.db", live_root());
   ASSERT_TRUE(db) << db.error();
   auto a = db->find("a");
   ASSERT_TRUE(a && *a);
@@ -108,7 +108,7 @@ TEST(Store, ReopensAndFindsByNumberOrNewestName) {
 
 TEST(Store, KeepAndDeleteRemoveSnapshotsAndTheirRows) {
   TempDir dir;
-  auto db = store::Store::open(dir / "v.db");
+  auto db = store::Store::open(dir / "v.db", live_root());
   ASSERT_TRUE(db);
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(db->save(sample_snapshot(), "daily"));
   ASSERT_TRUE(db->save(sample_snapshot(), "other"));
@@ -128,26 +128,26 @@ TEST(Store, KeepAndDeleteRemoveSnapshotsAndTheirRows) {
 
 TEST(Store, NewStoreIsWalWithVersionAndApplicationId) {
   TempDir dir;
-  auto db = store::Store::open(dir / "v.db");
+  auto db = store::Store::open(dir / "v.db", live_root());
   ASSERT_TRUE(db);
   auto mode = db->db().prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode);
   ASSERT_EQ(mode->step(), SQLITE_ROW);
   EXPECT_EQ(mode->text(0), "wal");
-  EXPECT_EQ(*db->db().scalar("PRAGMA user_version"), 3);
+  EXPECT_EQ(*db->db().scalar("PRAGMA user_version"), 4);
   EXPECT_EQ(*db->db().scalar("PRAGMA application_id"), 0x5669676c);
 }
 
 TEST(Store, OlderStoreGainsNewColumnsAndKeepsItsRows) {
   TempDir dir;
   {
-    auto db = store::Store::open(dir / "v.db");
+    auto db = store::Store::open(dir / "v.db", live_root());
     ASSERT_TRUE(db);
     ASSERT_TRUE(db->save(sample_snapshot(), "old"));
     // As if written by a vigil whose users table had no hash_scheme column yet.
     ASSERT_TRUE(db->db().exec("ALTER TABLE users DROP COLUMN hash_scheme"));
   }
-  auto db = store::Store::open(dir / "v.db");
+  auto db = store::Store::open(dir / "v.db", live_root());
   ASSERT_TRUE(db) << db.error();
   auto info = db->find("old");
   auto back = db->load(**info);
@@ -160,7 +160,7 @@ TEST(Store, OlderStoreGainsNewColumnsAndKeepsItsRows) {
 TEST(Store, RefusesForeignAndCorruptFilesWithoutWritingThem) {
   TempDir dir;
   auto garbage = dir.write("garbage.db", std::string(4096, '\x5a'));
-  auto r = store::Store::open(garbage);
+  auto r = store::Store::open(garbage, live_root());
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().find("not a vigil store"), std::string::npos) << r.error();
   EXPECT_EQ(slurp(garbage), std::string(4096, '\x5a'));
@@ -172,22 +172,22 @@ TEST(Store, RefusesForeignAndCorruptFilesWithoutWritingThem) {
     ASSERT_TRUE(db->exec("CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('mine')"));
   }
   auto before = slurp(foreign);
-  r = store::Store::open(foreign);
+  r = store::Store::open(foreign, live_root());
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().find("another program"), std::string::npos) << r.error();
   EXPECT_EQ(slurp(foreign), before);
 
   std::string newer = dir / "newer.db";
   {
-    auto db = store::Store::open(newer);
+    auto db = store::Store::open(newer, live_root());
     ASSERT_TRUE(db);
     ASSERT_TRUE(db->db().exec("PRAGMA user_version = 99"));
   }
-  r = store::Store::open(newer);
+  r = store::Store::open(newer, live_root());
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().find("newer vigil"), std::string::npos) << r.error();
 
-  r = store::Store::open(dir / "no/such/dir/v.db");
+  r = store::Store::open(dir / "no/such/dir/v.db", live_root());
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().find("does not exist"), std::string::npos) << r.error();
 }
@@ -195,7 +195,7 @@ TEST(Store, RefusesForeignAndCorruptFilesWithoutWritingThem) {
 TEST(Store, EmptyFileBecomesAStore) {
   TempDir dir;
   auto empty = dir.write("empty.db", "");
-  auto db = store::Store::open(empty);
+  auto db = store::Store::open(empty, live_root());
   ASSERT_TRUE(db) << db.error();
   EXPECT_TRUE(db->save(sample_snapshot(), "x"));
 }

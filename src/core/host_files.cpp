@@ -1,11 +1,11 @@
-// Rules directory lookup.
-#include "cli/rules_dir.hpp"
+// The analyst's own files: the bundled rules, files named on the command line.
+#include "core/host_files.hpp"
 
 #include <filesystem>
 
 #include "core/root.hpp"
 
-namespace vigil::cli {
+namespace vigil {
 
 std::string default_rules_dir() {
   std::error_code ec;
@@ -23,4 +23,4 @@ expected<std::string, IoError> read_host_file(const std::string& path) {
   return host->read(path, std::size_t{16} << 20);
 }
 
-}  // namespace vigil::cli
+}  // namespace vigil

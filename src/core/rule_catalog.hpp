@@ -8,7 +8,7 @@
 
 #include "core/finding.hpp"
 
-namespace vigil::detect {
+namespace vigil {
 
 struct RuleInfo {
   std::string_view id;
@@ -29,4 +29,4 @@ std::string catalog_markdown();
 Finding make_finding(std::string_view id, Severity severity, std::string_view source,
                      std::string_view detail = {});
 
-}  // namespace vigil::detect
+}  // namespace vigil

@@ -1,9 +1,9 @@
 // The rules `vigil diff` raises: one per table and kind of change.
-#include "detect/change_catalog.hpp"
+#include "core/change_catalog.hpp"
 
 #include <array>
 
-namespace vigil::detect {
+namespace vigil {
 
 namespace {
 
@@ -121,4 +121,4 @@ constexpr std::array kChangeRules = std::to_array<RuleInfo>({
 
 std::span<const RuleInfo> change_rules() { return kChangeRules; }
 
-}  // namespace vigil::detect
+}  // namespace vigil

@@ -3,10 +3,10 @@
 
 #include <span>
 
-#include "detect/rule_catalog.hpp"
+#include "core/rule_catalog.hpp"
 
-namespace vigil::detect {
+namespace vigil {
 
 std::span<const RuleInfo> change_rules();
 
-}  // namespace vigil::detect
+}  // namespace vigil

@@ -1,0 +1,35 @@
+// The log rules in use: the Sigma rules compiled into one matcher, their correlations, what
+// could not be loaded and why, and vigil's built-in log detections (the ones Sigma cannot
+// express). Loaded once; every stream and the batch scan share it read-only.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "logs/correlate.hpp"
+#include "logs/sigma_rule.hpp"
+#include "logs/sigma_ruleset.hpp"
+
+namespace vigil::logs {
+
+struct LogRules {
+  sigma::RuleSet rules;
+  CorrelationSet correlations;
+  std::size_t files = 0;                    // rule files read
+  std::vector<sigma::LoadProblem> problems;  // rules and files that did not load, with why
+  std::vector<sigma::RuleMeta> loaded;      // every rule and correlation in use, in load order
+};
+
+LogRules load_log_rules(const std::vector<std::string>& paths);
+
+// The built-in detections that need the absence of an event (no successful login; a source
+// not seen before): ids of the rule catalog (core/rule_catalog.hpp), listed with the Sigma
+// rules by `vigil logs rules`.
+inline constexpr std::string_view kNewLoginSource = "logs.new-login-source";
+inline constexpr std::string_view kSlowBruteForce = "logs.auth-slow-brute-force";
+std::span<const std::string_view> builtin_rule_ids();
+
+}  // namespace vigil::logs
