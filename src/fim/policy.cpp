@@ -162,4 +162,43 @@ std::vector<WalkRoot> Policy::roots() const {
   return out;
 }
 
+std::vector<WatchDir> Policy::watch_dirs() const {
+  std::vector<WatchDir> out;
+  auto add = [&](const std::string& path, bool recursive) {
+    for (auto& w : out)
+      if (w.path == path) {
+        w.recursive = w.recursive || recursive;
+        return;
+      }
+    out.push_back({path, recursive, {}});
+  };
+  for (const auto& r : roots()) {
+    if (r.recursive) {
+      add(r.path, true);
+    } else {
+      auto slash = r.path.rfind('/');
+      add(slash == 0 || slash == std::string::npos ? "/" : r.path.substr(0, slash), false);
+    }
+  }
+  for (auto& w : out)
+    if (w.recursive)
+      for (const auto& r : rules_)
+        if (r.kind == PolicyRule::Kind::exclude && r.match == PolicyRule::Match::literal && r.pattern != w.path &&
+            under(r.pattern, w.path) && !descend(r.pattern))
+          w.excluded.push_back(r.pattern);
+  // A directory watched alone inside a recursive watch adds nothing, unless an exclusion
+  // there left it out.
+  auto covered = [&](const WatchDir& w) {
+    return std::any_of(out.begin(), out.end(), [&](const WatchDir& o) {
+      return o.recursive && &o != &w && under(w.path, o.path) &&
+             std::none_of(o.excluded.begin(), o.excluded.end(), [&](const auto& x) { return under(w.path, x); });
+    });
+  };
+  std::vector<WatchDir> kept;
+  for (const auto& w : out)
+    if (w.recursive || !covered(w)) kept.push_back(w);
+  out = std::move(kept);
+  return out;
+}
+
 }  // namespace vigil::fim

@@ -39,6 +39,15 @@ struct WalkRoot {
   bool recursive = true;  // false: record the path itself only (an = rule)
 };
 
+// What a file watcher must cover: a directory, with or without what lies below it, and the
+// literal subtrees the policy excludes there (no need to watch them). Glob and regex rules
+// are decided per event with attrs_for().
+struct WatchDir {
+  std::string path;
+  bool recursive = true;
+  std::vector<std::string> excluded;
+};
+
 class Policy {
  public:
   // Parses the policy text; lines that fail are listed and left out, the rest apply.
@@ -50,6 +59,10 @@ class Policy {
   bool descend(std::string_view dir) const;
   // Where walks start: each rule's literal leading directory, nested roots dropped.
   std::vector<WalkRoot> roots() const;
+  // The directories a watcher covers: each recursive root, and the parent directory of each
+  // single path (an editor or an attacker replaces a file by renaming over it, which a watch
+  // on the file itself would not see), with the excluded subtrees below each.
+  std::vector<WatchDir> watch_dirs() const;
   const std::vector<PolicyRule>& rules() const { return rules_; }
 
  private:

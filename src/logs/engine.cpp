@@ -39,7 +39,7 @@ LogEngine::LogEngine(const LogRules& rules, EngineOptions options)
     : rules_(rules),
       matcher_(rules),
       o_(options),
-      scratch_(rules.rules.make_scratch()),
+      scratch_(nullptr, [](sigma::RuleSet::Scratch*) {}),
       windows_(rules.correlations) {
   ip_ = matcher_.capture_index(Field::source_ip);
   user_ = matcher_.capture_index(Field::user_name);
@@ -58,6 +58,7 @@ ParseResult LogEngine::feed(SourceCursor& cursor, std::string_view line, const s
   std::string whole(line);
   whole += '\n';
   cursor.detect(whole);
+  if (!scratch_) scratch_ = rules_.rules.make_scratch();  // only a stream matches here
   auto block = matcher_.match(whole, cursor, *scratch_);
   cursor.advance(whole);
   consume(block, path);
@@ -311,7 +312,8 @@ Findings LogEngine::finish() {
   auto out = close(INT64_MAX);
   reported_.clear();
   for (auto& [ip, a] : attackers_)
-    if (a.reported) reported_.push_back(a);
+    if (a.reported) reported_.push_back(std::move(a));
+  attackers_.clear();
   std::sort(reported_.begin(), reported_.end(), [](const Attacker& a, const Attacker& b) {
     return a.events != b.events ? a.events > b.events : a.ip < b.ip;
   });
@@ -319,7 +321,7 @@ Findings LogEngine::finish() {
   return out;
 }
 
-std::vector<Attacker> LogEngine::attackers() const { return reported_; }
+std::vector<Attacker> LogEngine::take_attackers() { return std::move(reported_); }
 
 LogEngine::Size LogEngine::size() const {
   std::size_t users = 0;

@@ -86,8 +86,8 @@ class LogEngine {
   Findings flush(std::int64_t now);
   // Closes everything: the findings of one whole scan, sorted.
   Findings finish();
-  // The sources some finding names, most events first (after finish).
-  std::vector<Attacker> attackers() const;
+  // The sources some finding names, most events first; once, after finish().
+  std::vector<Attacker> take_attackers();
   std::uint64_t matched_lines() const { return matched_lines_; }
   // The newest event time seen (log time, which may lag or lead the clock).
   std::int64_t latest() const { return latest_; }

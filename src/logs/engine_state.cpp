@@ -89,11 +89,19 @@ std::string LogEngine::save() const {
 }
 
 expected<void, std::string> LogEngine::restore(std::string_view blob) {
-  json j = json::from_cbor(blob, true, false);
+  json j;
+  try {
+    j = json::from_cbor(blob, true, false);
+  } catch (const json::exception&) {  // some size checks throw even when asked not to
+    j = json::value_t::discarded;
+  }
   if (j.is_discarded() || !j.is_object()) return make_unexpected("log engine state: not a saved state (corrupt CBOR)");
-  if (j.value("format", "") != kFormat) return make_unexpected("log engine state: not a vigil log engine state");
-  if (j.value("version", 0) != kVersion)
-    return make_unexpected(fmt::format("log engine state: version {}, this vigil reads {}", j.value("version", 0), kVersion));
+  auto format = j.find("format");
+  if (format == j.end() || *format != kFormat) return make_unexpected("log engine state: not a vigil log engine state");
+  auto version = j.find("version");
+  if (version == j.end() || *version != kVersion)
+    return make_unexpected(fmt::format("log engine state: version {}, this vigil reads {}",
+                                       version == j.end() ? "none" : version->dump(), kVersion));
   try {
     std::unordered_map<std::string, std::size_t> rule_index, corr_index;
     const auto& rules = rules_.rules.rules();

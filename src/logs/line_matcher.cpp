@@ -34,6 +34,10 @@ void SourceCursor::detect(std::string_view sample) {
 
 void SourceCursor::advance(std::string_view lines) {
   next_line += static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
+  follow_headers(lines);
+}
+
+void SourceCursor::follow_headers(std::string_view lines) {
   if (format == LogFormat::w3c || format == LogFormat::unknown)
     if (auto f = last_fields_line(lines)) w3c_fields = std::move(*f);
 }

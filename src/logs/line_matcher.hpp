@@ -27,6 +27,8 @@ struct SourceCursor {
   void detect(std::string_view sample);
   // The state after whole `lines` (each ending in '\n') were read: the last W3C header, the count.
   void advance(std::string_view lines);
+  // The W3C header part of advance(), for a reader that numbers lines itself (the batch scan).
+  void follow_headers(std::string_view lines);
 };
 
 // A line kept for the ordered pass: it matched a rule, or it is an auth event (the attacker

@@ -138,9 +138,9 @@ ScanResult scan_logs(const LogRules& rules, const ScanOptions& o, const LogEngin
           cursor.year = b.year;
           result.inputs[i].format = cursor.format;
         }
-        cursor.next_line = b.first_line;
+        cursor.next_line = b.first_line;  // the cutter numbers lines
         SourceCursor at = cursor;
-        cursor.advance(b.data);
+        cursor.follow_headers(b.data);
         pool.submit(std::move(b), at, take);
       };
       auto notes = read_input(inputs[i], i, o.limits, emit);
@@ -152,7 +152,7 @@ ScanResult scan_logs(const LogRules& rules, const ScanOptions& o, const LogEngin
     pool.drain(take);
   }
   result.findings = engine.finish();
-  result.attackers = engine.attackers();
+  result.attackers = engine.take_attackers();
   result.matched_lines = engine.matched_lines();
   for (const auto& in : result.inputs) {
     result.lines += in.lines;

@@ -116,7 +116,7 @@ Streamed stream(const std::string& path, std::uint64_t restore_every) {
   cutter.finish();
   auto rest = engine->finish();
   out.findings.insert(out.findings.end(), rest.begin(), rest.end());
-  out.attackers = engine->attackers();
+  out.attackers = engine->take_attackers();
   return out;
 }
 

@@ -8,7 +8,9 @@
 #include "fim/attributes.hpp"
 #include "fim/baseline.hpp"
 #include "fim/compare.hpp"
+#include "fim/measure.hpp"
 #include "fim/policy.hpp"
+#include "fim/scan.hpp"
 #include "support/snapshot_builder.hpp"
 #include "support/temp_dir.hpp"
 
@@ -249,4 +251,119 @@ TEST(FimBaseline, SavedVerifiedAndAnEditedRowIsCaught) {
   auto cb = list_baselines(*copy);
   ASSERT_EQ(cb->size(), 1u);
   EXPECT_TRUE(verify_baseline((*cb)[0], *load_entries(*copy, (*cb)[0].id), *key));
+}
+
+TEST(FimJudge, OnePathAddedRemovedChangedOrUnchanged) {
+  auto was = file("/usr/bin/ls", "aa");
+  EXPECT_FALSE(judge(&was, &was)) << "unchanged: nothing to say";
+  auto is = was;
+  is.mode = 0104755;  // gained setuid
+  auto f = judge(&was, &is);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->rule, "fim.changed");
+  EXPECT_EQ(f->severity, Severity::high);
+  EXPECT_EQ(f->get("vigil.attributes"), "mode");
+  auto later = is;
+  later.sha256 = "bb";
+  EXPECT_NE(judge(&is, &later)->fingerprint(), f->fingerprint()) << "another change is another finding";
+  EXPECT_EQ(judge(&was, &is)->fingerprint(), f->fingerprint()) << "the same change is the same finding";
+  auto touched = was;
+  touched.mtime += 1;
+  EXPECT_EQ(judge(&was, &touched)->severity, Severity::medium) << "only a time: one step lower";
+  auto setuid = file("/tmp/x", "cc");
+  setuid.mode = 0104755;
+  EXPECT_EQ(judge(nullptr, &setuid)->rule, "fim.added");
+  EXPECT_EQ(judge(nullptr, &setuid)->severity, Severity::high);
+  EXPECT_EQ(judge(&was, nullptr)->rule, "fim.removed");
+  EXPECT_EQ(judge(&was, nullptr)->severity, Severity::medium);
+  EXPECT_FALSE(judge(nullptr, nullptr));
+}
+
+TEST(FimMeasure, OnePathIsRecordedAsTheWalkRecordsIt) {
+  TempDir d;
+  d.write("etc/app.conf", "hello\n");
+  std::filesystem::create_symlink("app.conf", d / "etc/link");
+  auto root = Root::open(d.path());
+  ASSERT_TRUE(root);
+  Hasher hasher;
+  auto attrs = builtin_groups()["R"] | kSha256;
+  auto e = measure(*root, "/etc/app.conf", attrs, hasher);
+  ASSERT_TRUE(e && *e);
+  EXPECT_EQ((*e)->type, "file");
+  EXPECT_EQ((*e)->size, 6);
+  EXPECT_EQ((*e)->sha256, "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");  // sha256("hello\n")
+  auto l = measure(*root, "/etc/link", attrs, hasher);
+  ASSERT_TRUE(l && *l);
+  EXPECT_EQ((*l)->type, "symlink");
+  EXPECT_EQ((*l)->target, "app.conf");
+  EXPECT_TRUE((*l)->sha256.empty()) << "a link is never followed";
+  auto gone = measure(*root, "/etc/nothing", attrs, hasher);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone);
+  auto no_dir = measure(*root, "/nope/x", attrs, hasher);
+  ASSERT_TRUE(no_dir);
+  EXPECT_FALSE(*no_dir);
+  // The walk records the same entry.
+  IssueLog log;
+  ScanStats stats;
+  auto walked = scan(*root, parse_ok("=/etc/app.conf R+sha256\n"), {}, log, stats);
+  ASSERT_EQ(walked.size(), 1u);
+  EXPECT_EQ(walked[0].sha256, (*e)->sha256);
+  EXPECT_EQ(walked[0].mtime, (*e)->mtime);
+  EXPECT_FALSE(judge(&walked[0], &**e));
+}
+
+TEST(FimBaseline, OnePathIsFoundWithoutLoadingTheBaseline) {
+  TempDir d;
+  auto store = store::Store::open(d / "v.db", live_root());
+  ASSERT_TRUE(store) << store.error();
+  auto key = SigningKey::load(d / "k", true);
+  BaselineInfo info;
+  info.name = "default";
+  info.root = "/";
+  info.policy = "/etc R\n";
+  ASSERT_TRUE(save_baseline(*store, info, {file("/etc/hosts", "aa"), file("/etc/passwd", "bb")}, *key));
+  auto hit = find_entry(*store, info.id, "/etc/passwd");
+  ASSERT_TRUE(hit && *hit);
+  EXPECT_EQ((*hit)->sha256, "bb");
+  auto miss = find_entry(*store, info.id, "/etc/shadow");
+  ASSERT_TRUE(miss);
+  EXPECT_FALSE(*miss);
+  auto plan = store->db().prepare("EXPLAIN QUERY PLAN SELECT path FROM fim_entries WHERE baseline_id = 1 AND path = 'x'");
+  ASSERT_TRUE(plan);
+  std::string detail;
+  while (plan->step() == SQLITE_ROW) detail += plan->text(3);
+  EXPECT_NE(detail.find("fim_entries_by_path"), std::string::npos) << detail;
+  // The trusted opening verifies the signature first.
+  auto trusted = open_trusted_baseline(*store, {"default", "/", 0, d / "k"});
+  ASSERT_TRUE(trusted) << trusted.error().message;
+  ASSERT_TRUE(store->db().exec("UPDATE fim_entries SET sha256 = 'ff' WHERE path = '/etc/hosts'"));
+  auto forged = open_trusted_baseline(*store, {"default", "/", 0, d / "k"});
+  ASSERT_FALSE(forged);
+  ASSERT_TRUE(forged.error().finding);
+  EXPECT_EQ(forged.error().finding->rule, "fim.baseline-invalid");
+  EXPECT_EQ(forged.error().finding->severity, Severity::critical);
+  auto none = open_trusted_baseline(*store, {"other", "/", 0, d / "k"});
+  ASSERT_FALSE(none);
+  EXPECT_FALSE(none.error().finding);
+}
+
+TEST(FimPolicy, WatchDirsCoverTreesAndTheParentsOfSinglePaths) {
+  auto p = parse_ok("/etc R\n!/etc/ssl/private\n=/usr/bin/sudo R\n/usr/bin R\n=/root/.bashrc R\n"
+                    "!/var/log\n=/var/log/auth.log R\n/var R\n");
+  auto dirs = p.watch_dirs();
+  auto find = [&](const std::string& path) -> const WatchDir* {
+    for (const auto& w : dirs)
+      if (w.path == path) return &w;
+    return nullptr;
+  };
+  ASSERT_TRUE(find("/etc"));
+  EXPECT_TRUE(find("/etc")->recursive);
+  EXPECT_EQ(find("/etc")->excluded, std::vector<std::string>{"/etc/ssl/private"});
+  ASSERT_TRUE(find("/usr/bin"));
+  EXPECT_TRUE(find("/usr/bin")->recursive) << "the tree rule covers the single file's directory";
+  ASSERT_TRUE(find("/root"));
+  EXPECT_FALSE(find("/root")->recursive) << "a single file: its directory, for renames over it";
+  ASSERT_TRUE(find("/var"));
+  EXPECT_EQ(find("/var")->excluded, std::vector<std::string>{}) << "/var R comes last and takes /var/log back";
 }
