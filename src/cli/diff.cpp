@@ -9,9 +9,9 @@
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
 #include "core/text.hpp"
+#include "core/time_format.hpp"
 #include "detect/snapshot_diff.hpp"
 #include "report/report.hpp"
-#include "core/time_format.hpp"
 
 namespace vigil::cli {
 

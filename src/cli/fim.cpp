@@ -10,14 +10,14 @@
 
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
-#include "core/host_files.hpp"
 #include "cli/report_output.hpp"
+#include "core/host_files.hpp"
+#include "core/time_format.hpp"
 #include "detect/detectors.hpp"
 #include "fim/baseline.hpp"
 #include "fim/compare.hpp"
 #include "fim/scan.hpp"
 #include "report/report.hpp"
-#include "core/time_format.hpp"
 
 namespace vigil::cli {
 

@@ -8,9 +8,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
-#include "core/host_files.hpp"
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
+#include "core/host_files.hpp"
 #include "core/root.hpp"
 #include "logs/scan.hpp"
 #include "report/logs_report.hpp"

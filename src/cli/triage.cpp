@@ -5,8 +5,8 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/commands.hpp"
 #include "cli/collect_setup.hpp"
+#include "cli/commands.hpp"
 #include "cli/report_output.hpp"
 #include "collect/snapshot.hpp"
 #include "detect/detectors.hpp"

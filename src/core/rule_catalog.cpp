@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/text.hpp"
 #include "core/change_catalog.hpp"
+#include "core/text.hpp"
 
 namespace vigil {
 

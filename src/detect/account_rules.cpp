@@ -1,10 +1,10 @@
 // Account detectors: extra root accounts, empty passwords, sudo without passwords.
 #include <array>
 
+#include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
-#include "core/rule_catalog.hpp"
 
 namespace vigil::detect {
 

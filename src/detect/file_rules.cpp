@@ -5,10 +5,10 @@
 #include <map>
 
 #include "collect/file_checks.hpp"
+#include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
-#include "core/rule_catalog.hpp"
 
 namespace vigil::detect {
 

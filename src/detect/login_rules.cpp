@@ -3,8 +3,8 @@
 #include <map>
 #include <set>
 
-#include "detect/detectors.hpp"
 #include "core/rule_catalog.hpp"
+#include "detect/detectors.hpp"
 
 namespace vigil::detect {
 

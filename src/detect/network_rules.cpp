@@ -2,11 +2,11 @@
 #include <array>
 #include <set>
 
+#include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
 #include "detect/process_view.hpp"
-#include "core/rule_catalog.hpp"
 
 namespace vigil::detect {
 

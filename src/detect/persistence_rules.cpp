@@ -2,10 +2,10 @@
 // put it there when.
 #include <set>
 
+#include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
-#include "core/rule_catalog.hpp"
 #include "detect/shell_patterns.hpp"
 
 namespace vigil::detect {

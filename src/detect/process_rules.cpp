@@ -4,11 +4,11 @@
 #include <cctype>
 #include <optional>
 
+#include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
 #include "detect/process_view.hpp"
-#include "core/rule_catalog.hpp"
 #include "detect/shell_patterns.hpp"
 
 namespace vigil::detect {

@@ -1,7 +1,7 @@
 // Rootkit detectors: each probe difference is a finding; known artefacts only when no
 // package owns the path (a package owning it is a name clash, not a rootkit).
-#include "detect/detectors.hpp"
 #include "core/rule_catalog.hpp"
+#include "detect/detectors.hpp"
 
 namespace vigil::detect {
 

@@ -1,8 +1,8 @@
 // The list of triage detectors, and collection gaps as findings.
 #include <array>
 
-#include "detect/detectors.hpp"
 #include "core/rule_catalog.hpp"
+#include "detect/detectors.hpp"
 
 namespace vigil::detect {
 

@@ -8,8 +8,8 @@
 #include "audit/passwords.hpp"
 #include "audit/policy.hpp"
 #include "audit/result.hpp"
-#include "report/xlsx.hpp"
 #include "core/result_set.hpp"
+#include "report/xlsx.hpp"
 
 namespace vigil::report {
 
