@@ -78,7 +78,9 @@ class LogEngine {
 
   // The batch path: one block matched elsewhere, consumed in log order.
   void consume(const MatchedBlock& block, const std::string& path);
-  // The stream path: one whole line of `path` (no newline) at `cursor`, which moves on.
+  // The stream path: one whole line of `path` (no newline) at `cursor`, which moves on. A
+  // tail gives the cursor the file's first lines (SourceCursor::detect) before the first
+  // feed; otherwise the format is judged from the first line alone.
   ParseResult feed(SourceCursor& cursor, std::string_view line, const std::string& path);
 
   // Evicts windows that closed before `now` (less the reorder slack) and, with idle_close,
