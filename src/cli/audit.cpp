@@ -20,6 +20,7 @@
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
 #include "core/host_files.hpp"
+#include "core/outside_root.hpp"
 #include "core/root.hpp"
 #include "core/text.hpp"
 #include "report/audit_report.hpp"
@@ -60,21 +61,14 @@ std::vector<std::string> policy_paths(const AuditOptions& o) {
 }
 
 // Runs `write` on --out (or stdout); xlsx needs a file.
-int with_output(const AuditOptions& o, const std::function<void(std::ostream&)>& write) {
-  if (o.out.empty() || o.out == "-") {
-    write(std::cout);
-    return kExitClean;
-  }
-  std::ofstream f(o.out, std::ios::binary);
-  if (!f) return error_exit(fmt::format("--out: cannot write {}", o.out));
-  write(f);
-  if (!f) return error_exit(fmt::format("--out: error writing {}", o.out));
-  return kExitClean;
+int with_output(const AuditOptions& o, const Root& root, const std::function<void(std::ostream&)>& write) {
+  return write_output(o.out, root, write);
 }
 
 // --format xlsx: a workbook needs a file.
-int write_workbook(const AuditOptions& o, const std::vector<report::Sheet>& sheets) {
+int write_workbook(const AuditOptions& o, const Root& root, const std::vector<report::Sheet>& sheets) {
   if (o.out.empty() || o.out == "-") return error_exit("--format xlsx writes a workbook: give --out FILE.xlsx");
+  if (auto outside = refuse_inside_root(root, o.out, "--out"); !outside) return error_exit(outside.error());
   auto w = report::write_xlsx(o.out, sheets);
   return w ? kExitClean : error_exit(w.error());
 }
@@ -87,15 +81,15 @@ expected<audit::AuditResult, std::string> load_compared(const AuditOptions& o, c
   std::error_code ec;
   if (what.find('/') != std::string::npos || what.ends_with(".json") || std::filesystem::is_regular_file(what, ec))
     return audit::load_result_file(what);
-  auto st = open_store(store_path(o), root);
+  auto st = open_store(store_path(o), root, store::Create::no);
   if (!st) return make_unexpected(st.error());
   return audit::load_baseline(*st, what);
 }
 
-int render(const AuditOptions& o, const audit::AuditResult& r, const audit::Comparison* cmp) {
+int render(const AuditOptions& o, const Root& root, const audit::AuditResult& r, const audit::Comparison* cmp) {
   const auto& f = o.format;
-  if (f == "xlsx") return write_workbook(o, report::audit_sheets(r, cmp));
-  return with_output(o, [&](std::ostream& out) {
+  if (f == "xlsx") return write_workbook(o, root, report::audit_sheets(r, cmp));
+  return with_output(o, root, [&](std::ostream& out) {
     if (f == "json") {
       auto j = audit::result_to_json(r);
       if (cmp) j["comparison"] = report::result_rows_json(report::comparison_rows(*cmp));
@@ -148,7 +142,7 @@ int run_audit_command(const AuditOptions& o) {
     if (!id) return error_exit(id.error());
     std::cerr << fmt::format("vigil: audit saved as '{}' (#{}) in {}\n", o.save, *id, st->path());
   }
-  if (int rc = render(o, result, cmp ? &*cmp : nullptr); rc != kExitClean) return rc;
+  if (int rc = render(o, *root, result, cmp ? &*cmp : nullptr); rc != kExitClean) return rc;
   bool newly_failing = cmp && std::any_of(cmp->rows.begin(), cmp->rows.end(),
                                           [](const auto& r) { return r.change == audit::Change::newly_failing; });
   bool below = o.fail_under > 0 && result.score().percent() < o.fail_under;
@@ -164,10 +158,10 @@ int run_compare_command(const AuditOptions& o) {
   if (!b) return error_exit(b.error());
   auto cmp = audit::compare_results(*a, *b);
   if (o.format == "xlsx")
-    return write_workbook(o, {{"Comparison", report::comparison_rows(cmp)},
+    return write_workbook(o, *root, {{"Comparison", report::comparison_rows(cmp)},
                               {"Summary " + basename_of(o.left), report::audit_summary_rows(*a)},
                               {"Summary " + basename_of(o.right), report::audit_summary_rows(*b)}});
-  return with_output(o, [&](std::ostream& out) {
+  return with_output(o, *root, [&](std::ostream& out) {
     auto rows = report::comparison_rows(cmp);
     rows.columns[4] = o.left;
     rows.columns[5] = o.right;
@@ -187,7 +181,7 @@ int run_passwords_command(const AuditOptions& o) {
   auto r = audit::audit_passwords(*root, po);
   if (!r) return error_exit(r.error());
   for (const auto& p : r->problems) std::cerr << "vigil: " << p << "\n";
-  int rc = with_output(o, [&](std::ostream& out) {
+  int rc = with_output(o, *root, [&](std::ostream& out) {
     auto rows = report::password_rows(*r, o.show);
     if (o.format == "csv") report::render_result_csv(rows, out);
     else if (o.format == "json") report::render_result_json(rows, out);

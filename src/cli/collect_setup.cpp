@@ -9,8 +9,8 @@ expected<Root, std::string> open_root(const std::string& path) {
   return std::move(*root);
 }
 
-expected<store::Store, std::string> open_store(const std::string& db, const Root& root) {
-  auto s = store::Store::open(db, root);
+expected<store::Store, std::string> open_store(const std::string& db, const Root& root, store::Create create) {
+  auto s = store::Store::open(db, root, "--db", create);
   if (!s) return make_unexpected(s.error().starts_with("--db") ? s.error() : "--db: " + s.error());
   return std::move(*s);
 }

@@ -14,6 +14,7 @@ namespace vigil::cli {
 expected<Root, std::string> open_root(const std::string& path);
 
 // Opens the store at `db` (which refuses one inside the inspected root), naming the option.
-expected<store::Store, std::string> open_store(const std::string& db, const Root& root);
+expected<store::Store, std::string> open_store(const std::string& db, const Root& root,
+                                              store::Create create = store::Create::yes);
 
 }  // namespace vigil::cli

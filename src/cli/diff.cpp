@@ -52,7 +52,7 @@ int run_diff(const DiffOptions& o) {
   if (!setup) return error_exit(setup.error());
   auto root = open_root(o.root);
   if (!root) return error_exit(root.error());
-  auto store = open_store(o.db, *root);
+  auto store = open_store(o.db, *root, store::Create::no);
   if (!store) return error_exit(store.error());
 
   auto t0 = std::chrono::steady_clock::now();

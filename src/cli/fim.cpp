@@ -85,10 +85,10 @@ struct Opened {
   store::Store store;
 };
 
-expected<Opened, std::string> open_all(const FimOptions& o) {
+expected<Opened, std::string> open_all(const FimOptions& o, store::Create create) {
   auto root = open_root(o.root);
   if (!root) return make_unexpected(root.error());
-  auto st = open_store(o.db, *root);
+  auto st = open_store(o.db, *root, create);
   if (!st) return make_unexpected(st.error());
   return Opened{std::move(*root), std::move(*st)};
 }
@@ -98,8 +98,9 @@ int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name
                   const char* verb) {
   auto policy = load_policy(policy_name, policy_text);
   if (!policy) return error_exit(policy.error());
-  auto key = fim::SigningKey::load(o.key, true);
-  if (!key) return error_exit("--key: " + key.error());
+  auto key = fim::SigningKey::load_or_create(o.key, s.root);
+  if (!key) return error_exit(key.error().starts_with("--key") ? key.error() : "--key: " + key.error());
+  if (!key->warning().empty()) warn(key->warning());
   if (!key->can_sign()) return error_exit("--key " + o.key + " is a public key: give the private key to sign a baseline");
   if (o.nice) be_nice();
   IssueLog log;
@@ -127,7 +128,8 @@ int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name
 // The baseline a check compares against, verified; a failed signature is rendered as its
 // critical finding, never suppressed.
 expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o) {
-  auto base = fim::open_trusted_baseline(s.store, {o.name, s.root.path(), o.baseline_id, o.key});
+  auto base = fim::open_trusted_baseline(
+      s.store, {o.name, s.root.path(), o.baseline_id, o.key, [](const std::string& w) { warn(w); }});
   if (base) return std::move(*base);
   if (!base.error().finding) return make_unexpected(error_exit(base.error().message));
   auto header = header_of(s.root);
@@ -152,7 +154,7 @@ int run_check(FimOptions o, bool update) {
     if (auto p = load_policy(o.policy, *text); !p) return error_exit(p.error());
     new_policy = std::move(*text);
   }
-  auto s = open_all(o);
+  auto s = open_all(o, store::Create::no);
   if (!s) return error_exit(s.error());
   // One read transaction: the rows compared are the rows whose signature was checked.
   if (auto r = s->store.db().exec("BEGIN"); !r) return error_exit(r.error());
@@ -199,7 +201,7 @@ int run_check(FimOptions o, bool update) {
 }
 
 int run_init(const FimOptions& o) {
-  auto s = open_all(o);
+  auto s = open_all(o, store::Create::yes);
   if (!s) return error_exit(s.error());
   auto existing = fim::find_baseline(s->store, o.name, s->root.path());
   if (!existing) return error_exit(existing.error());
@@ -213,7 +215,7 @@ int run_init(const FimOptions& o) {
 }
 
 int run_list(const FimOptions& o) {
-  auto s = open_all(o);
+  auto s = open_all(o, store::Create::no);
   if (!s) return error_exit(s.error());
   auto all = fim::list_baselines(s->store);
   if (!all) return error_exit(all.error());
@@ -226,7 +228,7 @@ int run_list(const FimOptions& o) {
 
 int run_export(const FimOptions& o) {
   if (o.out.empty()) return error_exit("fim export: --out FILE is required");
-  auto s = open_all(o);
+  auto s = open_all(o, store::Create::no);
   if (!s) return error_exit(s.error());
   auto base = trusted_baseline(*s, o);
   if (!base) return base.error();

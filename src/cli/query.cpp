@@ -39,7 +39,7 @@ int run_query(const QueryOptions& o) {
   expected<store::Store, std::string> store = make_unexpected(std::string());
   std::int64_t id = 0;
   if (!o.snapshot.empty()) {
-    store = open_store(o.db, *root);
+    store = open_store(o.db, *root, store::Create::no);
     if (!store) return error_exit(store.error());
     auto info = store->find(o.snapshot);
     if (!info) return error_exit(info.error());

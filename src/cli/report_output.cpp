@@ -1,13 +1,18 @@
 // Shared report output.
 #include "cli/report_output.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/suppressions.hpp"
+#include "core/outside_root.hpp"
 
 namespace vigil::cli {
 
@@ -55,5 +60,21 @@ int error_exit(std::string_view message) {
   std::cerr << "vigil: " << message << "\n";
   return kExitError;
 }
+
+int write_output(const std::string& path, const Root& root, const std::function<void(std::ostream&)>& write) {
+  if (path.empty() || path == "-") {
+    write(std::cout);
+    return kExitClean;
+  }
+  if (auto outside = refuse_inside_root(root, path, "--out"); !outside) return error_exit(outside.error());
+  std::ofstream f(path, std::ios::binary);
+  if (!f) return error_exit(fmt::format("--out: cannot write {}: {}", path, std::strerror(errno)));
+  write(f);
+  f.flush();
+  if (!f) return error_exit(fmt::format("--out: error writing {}", path));
+  return kExitClean;
+}
+
+void warn(std::string_view message) { std::cerr << "vigil: warning: " << message << "\n"; }
 
 }  // namespace vigil::cli

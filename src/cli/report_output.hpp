@@ -3,11 +3,14 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/expected.hpp"
+#include "core/root.hpp"
 #include "core/severity.hpp"
 #include "core/suppress.hpp"
 #include "report/report.hpp"
@@ -39,7 +42,13 @@ int render_report(report::TriageReport& r, const ReportOptions& o, const ReportS
 // 1 when a finding is at or above `fail_on`, else 0.
 int fail_on_exit(const Findings& findings, Severity fail_on);
 
+// Runs `write` on --out FILE (standard output for "" or "-"), which must not resolve inside
+// the inspected root; returns the exit code of an error, or 0.
+int write_output(const std::string& path, const Root& root, const std::function<void(std::ostream&)>& write);
+
 // Prints "vigil: message" on stderr and returns the error exit code.
 int error_exit(std::string_view message);
+// Prints "vigil: warning: message" on stderr.
+void warn(std::string_view message);
 
 }  // namespace vigil::cli

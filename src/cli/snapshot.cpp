@@ -48,7 +48,8 @@ int run_snapshot(const SnapshotOptions& o) {
     std::cerr << "vigil: " << root.error() << "\n";
     return kExitError;
   }
-  auto store = open_store(o.db, *root);
+  // Listing and deleting only read what is there: no store is made for them.
+  auto store = open_store(o.db, *root, o.list || !o.remove.empty() ? store::Create::no : store::Create::yes);
   if (!store) {
     std::cerr << "vigil: " << store.error() << "\n";
     return kExitError;

@@ -259,8 +259,9 @@ expected<BaselineInfo, BaselineRefusal> open_trusted_baseline(store::Store& stor
              : fmt::format("no fim baseline '{}' for {} in {}: make one with vigil fim init{}", q.name, q.root,
                            store.path(), q.root == "/" ? "" : " --root " + q.root),
         {}});
-  auto key = SigningKey::load(q.key_path, false);
+  auto key = SigningKey::load(q.key_path);
   if (!key) return make_unexpected(BaselineRefusal{"--key: " + key.error(), {}});
+  if (!key->warning().empty() && q.warn) q.warn(key->warning());
   if (auto ok = verify_baseline(store, **info, *key); !ok) {
     auto f = make_finding("fim.baseline-invalid", Severity::critical, "fim", ok.error());
     f.add("vigil.store", store.path());

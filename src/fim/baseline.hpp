@@ -54,6 +54,7 @@ struct BaselineQuery {
   std::string name, root;
   std::int64_t id = 0;   // non-zero: this baseline, whatever its name
   std::string key_path;  // the key that verifies it (a public key suffices)
+  std::function<void(const std::string&)> warn = {};  // hears of a key others can read
 };
 struct BaselineRefusal {
   std::string message;

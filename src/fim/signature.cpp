@@ -2,6 +2,7 @@
 #include "fim/signature.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "core/hash.hpp"
+#include "core/outside_root.hpp"
 #include "core/text.hpp"
 
 namespace vigil::fim {
@@ -59,27 +61,41 @@ expected<std::string, std::string> create_secret(const std::string& path) {
 
 }  // namespace
 
-expected<SigningKey, std::string> SigningKey::load(const std::string& path, bool create) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text;
-  if (in) {
-    std::stringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-  } else if (create) {
+expected<SigningKey, std::string> SigningKey::load_or_create(const std::string& path, const Root& inspected) {
+  if (auto outside = refuse_inside_root(inspected, path, "--key"); !outside) return make_unexpected(outside.error());
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {
     auto made = create_secret(path);
     if (!made) return make_unexpected(made.error());
-    text = *made;
-  } else {
-    return make_unexpected(path + ": " + std::strerror(errno) + " (the key the baseline was signed with)");
   }
+  return load(path);
+}
+
+expected<SigningKey, std::string> SigningKey::load(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return make_unexpected(path + ": " + std::strerror(errno) + " (the key the baseline was signed with)");
+  if (!S_ISREG(st.st_mode)) return make_unexpected(path + ": not a key file (a directory or a device); give --key FILE");
+  if (st.st_size > 65536) return make_unexpected(path + ": too large for a key file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_unexpected(path + ": " + std::strerror(errno));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
   SigningKey k;
+  auto exposed = [&] {
+    if (st.st_mode & 077)
+      k.warning_ = fmt::format("{} can be read by other users (mode {:04o}): anyone who reads it can sign a forged "
+                               "baseline; chmod 600 {}",
+                               path, st.st_mode & 07777, path);
+  };
   if (text.find("-----BEGIN") != std::string::npos) {
     std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())), BIO_free);
     EVP_PKEY* pkey = nullptr;
     if (text.find("PRIVATE KEY-----") != std::string::npos) {
       pkey = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
       k.can_sign_ = true;
+      exposed();
     } else {
       pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
     }
@@ -101,6 +117,7 @@ expected<SigningKey, std::string> SigningKey::load(const std::string& path, bool
   k.kind_ = "hmac-sha256";
   k.secret_ = secret;
   k.can_sign_ = true;
+  exposed();
   k.id_ = sha256_hex("vigil-fim-key:" + secret).substr(0, 16);
   return k;
 }

@@ -144,10 +144,14 @@ SnapshotInfo read_info(const Statement& st) {
 
 }  // namespace
 
-expected<Store, std::string> Store::open(const std::string& path, const Root& inspected, std::string_view option) {
+expected<Store, std::string> Store::open(const std::string& path, const Root& inspected, std::string_view option,
+                                         Create create) {
   if (auto outside = refuse_inside_root(inspected, path, option); !outside) return make_unexpected(outside.error());
   struct stat st {};
   bool exists = ::stat(path.c_str(), &st) == 0;
+  if (create == Create::no && (!exists || (S_ISREG(st.st_mode) && st.st_size == 0)))
+    return make_unexpected(fmt::format("no store at {}{}", path,
+                                       exists ? " (an empty file)" : ": nothing was saved there yet (vigil snapshot, vigil fim init, vigil audit --save)"));
   if (exists && !S_ISREG(st.st_mode)) return make_unexpected(path + ": not a regular file");
   if (exists && st.st_size > 0) {
     if (auto r = check_header(path); !r) return make_unexpected(r.error());

@@ -26,6 +26,10 @@ struct SnapshotInfo {
   std::int64_t rows = 0;          // rows over every table
 };
 
+// Whether opening a store may create it: commands that only read (list, query, check,
+// diff, compare) must not leave an empty store (and /var/lib/vigil) behind a typo.
+enum class Create { yes, no };
+
 class Store {
  public:
   // Opens the store at `path`, creating it (and, for the default path, its directory) when
@@ -33,9 +37,10 @@ class Store {
   // vigil, is refused before anything is written to it. So is a path that resolves inside
   // the inspected root (`inspected`; the live host's is "/"): vigil never writes to evidence,
   // and this is the one place every store is opened, so no command can skip the check.
-  // `option` names the path in that error (--db, or --out for an export).
+  // `option` names the path in that error (--db, or --out for an export). With Create::no a
+  // missing file is an error ("no store at PATH").
   static expected<Store, std::string> open(const std::string& path, const Root& inspected,
-                                           std::string_view option = "--db");
+                                           std::string_view option = "--db", Create create = Create::yes);
   // An in-memory store, for queries over a fresh collection.
   static expected<Store, std::string> open_memory();
 

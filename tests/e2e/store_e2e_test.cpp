@@ -239,6 +239,17 @@ TEST(Store, EveryStoreWriterRefusesADbInsideTheInspectedRoot) {
     EXPECT_FALSE(fs::exists(root / name)) << name;
   EXPECT_EQ(fs::file_size(root / "var/lib/existing.db"), 0u);
   EXPECT_FALSE(fs::exists(key));  // refused before the key was made
+  // The other writers: a signing key, report files (--out), a workbook.
+  auto k = run_vigil({"fim", "init", "--root", root.path(), "--db", outside / "k.db", "--key", root / "etc/fim.key"});
+  EXPECT_EQ(k.exit_code, 2) << k.out << k.err;
+  EXPECT_NE(k.err.find("--key " + root / "etc/fim.key" + " lies inside --root"), std::string::npos) << k.err;
+  EXPECT_FALSE(fs::exists(root / "etc/fim.key"));
+  for (auto format : {"html", "json", "xlsx"}) {
+    auto a = run_vigil({"audit", "--root", root.path(), "--no-commands", "--format", format, "--out", outside / "image/r.out"});
+    EXPECT_EQ(a.exit_code, 2) << format << a.out << a.err;
+    EXPECT_NE(a.err.find("lies inside --root"), std::string::npos) << a.err;
+  }
+  EXPECT_FALSE(fs::exists(root / "r.out"));
   // And the export: the source store is elsewhere, the new file is not.
   std::string db = outside / "v.db";
   ASSERT_EQ(run_vigil({"fim", "init", "--root", root.path(), "--db", db, "--key", key}).exit_code, 0);
@@ -246,6 +257,33 @@ TEST(Store, EveryStoreWriterRefusesADbInsideTheInspectedRoot) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(root / "exp.db"));
+}
+
+// Commands that only read a store never make one: a typo in --db is an error, not an empty
+// store (and no /var/lib/vigil appears for it).
+TEST(Store, ReadOnlyCommandsSayThereIsNoStoreAndCreateNothing) {
+  TempDir root("vigil-root"), dir("vigil-nostore");
+  fixture_root(root);
+  std::string db = dir / "missing/v.db", key = dir / "k";
+  const std::vector<std::vector<std::string>> readers = {
+      {"snapshot", "--list"},          {"snapshot", "--delete", "x"},
+      {"diff"},                        {"query", "--snapshot", "x", "SELECT 1"},
+      {"fim", "list"},                 {"fim", "check", "--key", key},
+      {"fim", "update", "--key", key}, {"fim", "export", "--key", key, "--out", dir / "e.db"},
+      {"audit", "--compare", "x", "--no-commands"},
+  };
+  for (auto args : readers) {
+    args.insert(args.end(), {"--root", root.path(), "--db", db});
+    auto r = run_vigil(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1] << r.out << r.err;
+    EXPECT_NE(r.err.find("no store at " + db), std::string::npos) << args[0] << " " << args[1] << ": " << r.err;
+  }
+  auto c = run_vigil({"audit", "--db", db, "compare", "a", "b"});
+  EXPECT_EQ(c.exit_code, 2) << c.out << c.err;
+  EXPECT_NE(c.err.find("no store at " + db), std::string::npos) << c.err;
+  EXPECT_FALSE(fs::exists(dir / "missing"));
+  EXPECT_FALSE(fs::exists(key));
+  EXPECT_FALSE(fs::exists(dir / "e.db"));
 }
 
 // A writer killed while its transaction is half written leaves the store readable, with the

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include "fim/attributes.hpp"
@@ -177,23 +179,32 @@ TEST(FimCompare, Zones) {
 
 TEST(FimSignature, HmacAndEd25519SignAndVerify) {
   TempDir d;
-  auto hmac = SigningKey::load(d / "k", true);  // created
+  auto hmac = SigningKey::load_or_create(d / "k", live_root());  // created
   ASSERT_TRUE(hmac) << hmac.error();
   EXPECT_EQ(hmac->kind(), "hmac-sha256");
   auto sig = hmac->sign("digest");
   ASSERT_TRUE(sig);
   EXPECT_TRUE(hmac->verify("digest", *sig));
   EXPECT_FALSE(hmac->verify("digesT", *sig));
-  auto again = SigningKey::load(d / "k", false);
+  auto again = SigningKey::load(d / "k");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->id(), hmac->id());
-  EXPECT_FALSE(SigningKey::load(d / "missing", false));
+  EXPECT_TRUE(hmac->warning().empty()) << "a key vigil makes is 0600";
+  EXPECT_FALSE(SigningKey::load(d / "missing"));
   d.write("short", "tooshort\n");
-  EXPECT_FALSE(SigningKey::load(d / "short", false));
+  EXPECT_FALSE(SigningKey::load(d / "short"));
+  auto dir = SigningKey::load(d.path());
+  ASSERT_FALSE(dir);
+  EXPECT_NE(dir.error().find("not a key file"), std::string::npos) << dir.error();
+  d.write("open", std::string(64, 'x') + "\n");
+  ::chmod((d / "open").c_str(), 0644);
+  auto open = SigningKey::load(d / "open");
+  ASSERT_TRUE(open);
+  EXPECT_NE(open->warning().find("can be read by other users (mode 0644)"), std::string::npos) << open->warning();
 
-  auto priv = SigningKey::load(write_ed25519(d, true), false);
+  auto priv = SigningKey::load(write_ed25519(d, true));
   ASSERT_TRUE(priv) << priv.error();
-  auto pub = SigningKey::load(d / "ed.pub", false);
+  auto pub = SigningKey::load(d / "ed.pub");
   ASSERT_TRUE(pub) << pub.error();
   EXPECT_EQ(priv->kind(), "ed25519");
   EXPECT_EQ(priv->id(), pub->id());
@@ -209,7 +220,7 @@ TEST(FimBaseline, SavedVerifiedAndAnEditedRowIsCaught) {
   TempDir d;
   auto store = store::Store::open(d / "v.db", live_root());
   ASSERT_TRUE(store) << store.error();
-  auto key = SigningKey::load(d / "k", true);
+  auto key = SigningKey::load_or_create(d / "k", live_root());
   std::vector<FimEntry> entries = {file("/etc/hosts", "aa"), file("/usr/bin/ls", "bb")};
   BaselineInfo info;
   info.name = "default";
@@ -238,7 +249,7 @@ TEST(FimBaseline, SavedVerifiedAndAnEditedRowIsCaught) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("changed after it was signed"), std::string::npos);
 
-  auto other = SigningKey::load(d / "k2", true);
+  auto other = SigningKey::load_or_create(d / "k2", live_root());
   bad = verify_baseline(**found, *loaded, *other);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("signed with"), std::string::npos);
@@ -317,7 +328,7 @@ TEST(FimBaseline, OnePathIsFoundWithoutLoadingTheBaseline) {
   TempDir d;
   auto store = store::Store::open(d / "v.db", live_root());
   ASSERT_TRUE(store) << store.error();
-  auto key = SigningKey::load(d / "k", true);
+  auto key = SigningKey::load_or_create(d / "k", live_root());
   BaselineInfo info;
   info.name = "default";
   info.root = "/";
