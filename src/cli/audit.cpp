@@ -212,7 +212,8 @@ void add_audit_command(CLI::App& app, int& exit_code) {
       "audit", "Is this host hardened? Run hardening policies (Wazuh SCA format: vigil's default, CIS …) and score them");
   cmd->require_subcommand(0, 1);
   cmd->add_option("--policy", o->policies,
-                  "policy file or directory (repeatable; default: vigil's rules/policies; 'default' names it)");
+                  "policy file or directory (repeatable; default: vigil's rules/policies; 'default' names it)")
+      ->allow_extra_args(false);
   add_common(cmd, *o);
   cmd->add_option("--format", o->format, "table (default), json, jsonl, csv, xlsx (needs --out) or html")
       ->check(CLI::IsMember({"table", "text", "json", "jsonl", "csv", "xlsx", "html"}));
@@ -245,7 +246,8 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   pw->callback([o, &exit_code] { exit_code = run_passwords_command(*o); });
 
   auto* checks = cmd->add_subcommand("checks", "List the checks of the policies (and what cannot be loaded, with why)");
-  checks->add_option("--policy", o->policies, "policy file or directory (repeatable; default: vigil's rules/policies)");
+  checks->add_option("--policy", o->policies, "policy file or directory (repeatable; default: vigil's rules/policies)")
+      ->allow_extra_args(false);
   checks->add_flag("--markdown", o->markdown, "as docs/AUDIT_CHECKS.md");
   checks->callback([o, &exit_code] { exit_code = run_checks_command(*o); });
 

@@ -50,6 +50,9 @@ int run_scan(const LogsOptions& o) {
   auto setup = prepare_report(o.report);
   if (!setup) return error_exit(setup.error());
   if (o.paths.empty() && !o.journal) return error_exit("logs scan: name files, directories, - (stdin) or --journal");
+  if (o.dshield == "-" && (o.events || o.report.format != "text"))
+    return error_exit("--dshield - writes DShield lines to standard output: give it a file (--dshield FILE) to have "
+                      "--format json/jsonl or --events there too");
   logs::ScanOptions so;
   so.paths = o.paths;
   so.journal = o.journal;
@@ -72,8 +75,10 @@ int run_scan(const LogsOptions& o) {
     }
     report::render_dshield(result, o.dshield_id, *out);
   }
+  // Nothing could be read as a log at all (unreadable, missing, binary): an error. An empty
+  // file is not: it is said on stderr, and there is simply nothing to find.
   bool nothing_read = !result.inputs.empty() && std::all_of(result.inputs.begin(), result.inputs.end(),
-                                                            [](const auto& in) { return in.failed || in.lines == 0; });
+                                                            [](const auto& in) { return in.failed || in.binary; });
   int code = kExitClean;
   if (o.events) {
     std::cout.flush();
@@ -117,7 +122,7 @@ void add_logs_command(CLI::App& app, int& exit_code) {
       "force, logins after failures, web attacks (decoded), Sigma rules");
   scan->add_option("paths", o->paths, "files, directories, or - for standard input");
   scan->add_flag("--journal", o->journal, "also read the systemd journal of this host");
-  scan->add_option("--rules", o->rules, "more Sigma rule files or directories (repeatable)");
+  scan->add_option("--rules", o->rules, "more Sigma rule files or directories (repeatable)")->allow_extra_args(false);
   scan->add_flag("--no-builtin", o->no_builtin, "use only the --rules given, not vigil's rules/logs");
   scan->add_option("--jobs", o->jobs, "parser threads (default: every core)");
   add_report_options(scan, o->report);
@@ -131,7 +136,7 @@ void add_logs_command(CLI::App& app, int& exit_code) {
   scan->callback([o, &exit_code] { exit_code = run_scan(*o); });
 
   auto* rules = logs->add_subcommand("rules", "List the log rules vigil loads, and those it cannot load with why");
-  rules->add_option("--rules", o->rules, "more Sigma rule files or directories (repeatable)");
+  rules->add_option("--rules", o->rules, "more Sigma rule files or directories (repeatable)")->allow_extra_args(false);
   rules->add_flag("--no-builtin", o->no_builtin, "only the --rules given");
   rules->add_flag("--markdown", o->markdown, "as the Markdown table in docs/LOG_RULES.md");
   rules->callback([o, &exit_code] { exit_code = run_rules(*o); });

@@ -1,6 +1,7 @@
 // Text helpers.
 #include "core/text.hpp"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 namespace vigil {
@@ -37,8 +38,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-namespace {
-// Length of the valid UTF-8 sequence starting at s[i], or 0.
 std::size_t utf8_len(std::string_view s, std::size_t i) {
   auto c = static_cast<unsigned char>(s[i]);
   std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
@@ -47,7 +46,6 @@ std::size_t utf8_len(std::string_view s, std::size_t i) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
   return n;
 }
-}  // namespace
 
 std::string printable(std::string_view s) {
   std::string out;
@@ -78,6 +76,13 @@ std::string dirname_of(std::string_view path) {
   if (p == std::string_view::npos) return ".";
   if (p == 0) return "/";
   return std::string(path.substr(0, p));
+}
+
+bool is_ip_address(std::string_view s) {
+  if (s.empty() || s.size() > 45) return false;
+  std::string text(s);
+  unsigned char buf[16];
+  return ::inet_pton(AF_INET, text.c_str(), buf) == 1 || ::inet_pton(AF_INET6, text.c_str(), buf) == 1;
 }
 
 std::string mode_text(std::int64_t mode) {

@@ -36,9 +36,13 @@ void for_each_line(std::string_view text, F&& f) {
   }
 }
 
+// Length of the valid UTF-8 sequence of two to four bytes starting at s[i], or 0.
+std::size_t utf8_len(std::string_view s, std::size_t i);
 // Printable form of untrusted bytes: control characters and invalid UTF-8 as \xNN.
 std::string printable(std::string_view s);
 std::string basename_of(std::string_view path);
+// Whether the text is an IPv4 or IPv6 address (not a host name).
+bool is_ip_address(std::string_view s);
 // 0755-style text of a file mode's permission bits (setuid, setgid and sticky included).
 std::string mode_text(std::int64_t mode);
 std::string dirname_of(std::string_view path);

@@ -154,6 +154,8 @@ void parse_login(Event& e, sv msg) {
 // Legacy RedHat "sshd(pam_unix)[pid]: authentication failure; … rhost=IP user=X": the only
 // record of a failed login on those systems.
 void parse_legacy_pam(Event& e, sv msg) {
+  sv prog = e.get(Field::process_name);
+  e.set(Field::process_name, prog.substr(0, prog.size() - 10));  // "sshd(pam_unix)" is sshd's, through PAM
   if (!starts(msg, "authentication failure;")) return;
   e.set(Field::source_ip, kv(msg, "rhost="));
   e.set(Field::user_name, kv(msg, "user="));

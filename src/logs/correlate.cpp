@@ -91,12 +91,14 @@ void CorrelationState::input(const CorrelationSet::Consumer& c, std::int64_t tim
   std::int64_t from = time - corr.timespan;
   bool fired = false;
   double value = 0;
+  std::int64_t start = time;
   switch (corr.type) {
     case CorrelationType::event_count:
       g.times.push_back(time);
       while (!g.times.empty() && g.times.front() < from) g.times.pop_front();
       value = static_cast<double>(g.times.size());
       fired = corr.condition.met(value);
+      if (fired) start = *std::min_element(g.times.begin(), g.times.end());
       break;
     case CorrelationType::value_count: {
       std::string v(values(*corr.field));
@@ -110,12 +112,14 @@ void CorrelationState::input(const CorrelationSet::Consumer& c, std::int64_t tim
       }
       value = static_cast<double>(g.distinct.size());
       fired = corr.condition.met(value);
+      if (fired) start = std::min_element(g.values.begin(), g.values.end())->first;
       break;
     }
     case CorrelationType::temporal: {
       if (g.last.empty()) g.last.assign(corr.rules.size(), INT64_MIN);
       g.last[c.position] = time;
       fired = std::all_of(g.last.begin(), g.last.end(), [&](std::int64_t t) { return t != INT64_MIN && t >= from; });
+      if (fired) start = *std::min_element(g.last.begin(), g.last.end());
       value = static_cast<double>(corr.rules.size());
       break;
     }
@@ -127,13 +131,14 @@ void CorrelationState::input(const CorrelationSet::Consumer& c, std::int64_t tim
         g.start[c.position] = g.start[c.position - 1];
       }
       fired = g.start.back() != INT64_MIN && g.start.back() >= from && c.position + 1 == corr.rules.size();
+      if (fired) start = g.start.back();
       if (fired) std::fill(g.start.begin(), g.start.end(), INT64_MIN);  // one firing per completed sequence
       value = static_cast<double>(corr.rules.size());
       break;
     }
   }
   if (!fired) return;
-  fire({c.correlation, key, time, value});
+  fire({c.correlation, key, time, start, value});
   if (depth > 8) return;
   for (const auto& next : set_->corr_consumers_[c.correlation]) {
     std::string k = set_->group_key(set_->corr_[next.correlation], values);

@@ -25,6 +25,7 @@ struct CorrelationFire {
   std::size_t correlation = 0;
   std::string group;  // the group-by values joined by '\x1f'
   std::int64_t time = 0;
+  std::int64_t start = 0;  // the oldest event in the window that fired (the first failure)
   double value = 0;   // the count (or distinct values) that met the condition
 };
 

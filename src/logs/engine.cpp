@@ -7,6 +7,7 @@
 #include <climits>
 
 #include "core/rule_catalog.hpp"
+#include "core/text.hpp"
 #include "core/time_format.hpp"
 
 namespace vigil::logs {
@@ -26,6 +27,10 @@ bool private_address(std::string_view ip) {
           std::atoi(std::string(ip.substr(4, 2)).c_str()) <= 31) ||
          ip.starts_with("fd") || ip.starts_with("fe80:") || ip == "::1";
 }
+
+// ECS keeps source.ip for addresses: a host name from a PAM rhost= goes to source.domain.
+std::string source_key(std::string_view value) { return is_ip_address(value) ? "source.ip" : "source.domain"; }
+const std::vector<std::string> kSourceIdentity = {"source.ip", "source.domain"};
 
 std::string joined(const std::set<std::string>& names) {
   std::string out;
@@ -152,6 +157,7 @@ void LogEngine::fired(const CorrelationFire& f, const Hit& h, const std::string&
   const auto& c = rules_.correlations.correlations()[f.correlation];
   auto& g = group(true, f.correlation, f.group, h, path);
   g.peak = std::max(g.peak, f.value);
+  if (f.start && f.start < g.first) g.first = f.start;  // the window began with its first event
   if (!val(h, user_).empty() && g.users.size() < 10) g.users.emplace(val(h, user_));
   for (std::size_t i = 0; i < c.group_by.size(); ++i)
     if (c.group_by[i] == Field::source_ip) {
@@ -170,7 +176,8 @@ void LogEngine::fired(const CorrelationFire& f, const Hit& h, const std::string&
     one.key = f.group;
     one.count = 1;
     one.peak = f.value;
-    one.first = one.last = h.time;
+    one.first = f.start ? std::min(f.start, h.time) : h.time;
+    one.last = h.time;
     one.path = path;
     one.line = h.line;
     one.sample = h.raw;
@@ -205,12 +212,12 @@ void LogEngine::new_source(const Hit& h, const std::string& path, std::string_vi
     it->second.last = std::max(it->second.last, h.time);
     Severity s = private_address(ip) ? Severity::info : Severity::low;
     if (s > f.severity) f.severity = s;
-    f.add("source.ip", std::string(ip));
+    f.add(source_key(ip), std::string(ip));
     if (on_event_) {
       auto one = new_source_finding(user, h, path, seen.size());
       one.severity = s;
-      one.add("source.ip", std::string(ip));
-      one.identity = {"user.name", "source.ip"};
+      one.add(source_key(ip), std::string(ip));
+      one.identity = {"user.name", "source.ip", "source.domain"};
       on_event_(one);
     }
   }
@@ -225,10 +232,10 @@ std::optional<Finding> LogEngine::slow_brute_force(Attacker& a) const {
   f.why = fmt::format("{} failed logins ({} for invalid users) from {} between {} and {}, and no successful one: "
                       "a password guesser that stays under per-window thresholds (fail2ban's 5 in 10 minutes).",
                       n, a.invalid_users, a.ip, iso8601_or_dash(a.first), iso8601_or_dash(a.last));
-  f.add("source.ip", a.ip).add("event.count", static_cast<std::int64_t>(n));
+  f.add(source_key(a.ip), a.ip).add("event.count", static_cast<std::int64_t>(n));
   f.add("event.start", iso8601_or_dash(a.first)).add("event.end", iso8601_or_dash(a.last));
   if (!a.users.empty()) f.add("user.name", joined(a.users));
-  f.identity = {"source.ip"};
+  f.identity = kSourceIdentity;
   a.reported = true;
   a.kinds[f.title] += n;
   return f;
@@ -249,15 +256,17 @@ Finding LogEngine::to_finding(const Group& g) const {
     std::string_view key = g.key;
     for (Field gb : corrs[g.index].group_by) {
       auto cut = key.find('\x1f');
-      f.add(std::string(field_name(gb)), std::string(key.substr(0, cut)));
-      f.identity.emplace_back(field_name(gb));
+      std::string name(field_name(gb)), value(key.substr(0, cut));
+      if (gb == Field::source_ip) name = source_key(value);
+      f.add(name, value);
+      f.identity.push_back(name);
       key = cut == std::string_view::npos ? std::string_view{} : key.substr(cut + 1);
     }
     if (auto it = attackers_.find(g.key.substr(0, g.key.find('\x1f'))); it != attackers_.end())
       if (!it->second.users.empty()) f.add("user.name", joined(it->second.users));
   } else {
-    if (!g.key.empty()) f.add("source.ip", g.key);
-    f.identity = {"source.ip"};
+    if (!g.key.empty()) f.add(source_key(g.key), g.key);
+    f.identity = kSourceIdentity;
     if (!g.users.empty()) f.add("user.name", joined(g.users));
   }
   f.add("event.count", static_cast<std::int64_t>(g.count));

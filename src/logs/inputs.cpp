@@ -15,6 +15,7 @@
 #include <map>
 
 #include "core/unique_fd.hpp"
+#include "logs/line_sieve.hpp"
 #include "logs/timestamp.hpp"
 
 namespace vigil::logs {
@@ -41,7 +42,7 @@ RotationKey rotation_key(const std::string& path) {
 YearReference year_reference(std::time_t t) {
   std::tm tm{};
   gmtime_r(&t, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1};
+  return {tm.tm_year + 1900, tm.tm_mon + 1, static_cast<std::int64_t>(t)};
 }
 
 std::vector<Input> expand_inputs(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
@@ -85,13 +86,6 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, std::vec
 }
 
 namespace {
-
-bool looks_binary(const char* p, std::size_t n) {
-  std::size_t nul = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    if (p[i] == 0) ++nul;
-  return n > 0 && nul * 100 > n;  // more than 1 % NUL bytes: not a text log
-}
 
 void read_journal(ReadNotes& notes, LineCutter& cutter) {
   sd_journal* j = nullptr;
@@ -169,17 +163,7 @@ ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limit
   bool gz = in.path != "-" && ::pread(fd.get(), magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
   notes.compressed = gz;
   std::vector<char> buf(1 << 20);
-  bool first = true;
-  auto check_first = [&](const char* p, std::size_t n) {
-    if (!first) return true;
-    first = false;
-    if (looks_binary(p, std::min<std::size_t>(n, 65536))) {
-      notes.binary = true;
-      notes.messages.push_back("binary data, not a text log: skipped");
-      return false;
-    }
-    return true;
-  };
+  LineSieve sieve(cutter);
   if (gz || in.path == "-") {
     gzFile z = ::gzdopen(fd.release(), "rb");  // also reads plain data from stdin
     if (!z) {
@@ -190,20 +174,18 @@ ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limit
     ::gzbuffer(z, 256 * 1024);
     while (true) {
       int n = ::gzread(z, buf.data(), static_cast<unsigned>(buf.size()));
-      if (n < 0) {
-        int err = 0;
-        const char* msg = ::gzerror(z, &err);
+      int err = Z_OK;
+      const char* msg = ::gzerror(z, &err);
+      if (n > 0) sieve.feed(buf.data(), static_cast<std::size_t>(n));
+      if (n < 0 || (err != Z_OK && err != Z_STREAM_END && err != Z_BUF_ERROR)) {
         notes.messages.push_back(fmt::format("corrupt compressed data: {}; the lines before it were read", msg));
         break;
       }
-      if (n == 0) {
-        if (!::gzeof(z)) notes.messages.push_back("read error");
-        break;
-      }
-      if (!check_first(buf.data(), static_cast<std::size_t>(n))) break;
-      cutter.feed(buf.data(), static_cast<std::size_t>(n));
+      if (n == 0) break;
     }
-    ::gzclose(z);
+    // zlib tells of a stream cut short only when it is closed.
+    if (::gzclose(z) == Z_BUF_ERROR)
+      notes.messages.push_back("the compressed data ends early (truncated); the lines before the break were read");
   } else {
     while (true) {
       ssize_t n = ::read(fd.get(), buf.data(), buf.size());
@@ -213,11 +195,22 @@ ReadNotes read_input(const Input& in, std::size_t index, const ReadLimits& limit
         break;
       }
       if (n == 0) break;
-      if (!check_first(buf.data(), static_cast<std::size_t>(n))) break;
-      cutter.feed(buf.data(), static_cast<std::size_t>(n));
+      sieve.feed(buf.data(), static_cast<std::size_t>(n));
     }
   }
-  if (!notes.binary) cutter.finish();
+  sieve.finish();
+  const auto& left = sieve.counts();
+  if (!left.text_bytes && (left.binary_bytes || left.nul_bytes)) {
+    notes.binary = true;
+    notes.messages.push_back("binary data, not a text log: skipped");
+    return notes;
+  }
+  if (left.binary_bytes)
+    notes.messages.push_back(fmt::format("{} bytes of binary data in {} region(s) left out (the first at byte {}); the "
+                                         "text around them was read",
+                                         left.binary_bytes, left.regions, left.first_binary));
+  if (left.nul_bytes) notes.messages.push_back(fmt::format("{} NUL bytes inside text left out", left.nul_bytes));
+  cutter.finish();
   return notes;
 }
 

@@ -67,6 +67,18 @@ void LineCutter::finish() {
   flush();
 }
 
+void LineCutter::skip_lines(std::uint64_t lines) {
+  if (lines == 0) return;
+  if (pending() > 0) {  // its end was in the binary run
+    cur_.data += '\n';
+    end_line();
+    --lines;
+  }
+  emit(line_start_);  // lines of a block are numbered in a row: the block ends here
+  line_no_ += lines;
+  block_first_ = line_no_;
+}
+
 void LineCutter::emit(std::size_t upto) {
   if (upto == 0) return;
   Block b;

@@ -37,6 +37,9 @@ class LineCutter {
   void flush();
   // The end of the input: a last line without a newline counts as a line; then flush().
   void finish();
+  // `lines` lines of the input were left out (binary data): numbering jumps past them. A line
+  // begun before them ends there.
+  void skip_lines(std::uint64_t lines);
 
   // Bytes of a partial line held back (a reader's safe resume offset is its offset minus this).
   std::size_t pending() const { return cur_.data.size() - line_start_; }

@@ -2,7 +2,10 @@
 #include "logs/line_matcher.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
+
+#include "core/text.hpp"
 
 namespace vigil::logs {
 
@@ -24,6 +27,26 @@ std::optional<std::string> last_fields_line(std::string_view data) {
   return out;
 }
 
+// A crypt(3) hash ($id$salt$hash, $2b$10$…) or a private key: a line of /etc/shadow or a key
+// file handed to vigil logs by mistake, whose samples must not reach a terminal or a report.
+bool looks_secret(std::string_view line) {
+  if (line.find("PRIVATE KEY") != std::string_view::npos) return true;
+  // A shadow entry: name:hash:lastchange:min:max:warn:inactive:expire:reserved.
+  if (std::count(line.begin(), line.end(), ':') == 8 && line.find(' ') == std::string_view::npos) return true;
+  for (auto d = line.find('$'); d != std::string_view::npos && d + 3 < line.size(); d = line.find('$', d + 1)) {
+    auto id_end = line.find('$', d + 1);
+    if (id_end == std::string_view::npos || id_end - d > 6 || id_end == d + 1) continue;
+    std::size_t run = 0;
+    for (std::size_t i = id_end + 1; i < line.size() && run < 20; ++i) {
+      char c = line[i];
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '$') ++run;
+      else break;
+    }
+    if (run >= 20) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void SourceCursor::detect(std::string_view sample) {
@@ -43,8 +66,7 @@ void SourceCursor::follow_headers(std::string_view lines) {
 }
 
 std::string excerpt(std::string_view s, std::size_t n) {
-  std::string out;
-  for (char c : s.substr(0, n)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  std::string out = printable(s.substr(0, n));
   if (s.size() > n) out += "…";
   return out;
 }
@@ -90,7 +112,9 @@ MatchedBlock LineMatcher::match(std::string_view data, const SourceCursor& at, s
       }
     } else if (res == ParseResult::unparsed) {
       ++r.unparsed;
-      if (r.unparsed_samples.size() < 3) r.unparsed_samples.emplace_back(line_no, excerpt(line));
+      if (r.unparsed_samples.size() < 3)
+        r.unparsed_samples.emplace_back(line_no, looks_secret(line) ? "(looks like a password hash or a key: not shown)"
+                                                                    : excerpt(line));
     } else if (res == ParseResult::directive) {
       ++r.directives;
     } else {

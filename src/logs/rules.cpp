@@ -2,12 +2,31 @@
 #include "logs/rules.hpp"
 
 #include <array>
+#include <unordered_map>
 
 namespace vigil::logs {
+
+namespace {
+
+// Two rules with one id (SigmaHQ forks, a copied file) must not merge into one finding: the
+// second becomes <id>-2, and so on.
+void assign_finding_ids(sigma::RuleFiles& files) {
+  std::unordered_map<std::string, int> seen;
+  auto assign = [&](sigma::RuleMeta& m) {
+    std::string id = sigma::finding_rule_id(m);
+    int n = ++seen[id];
+    m.finding_id = n == 1 ? id : id + "-" + std::to_string(n);
+  };
+  for (auto& r : files.rules) assign(r.meta);
+  for (auto& c : files.correlations) assign(c.meta);
+}
+
+}  // namespace
 
 LogRules load_log_rules(const std::vector<std::string>& paths) {
   LogRules out;
   auto files = sigma::load_rule_paths(paths);
+  assign_finding_ids(files);
   out.files = files.files;
   out.problems = std::move(files.problems);
   out.rules = sigma::RuleSet::compile(std::move(files.rules), out.problems);

@@ -148,6 +148,7 @@ ScanResult scan_logs(const LogRules& rules, const ScanOptions& o, const LogEngin
       report.messages = std::move(notes.messages);
       report.failed = notes.failed;
       report.compressed = notes.compressed;
+      report.binary = notes.binary;
     }
     pool.drain(take);
   }

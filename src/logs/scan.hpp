@@ -34,7 +34,7 @@ struct InputReport {
   std::uint64_t lines = 0, events = 0, unparsed = 0, directives = 0, blank = 0;
   std::vector<std::pair<std::uint64_t, std::string>> unparsed_samples;  // line number, excerpt
   std::vector<std::string> messages;  // cut lines, binary data, read errors
-  bool failed = false, compressed = false;
+  bool failed = false, compressed = false, binary = false;
 };
 
 struct ScanResult {

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -583,6 +584,20 @@ RuleFiles load_rule_paths(const std::vector<std::string>& paths) {
       },
       [&](const std::string& path, std::string_view message) { out.problems.push_back({path, "", std::string(message)}); });
   return out;
+}
+
+std::string finding_rule_id(const RuleMeta& m) {
+  if (!m.finding_id.empty()) return m.finding_id;
+  std::string n = !m.name.empty() ? m.name : !m.id.empty() ? m.id : m.title;
+  if (n.rfind("vigil_", 0) == 0) n = n.substr(6);
+  std::string out = "logs.";
+  for (char c : n) {
+    auto u = static_cast<unsigned char>(c);
+    char k = std::isalnum(u) || c == '.' ? static_cast<char>(std::tolower(u)) : '-';
+    if (k != '-' || (out.back() != '-' && out.back() != '.')) out += k;
+  }
+  while (out.size() > 5 && out.back() == '-') out.pop_back();
+  return out.size() > 5 ? out : "logs.unnamed-rule";
 }
 
 }  // namespace vigil::logs::sigma

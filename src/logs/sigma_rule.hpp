@@ -62,17 +62,13 @@ struct RuleMeta {
   std::vector<std::string> references;
   std::vector<std::string> falsepositives;
   std::string remedy;  // vigil's own rules: what to do (a custom attribute, ignored by other engines)
+  std::string finding_id;  // the rule id its findings carry, unique among the rules loaded
 };
 
-// The finding rule id of a Sigma rule: logs.<name> (vigil's own rules drop their vigil_
-// prefix: vigil_web_xss is logs.web-xss), or logs.<uuid> for a rule without a name.
-inline std::string finding_rule_id(const RuleMeta& m) {
-  std::string n = m.name.empty() ? m.id : m.name;
-  if (n.rfind("vigil_", 0) == 0) n = n.substr(6);
-  for (auto& c : n)
-    if (c == '_') c = '-';
-  return "logs." + n;
-}
+// The rule id a Sigma rule's findings carry: logs.<name> (vigil's own rules drop their vigil_
+// prefix: vigil_web_xss is logs.web-xss), logs.<uuid> for a rule without a name, and a slug of
+// the title for a rule with neither. Made unique when the rules are loaded (finding_id).
+std::string finding_rule_id(const RuleMeta& m);
 
 struct Rule {
   RuleMeta meta;

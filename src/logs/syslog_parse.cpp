@@ -55,7 +55,9 @@ bool parse_classic(std::string_view line, const YearReference& ref, Event& e) {
   std::size_t pos = 15;
   // Some writers add the year or fractions: "Mmm dd hh:mm:ss.123" is skipped over.
   while (pos < line.size() && line[pos] != ' ') ++pos;
-  e.time = epoch_seconds(infer_year(month, ref.year, ref.month), month, day, h, mi, s);
+  e.time = epoch_seconds(ref.year, month, day, h, mi, s);
+  constexpr std::int64_t kZoneSlack = 86400;  // syslog writes local time; the mtime is UTC
+  if (ref.at ? e.time > ref.at + kZoneSlack : month > ref.month) e.time = epoch_seconds(ref.year - 1, month, day, h, mi, s);
   std::string_view rest = pos < line.size() ? line.substr(pos + 1) : std::string_view{};
   e.set(Field::host_hostname, next_token(rest));
   parse_tag_and_message(rest, e);

@@ -5,16 +5,20 @@
 // source fields by parse_auth_message.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "logs/event.hpp"
 
 namespace vigil::logs {
 
-// The date a classic line's missing year is inferred from (a file's mtime).
+// The date a classic line's missing year is inferred from (a file's mtime): a line is dated
+// in that year unless that would put it after the file was last written (more than a day,
+// for time zones), in which case it belongs to the year before.
 struct YearReference {
   int year = 1970;
   int month = 12;
+  std::int64_t at = 0;  // the reference time itself (epoch seconds); 0: judge by month only
 };
 
 bool parse_syslog_line(std::string_view line, const YearReference& ref, Event& e);

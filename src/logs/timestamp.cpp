@@ -87,6 +87,4 @@ std::optional<std::int64_t> parse_clf_time(std::string_view s) {
   return t;
 }
 
-int infer_year(int month, int ref_year, int ref_month) { return month > ref_month ? ref_year - 1 : ref_year; }
-
 }  // namespace vigil::logs

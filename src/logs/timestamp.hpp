@@ -15,9 +15,5 @@ int month_number(std::string_view abbrev);
 std::optional<std::int64_t> parse_iso8601(std::string_view s, std::size_t* consumed = nullptr);
 // The access-log form 10/Oct/2004:04:20:13 -0400.
 std::optional<std::int64_t> parse_clf_time(std::string_view s);
-// The year a year-less syslog date belongs to: the reference year (the file's mtime),
-// or the year before when the month lies after the reference month (a log that crossed
-// New Year before it was rotated).
-int infer_year(int month, int ref_year, int ref_month);
 
 }  // namespace vigil::logs

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/rule_catalog.hpp"
+#include "core/text.hpp"
 #include "report/ecs.hpp"
 
 namespace vigil::report {
@@ -47,6 +48,8 @@ void render_input_notes(const logs::ScanResult& r, std::ostream& out) {
   for (const auto& e : r.errors) out << "vigil: " << e << "\n";
   for (const auto& in : r.inputs) {
     for (const auto& m : in.messages) out << "vigil: " << in.path << ": " << m << "\n";
+    if (!in.failed && !in.binary && in.lines == 0)
+      out << "vigil: " << in.path << ": empty" << (in.path == "journal" ? " (no entries)" : "") << ": nothing to read\n";
     if (in.unparsed) {
       out << fmt::format("vigil: {}: {} of {} lines in no known format (read as {}); first:", in.path, in.unparsed,
                          in.lines, logs::format_name(in.format));
@@ -82,6 +85,7 @@ void render_attackers_text(const logs::ScanResult& r, std::size_t limit, std::os
 
 void render_dshield(const logs::ScanResult& r, const std::string& submitter_id, std::ostream& out) {
   for (const auto& a : r.attackers) {
+    if (!is_ip_address(a.ip)) continue;  // DShield takes addresses; a host name from rhost= is not one
     std::time_t t = static_cast<std::time_t>(a.first);
     std::tm tm{};
     gmtime_r(&t, &tm);
@@ -124,7 +128,7 @@ void render_logs_json(const logs::ScanResult& r, const collect::HostInfo& host, 
   for (const auto& f : r.findings) doc["findings"].push_back(finding_to_ecs(f, host));
   doc["attackers"] = json::array();
   for (const auto& a : r.attackers)
-    doc["attackers"].push_back({{"source.ip", a.ip},
+    doc["attackers"].push_back({{is_ip_address(a.ip) ? "source.ip" : "source.domain", a.ip},
                                 {"first_seen", iso8601_or_dash(a.first)},
                                 {"last_seen", iso8601_or_dash(a.last)},
                                 {"matched", a.events},
@@ -145,7 +149,7 @@ void render_matched_line(const logs::MatchedLine& m, std::ostream& out) {
   j["log.file.path"] = *m.path;
   j["log.file.line"] = m.line;
   if (m.time) j["@timestamp"] = iso8601(m.time);
-  if (!m.source_ip.empty()) j["source.ip"] = std::string(m.source_ip);
+  if (!m.source_ip.empty()) j[is_ip_address(m.source_ip) ? "source.ip" : "source.domain"] = std::string(m.source_ip);
   json rules = json::array();
   for (const auto* r : m.rules)
     rules.push_back({{"name", r->title}, {"id", r->id}, {"author", r->author}, {"level", r->level}});

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 
 #include "e2e/vigil_run.hpp"
@@ -255,4 +256,92 @@ TEST(LogsWorkload, GroundTruthOfTheGeneratedLogs) {
     else
       EXPECT_GE(rate, 99.0) << cat;
   }
+}
+
+// Reports of a new user (issue 31): year-less dates after the file's mtime, invalid-user and
+// RedHat PAM brute forces, host names where an address belongs, a user agent's locale.
+TEST(LogsScan, DatesBruteForcesHostNamesAndUserAgentsAsAUserExpects) {
+  TempDir dir;
+  std::string auth;
+  for (int i = 0; i < 360; ++i) {  // 360 invalid users in 28 minutes, no password ever tried
+    char t[32];
+    std::snprintf(t, sizeof t, "Dec 10 10:%02d:%02d", i * 28 / 360, (i * 280 / 60) % 60);
+    auth += std::string(t) + " h sshd[9]: Invalid user u" + std::to_string(i % 3) + " from 203.0.113.77 port 4\n";
+  }
+  for (int i = 0; i < 10; ++i)  // legacy RedHat PAM records with a host name for rhost
+    auth += "Dec 10 11:00:0" + std::to_string(i) +
+            " combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= "
+            "rhost=n219076184117.netvigator.com  user=root\n";
+  auto path = dir.write("auth.log", auth);
+  std::string touch = "touch -d '2026-12-03 12:00:00 UTC' " + path;
+  ASSERT_EQ(std::system(touch.c_str()), 0);
+  auto r = logs_scan({path, "--format", "jsonl"});
+  auto findings = jsonl(r.out);
+  EXPECT_TRUE(rules_for(findings, "203.0.113.77").count("logs.auth-brute-force")) << r.out;
+  EXPECT_FALSE(rules_for(findings, "203.0.113.77").count("logs.auth-slow-brute-force"))
+      << "a window rule saw it: it did not stay under the thresholds";
+  bool domain_brute_force = false;
+  for (const auto& f : findings) {
+    if (f.contains("source") && f["source"].contains("ip"))
+      EXPECT_NE(f["source"]["ip"], "n219076184117.netvigator.com") << "a host name is not an address";
+    if (f["rule"]["id"] == "logs.auth-brute-force" && f.contains("source") && f["source"].contains("domain"))
+      domain_brute_force = f["source"]["domain"] == "n219076184117.netvigator.com";
+    if (f["rule"]["id"] == "logs.auth-brute-force" && f.contains("source") && f["source"].contains("ip"))
+      EXPECT_EQ(f["event"]["start"], "2025-12-10T10:00:00Z") << "the window's first failure, not the firing";
+    if (f.contains("event") && f["event"].contains("start") && f["event"]["start"].is_string())
+      EXPECT_EQ(f["event"]["start"].get<std::string>().substr(0, 10), "2025-12-10")
+          << "Dec 10 after a file last written on Dec 3 is from the year before";
+  }
+  EXPECT_TRUE(domain_brute_force) << r.out;
+  auto dshield = logs_scan({path, "--dshield", "-"});
+  EXPECT_NE(dshield.out.find("2025-12-10 10:00:00 +00:00"), std::string::npos) << dshield.out;
+  EXPECT_EQ(dshield.out.find("netvigator"), std::string::npos) << "DShield takes addresses only";
+
+  // A user agent's locale "; id)" is not a command; a pipe into id, or ;id in a query, is.
+  auto web = dir.write(
+      "access.log",
+      "82.145.208.98 - - [18/May/2015:14:05:13 +0000] \"GET /reset.css HTTP/1.1\" 200 1015 \"-\" \"Opera/9.80 (MTK; "
+      "Opera Mini/2.1199/34.1244; U; id) Presto/2.8.119 Version/11.10\"\n"
+      "198.51.100.5 - - [18/May/2015:14:05:14 +0000] \"GET /x HTTP/1.1\" 200 1 \"-\" \"curl | id\"\n"
+      "198.51.100.6 - - [18/May/2015:14:05:15 +0000] \"GET /ping.php?host=1.2.3.4;id HTTP/1.1\" 200 1 \"-\" \"-\"\n");
+  auto w = jsonl(logs_scan({web, "--format", "jsonl"}).out);
+  EXPECT_FALSE(rules_for(w, "82.145.208.98").count("logs.web-command-injection"));
+  EXPECT_TRUE(rules_for(w, "198.51.100.5").count("logs.web-command-injection"));
+  EXPECT_TRUE(rules_for(w, "198.51.100.6").count("logs.web-command-injection"));
+}
+
+// Binary is decided block by block: a log behind a run of NUL bytes (space a crash left) is
+// read, random bytes are not read as lines, a truncated .gz says so.
+TEST(LogsScan, BinaryRegionsAreLeftOutAndTruncationIsReported) {
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 8; ++i)
+    lines += "Nov 17 10:00:0" + std::to_string(i) + " h sshd[9]: Failed password for root from 203.0.113.9 port 4 ssh2\n";
+  auto nul = dir.write("nul.log", std::string(100000, '\0') + lines);
+  auto r = logs_scan({nul, "--format", "jsonl"});
+  EXPECT_TRUE(rules_for(jsonl(r.out), "203.0.113.9").count("logs.auth-brute-force")) << r.err;
+  EXPECT_NE(r.err.find("nul.log: 100000 NUL bytes inside text left out"), std::string::npos) << r.err;
+  std::string noise(200000, '\0');
+  std::mt19937 rng(7);
+  for (auto& c : noise) c = static_cast<char>(rng());
+  auto random = dir.write("random.log", noise);
+  auto b = logs_scan({random, "--format", "jsonl"});
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_NE(b.err.find("random.log: binary data, not a text log: skipped"), std::string::npos) << b.err;
+  auto mixed = dir.write("mixed.log", lines + noise + lines);
+  auto m = logs_scan({mixed, "--format", "jsonl"});
+  EXPECT_NE(m.err.find("bytes of binary data in 1 region(s) left out"), std::string::npos) << m.err;
+  EXPECT_TRUE(rules_for(jsonl(m.out), "203.0.113.9").count("logs.auth-brute-force"));
+  std::string big;
+  for (int i = 0; i < 20000; ++i)
+    big += "Nov 17 10:00:00 h sshd[" + std::to_string(rng() % 99999) + "]: Failed password for u" +
+           std::to_string(rng()) + " from 198.51.100." + std::to_string(rng() % 250) + " port 4 ssh2\n";
+  gzip_file(dir / "whole.log.gz", big);
+  auto gz = slurp(dir / "whole.log.gz");
+  dir.write("cut.log.gz", gz.substr(0, gz.size() / 2));
+  auto t = logs_scan({dir / "cut.log.gz", "--format", "jsonl"});
+  EXPECT_NE(t.err.find("cut.log.gz: the compressed data ends early (truncated)"), std::string::npos) << t.err;
+  auto e = logs_scan({dir.write("empty.log", ""), "--format", "jsonl"});
+  EXPECT_EQ(e.exit_code, 0) << "an empty log is nothing to find, not an error";
+  EXPECT_NE(e.err.find("empty.log: empty: nothing to read"), std::string::npos) << e.err;
 }

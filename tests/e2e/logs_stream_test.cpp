@@ -17,6 +17,7 @@
 #include "logs/engine.hpp"
 #include "logs/inputs.hpp"
 #include "logs/line_cutter.hpp"
+#include "logs/line_sieve.hpp"
 #include "logs/scan.hpp"
 #include "support/temp_dir.hpp"
 #include "support/workloads.hpp"
@@ -86,6 +87,7 @@ Streamed stream(const std::string& path, std::uint64_t restore_every) {
   in.seekg(0);
   std::int64_t next_minute = 0;
   auto feed_block = [&](Block&& b) {
+    cursor.next_line = b.first_line;  // lines the sieve left out still count
     std::string_view data = b.data;
     while (!data.empty()) {
       auto nl = data.find('\n');
@@ -108,11 +110,13 @@ Streamed stream(const std::string& path, std::uint64_t restore_every) {
     }
   };
   LineCutter cutter(0, {}, feed_block);
+  LineSieve sieve(cutter);  // binary regions are left out, as the batch reader does
   char buf[4096];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    cutter.feed(buf, static_cast<std::size_t>(in.gcount()));
+    sieve.feed(buf, static_cast<std::size_t>(in.gcount()));
     cutter.flush();  // whole lines go now; a half line waits for the next read
   }
+  sieve.finish();
   cutter.finish();
   auto rest = engine->finish();
   out.findings.insert(out.findings.end(), rest.begin(), rest.end());

@@ -9,6 +9,7 @@
 #include "core/host_files.hpp"
 #include "logs/engine.hpp"
 #include "logs/line_cutter.hpp"
+#include "logs/line_sieve.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace vigil;
@@ -79,6 +80,25 @@ TEST(LineCutter, AnOverLongLineIsCutNotedAndTheNextLineIsWhole) {
   EXPECT_EQ(blocks[0].data, "01234567\nok\n");
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_NE(notes[0].find("line 1: longer than 8 bytes"), std::string::npos) << notes[0];
+}
+
+TEST(LineSieve, BinaryLinesAreLeftOutAndTheNextLinesKeepTheirNumbers) {
+  std::vector<Block> blocks;
+  LineCutter cut(0, {}, [&](Block&& b) { blocks.push_back(std::move(b)); });
+  LineSieve sieve(cut);
+  std::string noise = "\x01\x02\x03\xff\xfe\x80zz\n\x04\x05\x06\x07\n";  // two binary lines
+  sieve.feed("one\ntwo");
+  sieve.feed("!" + noise + "short\n" + std::string(5, '\0') + "three, after the binary data\n");
+  sieve.finish();
+  cut.finish();
+  std::string all;
+  for (const auto& b : blocks) all += std::to_string(b.first_line) + ":" + b.data;
+  // Line 2 ("two!" and binary) keeps its text part; lines 3 and 4 ("short" is too short to end
+  // a binary run) are left out; line 5 is text again, its NUL bytes dropped.
+  EXPECT_EQ(all, "1:one\ntwo\n5:three, after the binary data\n");
+  EXPECT_EQ(sieve.counts().regions, 1u);
+  EXPECT_EQ(sieve.counts().nul_bytes, 5u);
+  EXPECT_GT(sieve.counts().binary_bytes, 0u);
 }
 
 TEST(LogEngine, TheBruteForceIsALiveEventWhenItCrossesItsThreshold_AndACleanSourceIsQuiet) {

@@ -54,7 +54,7 @@ TEST(LogsSyslog, AcceptedSudoUseraddAndLegacyPam) {
   EXPECT_EQ(u.get(Field::user_target), "john");
   auto l = parse("Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 "
                  "tty=NODEVssh ruser= rhost=218.188.2.4 ");
-  EXPECT_EQ(l.get(Field::process_name), "sshd(pam_unix)");
+  EXPECT_EQ(l.get(Field::process_name), "sshd") << "sshd's own record, through PAM";
   EXPECT_EQ(l.get(Field::event_action), "login");
   EXPECT_EQ(l.get(Field::source_ip), "218.188.2.4");
   auto b = parse("Dec 10 06:55:46 LabSZ sshd[24200]: reverse mapping checking getaddrinfo for ns.example.com "
@@ -163,6 +163,24 @@ TEST(LogsInputs, RotatedSetsReadOldestFirst) {
   EXPECT_GT(rotation_key("/var/log/auth.log.0").rank, rotation_key("/var/log/auth.log").rank);
   EXPECT_GT(rotation_key("/x/syslog-20240101").rank, rotation_key("/x/syslog-20240301").rank);
   EXPECT_EQ(rotation_key("/x/syslog-20240101.gz").base, "/x/syslog");
-  EXPECT_EQ(infer_year(12, 2025, 1), 2024);
-  EXPECT_EQ(infer_year(1, 2025, 1), 2025);
+}
+
+// A year-less date is in the year of the file's mtime unless that puts it after the file
+// was last written: then it is from the year before (a log that crossed New Year, or a
+// December log read in early December).
+TEST(LogsSyslog, AYearLessDateAfterTheFilesMtimeBelongsToTheYearBefore) {
+  auto at = [](YearReference ref, std::string_view line) {
+    LineParser p(ref);
+    Event e;
+    EXPECT_EQ(p.parse(line, e), ParseResult::event) << line;
+    return e.time;
+  };
+  auto early_december = year_reference(static_cast<std::time_t>(epoch_seconds(2026, 12, 3, 12, 0, 0)));
+  EXPECT_EQ(at(early_december, "Dec 10 06:55:46 h sshd[1]: x"), epoch_seconds(2025, 12, 10, 6, 55, 46));
+  EXPECT_EQ(at(early_december, "Dec  3 20:00:00 h sshd[1]: x"), epoch_seconds(2026, 12, 3, 20, 0, 0))
+      << "local time ahead of the UTC mtime is still this year";
+  EXPECT_EQ(at(early_december, "Nov 30 23:59:59 h sshd[1]: x"), epoch_seconds(2026, 11, 30, 23, 59, 59));
+  auto new_year = year_reference(static_cast<std::time_t>(epoch_seconds(2027, 1, 1, 10, 0, 0)));
+  EXPECT_EQ(at(new_year, "Dec 31 23:00:00 h sshd[1]: x"), epoch_seconds(2026, 12, 31, 23, 0, 0));
+  EXPECT_EQ(at(new_year, "Jan  1 09:00:00 h sshd[1]: x"), epoch_seconds(2027, 1, 1, 9, 0, 0));
 }

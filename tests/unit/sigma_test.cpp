@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "logs/scan.hpp"
 #include "logs/sigma_rule.hpp"
@@ -164,4 +165,25 @@ level: high
   EXPECT_EQ(hits(r, "logs.after"), std::vector<std::string>{"5.5.5.5"});
   EXPECT_TRUE(hits(r, "logs.fail").empty());  // counted by a correlation: not reported alone
   EXPECT_TRUE(hits(r, "logs.ok").empty());
+}
+
+// Two rules with one id stay two findings, each with its own title and count; a rule with
+// neither name nor id gets an id from its title.
+TEST(Sigma, RulesSharingAnIdOrWithoutOneStayApart) {
+  vigil::testing::TempDir dir;
+  auto rule = [](const std::string& title, const std::string& id, const std::string& method) {
+    return "title: " + title + "\n" + (id.empty() ? "" : "id: " + id + "\n") +
+           "logsource:\n  category: webserver\ndetection:\n  s:\n    cs-method: " + method +
+           "\n  condition: s\nlevel: high\n";
+  };
+  std::string rules = rule("Gets", "0f0f0f0f-0000-4000-8000-000000000001", "GET") + "---\n" +
+                      rule("Posts", "0f0f0f0f-0000-4000-8000-000000000001", "POST") + "---\n" +
+                      rule("Untitled Thing / v2", "", "GET");
+  auto r = scan(dir, kWeb, rules);
+  std::map<std::string, std::string> titles;
+  for (const auto& f : r.findings) titles[f.rule] += f.title + ";";
+  EXPECT_EQ(titles["logs.0f0f0f0f-0000-4000-8000-000000000001"], "Gets;Gets;");  // two sources
+  EXPECT_EQ(titles["logs.0f0f0f0f-0000-4000-8000-000000000001-2"], "Posts;");
+  EXPECT_EQ(titles["logs.untitled-thing-v2"], "Untitled Thing / v2;Untitled Thing / v2;");
+  EXPECT_EQ(titles.count("logs."), 0u);
 }
