@@ -34,6 +34,7 @@ namespace {
 struct AuditOptions {
   std::vector<std::string> policies;
   std::string root = "/";
+  bool force = false;  // inspect a --root that holds no operating system
   std::string format = "table";
   std::string out;
   bool no_commands = false;
@@ -111,8 +112,8 @@ int render(const AuditOptions& o, const Root& root, const audit::AuditResult& r,
 }
 
 int run_audit_command(const AuditOptions& o) {
-  auto root = Root::open(o.root);
-  if (!root) return error_exit(root.error().message());
+  auto root = open_system_root(o.root, o.force);
+  if (!root) return error_exit(root.error());
   std::optional<audit::AuditResult> baseline;
   if (!o.compare.empty()) {  // read before the scan, so a typo fails fast
     auto b = load_compared(o, o.compare, *root);
@@ -172,8 +173,8 @@ int run_compare_command(const AuditOptions& o) {
 }
 
 int run_passwords_command(const AuditOptions& o) {
-  auto root = Root::open(o.root);
-  if (!root) return error_exit(root.error().message());
+  auto root = open_system_root(o.root, o.force);
+  if (!root) return error_exit(root.error());
   audit::PasswordOptions po;
   po.wordlist = o.wordlist;
   po.user_variants = !o.no_variants;
@@ -200,6 +201,7 @@ int run_checks_command(const AuditOptions& o) {
 
 void add_common(CLI::App* cmd, AuditOptions& o) {
   cmd->add_option("--root", o.root, "audit a mounted image instead of the live host (read-only; commands are not run)");
+  cmd->add_flag("--force", o.force, "inspect a --root that does not look like a system (no /etc/passwd or os-release)");
   cmd->add_option("--out", o.out, "write the report to FILE instead of standard output");
   cmd->add_option("--jobs", o.jobs, "threads (default: every core; twice that for policy checks)");
 }

@@ -12,6 +12,9 @@ namespace vigil::cli {
 
 // Opens --root, naming the option in the error.
 expected<Root, std::string> open_root(const std::string& path);
+// The same for a command that inspects an operating system (triage, snapshot, diff, query,
+// audit): a directory that holds none is refused unless `force`.
+expected<Root, std::string> open_system_root(const std::string& path, bool force);
 
 // Opens the store at `db` (which refuses one inside the inspected root), naming the option.
 expected<store::Store, std::string> open_store(const std::string& db, const Root& root,

@@ -20,11 +20,18 @@ namespace {
 struct DiffOptions {
   std::vector<std::string> snapshots;  // none, A, or A B
   std::string root = "/";
+  bool force = false;  // inspect a --root that holds no operating system
   std::string db = std::string(store::kDefaultStorePath);
   ReportOptions report;
   std::string rules_dir;
   bool port_probe = false;
+  bool across = false;  // compare two different systems on purpose
 };
+
+// "host hostA, root /" for the message that two systems are being compared.
+std::string system_of(std::string_view hostname, std::string_view root) {
+  return fmt::format("host {} root {}", hostname.empty() ? "(unnamed)" : hostname, root);
+}
 
 std::string describe(const store::SnapshotInfo& s) {
   return fmt::format("#{} '{}' ({})", s.id, s.name, iso8601(s.collected_at));
@@ -50,7 +57,7 @@ expected<store::SnapshotInfo, std::string> named(store::Store& store, const std:
 int run_diff(const DiffOptions& o) {
   auto setup = prepare_report(o.report);
   if (!setup) return error_exit(setup.error());
-  auto root = open_root(o.root);
+  auto root = open_system_root(o.root, o.force);
   if (!root) return error_exit(root.error());
   auto store = open_store(o.db, *root, store::Create::no);
   if (!store) return error_exit(store.error());
@@ -62,14 +69,25 @@ int run_diff(const DiffOptions& o) {
   if (!before) return error_exit(before.error());
   collect::Snapshot after;
   std::string after_text = "now";
+  // A diff of two different systems is 28 "changes" that are no change at all: asked for, or refused.
+  auto same_system = [&](std::string_view hostname, std::string_view root_path) -> std::optional<std::string> {
+    if ((hostname == before_info->hostname && root_path == before_info->root) || o.across) return std::nullopt;
+    return fmt::format("snapshot {} is of {}, the other side is {}: two different systems, not one that changed. "
+                       "Compare them anyway with --across-systems",
+                       describe(*before_info), system_of(before_info->hostname, before_info->root),
+                       system_of(hostname, root_path));
+  };
   if (o.snapshots.size() == 2) {
     auto after_info = named(*store, o.snapshots[1]);
     if (!after_info) return error_exit(after_info.error());
+    if (auto other = same_system(after_info->hostname, after_info->root)) return error_exit(*other);
     auto loaded = store->load(*after_info);
     if (!loaded) return error_exit(loaded.error());
     after = std::move(*loaded);
     after_text = describe(*after_info);
   } else {
+    auto host = collect::collect_host_info(*root);
+    if (auto other = same_system(host.hostname, host.root)) return error_exit(*other);
     auto copts = collect::base_collect_options(o.rules_dir);
     if (!copts) return error_exit(copts.error());
     copts->rootkit.port_probe = o.port_probe;
@@ -87,6 +105,9 @@ int run_diff(const DiffOptions& o) {
                            fmt::join(result.compared, ", "));
   if (!result.skipped.empty())
     r.subtitle += fmt::format("\nnot compared (only one side has them): {}", fmt::join(result.skipped, ", "));
+  if (o.across && (after.host.hostname != before->host.hostname || after.host.root != before->host.root))
+    r.subtitle += fmt::format("\nACROSS SYSTEMS: {} against {}", system_of(before->host.hostname, before->host.root),
+                              system_of(after.host.hostname, after.host.root));
   return render_report(r, o.report, *setup, false);
 }
 
@@ -103,10 +124,13 @@ void add_diff_command(CLI::App& app, int& exit_code) {
                   "host against a fresh collection; A: A against a fresh collection")
       ->expected(0, 2);
   cmd->add_option("--root", o->root, "compare a mounted image instead of the live host (read-only)");
+  cmd->add_flag("--force", o->force, "inspect a --root that does not look like a system (no /etc/passwd or os-release)");
   add_store_option(cmd, o->db);
   add_report_options(cmd, o->report, "a change");
   cmd->add_option("--rules", o->rules_dir, "rules directory (default: the one installed beside vigil)");
   cmd->add_flag("--port-probe", o->port_probe, "bind every port to find hidden ones in the fresh collection");
+  cmd->add_flag("--across-systems", o->across,
+                "compare snapshots of different hosts or roots (a golden image against a server); refused without it");
   cmd->callback([o, &exit_code] { exit_code = run_diff(*o); });
 }
 

@@ -94,8 +94,10 @@ expected<Opened, std::string> open_all(const FimOptions& o, store::Create create
 }
 
 // Scans with `policy_text` and saves the result as the active baseline.
+// `out` hears what was saved: standard output for init, standard error after an update's
+// report (which may be JSON).
 int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name, const std::string& policy_text,
-                  const char* verb) {
+                  const char* verb, std::ostream& out = std::cout) {
   auto policy = load_policy(policy_name, policy_text);
   if (!policy) return error_exit(policy.error());
   auto key = fim::SigningKey::load_or_create(o.key, s.root);
@@ -114,14 +116,14 @@ int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name
   info.policy = policy_text;
   auto id = fim::save_baseline(s.store, info, entries, *key);
   if (!id) return error_exit(id.error());
-  std::cout << fmt::format(
+  out << fmt::format(
       "fim {}: baseline #{} '{}' of {}: {} entries, {} files hashed ({:.1f} MiB) in {:.2f} s; signed with {} key {} "
       "({})\n",
       verb, *id, o.name, s.root.path(), stats.entries, stats.files_hashed, static_cast<double>(stats.bytes_hashed) / (1 << 20),
       stats.seconds, key->kind(), key->id(), o.key);
   if (stats.unreadable || !log.issues().empty())
-    std::cout << fmt::format("note: {} files could not be read and {} directories could not be listed (recorded as such)\n",
-                             stats.unreadable, log.issues().size());
+    out << fmt::format("note: {} files could not be read and {} directories could not be listed (recorded as such)\n",
+                       stats.unreadable, log.issues().size());
   return kExitClean;
 }
 
@@ -191,13 +193,18 @@ int run_check(FimOptions o, bool update) {
   int rc = render_report(r, o.report, *setup, false);
   if (!update) return rc;
   o.name = info.name;
-  int taken = new_policy.empty() ? take_baseline(*s, o, fmt::format("baseline #{} policy", info.id), info.policy, "update")
-                                 : take_baseline(*s, o, o.policy, new_policy, "update");
-  if (taken != kExitClean || o.keep == 0) return taken;
-  auto gone = fim::prune_history(s->store, o.name, s->root.path(), o.keep);
-  if (!gone) return error_exit(gone.error());
-  if (*gone) std::cout << fmt::format("deleted {} older history baseline{} (--keep {})\n", *gone, *gone == 1 ? "" : "s", o.keep);
-  return kExitClean;
+  int taken = new_policy.empty()
+                  ? take_baseline(*s, o, fmt::format("baseline #{} policy", info.id), info.policy, "update", std::cerr)
+                  : take_baseline(*s, o, o.policy, new_policy, "update", std::cerr);
+  if (taken != kExitClean) return taken;
+  if (o.keep) {
+    auto gone = fim::prune_history(s->store, o.name, s->root.path(), o.keep);
+    if (!gone) return error_exit(gone.error());
+    if (*gone)
+      std::cerr << fmt::format("vigil: deleted {} older history baseline{} (--keep {})\n", *gone, *gone == 1 ? "" : "s",
+                               o.keep);
+  }
+  return rc;  // the changes accepted are still findings: --fail-on holds as for check
 }
 
 int run_init(const FimOptions& o) {

@@ -19,6 +19,7 @@ struct QueryOptions {
   std::string sql;
   std::string snapshot;
   std::string root = "/";
+  bool force = false;  // inspect a --root that holds no operating system
   std::string db = std::string(store::kDefaultStorePath);
   std::string format = "table";
   std::string rules_dir;
@@ -32,7 +33,7 @@ int run_query(const QueryOptions& o) {
     return kExitClean;
   }
   if (o.sql.empty()) return error_exit("query: give a SQL statement, e.g. vigil query \"SELECT name, uid FROM users\"");
-  auto root = open_root(o.root);
+  auto root = open_system_root(o.root, o.force);
   if (!root) return error_exit(root.error());
   auto wanted = store::statement_reads(o.sql);
   if (!wanted) return error_exit("query: " + wanted.error());
@@ -80,6 +81,7 @@ void add_query_command(CLI::App& app, int& exit_code) {
   cmd->add_option("sql", o->sql, "one SELECT statement, e.g. \"SELECT * FROM sockets WHERE state = 'LISTEN'\"");
   cmd->add_option("--snapshot", o->snapshot, "query a stored snapshot (number or name) instead of a fresh collection");
   cmd->add_option("--root", o->root, "query a mounted image instead of the live host (read-only)");
+  cmd->add_flag("--force", o->force, "inspect a --root that does not look like a system (no /etc/passwd or os-release)");
   add_store_option(cmd, o->db);
   cmd->add_option("--format", o->format, "table (default), json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));

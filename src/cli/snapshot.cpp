@@ -16,6 +16,7 @@ namespace {
 
 struct SnapshotOptions {
   std::string root = "/";
+  bool force = false;  // inspect a --root that holds no operating system
   std::string db = std::string(store::kDefaultStorePath);
   std::string name = "baseline";
   std::string rules_dir;
@@ -43,7 +44,7 @@ int list_snapshots(store::Store& store) {
 }
 
 int run_snapshot(const SnapshotOptions& o) {
-  auto root = open_root(o.root);
+  auto root = open_system_root(o.root, o.force);
   if (!root) {
     std::cerr << "vigil: " << root.error() << "\n";
     return kExitError;
@@ -126,6 +127,7 @@ void add_snapshot_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("snapshot", "Save this host's tables in the store as a baseline for vigil diff.");
   cmd->add_option("--name", o->name, "name of the snapshot (default baseline)");
   cmd->add_option("--root", o->root, "snapshot a mounted image instead of the live host (read-only)");
+  cmd->add_flag("--force", o->force, "inspect a --root that does not look like a system (no /etc/passwd or os-release)");
   add_store_option(cmd, o->db);
   cmd->add_option("--keep", o->keep, "keep only the newest N snapshots with this name, host and root");
   cmd->add_flag("--files", o->files,

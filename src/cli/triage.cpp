@@ -18,6 +18,7 @@ namespace {
 
 struct TriageOptions {
   std::string root = "/";
+  bool force = false;  // inspect a --root that holds no operating system
   ReportOptions report;
   bool hash = false;
   bool no_inventory = false;
@@ -34,7 +35,7 @@ struct TriageOptions {
 int run_triage(const TriageOptions& o) {
   auto setup = prepare_report(o.report);
   if (!setup) return error_exit(setup.error());
-  auto root = open_root(o.root);
+  auto root = open_system_root(o.root, o.force);
   if (!root) return error_exit(root.error());
   auto base = collect::base_collect_options(o.rules_dir);
   if (!base) return error_exit(base.error());
@@ -77,6 +78,7 @@ void add_triage_command(CLI::App& app, int& exit_code) {
                                  "Has this host been hacked? Processes, ports, accounts, logins.");
   cmd->add_option("--root", opts->root,
                   "inspect a mounted image instead of the live host (read-only)");
+  cmd->add_flag("--force", opts->force, "inspect a --root that does not look like a system (no /etc/passwd or os-release)");
   add_report_options(cmd, opts->report);
   cmd->add_flag("--hash", opts->hash,
                 "SHA-256 every process executable (unowned ones are always hashed)");

@@ -75,6 +75,12 @@ expected<CollectOptions, std::string> base_collect_options(const std::string& ru
   return copts;
 }
 
+bool looks_like_system(const Root& root) {
+  for (auto marker : {"/etc/passwd", "/etc/os-release", "/usr/lib/os-release"})
+    if (root.lstat(marker)) return true;
+  return false;
+}
+
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
   Snapshot s;

@@ -74,6 +74,9 @@ std::vector<std::string> all_table_names();
 expected<CollectOptions, std::string> base_collect_options(const std::string& rules_dir);
 
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts);
+// Whether the root holds an operating system (/etc/passwd, /etc/os-release or
+// /usr/lib/os-release): an empty or wrong directory given as --root would triage as "clean".
+bool looks_like_system(const Root& root);
 HostInfo collect_host_info(const Root& root);
 
 }  // namespace vigil::collect

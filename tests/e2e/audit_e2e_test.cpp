@@ -312,9 +312,25 @@ TEST(AuditPasswordsE2E, FindsExactlyTheWeakAccounts) {
 
 TEST(AuditPasswordsE2E, UnreadableShadowIsAClearError) {
   TempDir root;
+  root.write("etc/passwd", "root:x:0:0::/root:/bin/sh\n");  // a system, without its shadow file
   auto r = run_vigil({"audit", "passwords", "--root", root.path()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("/etc/shadow"), std::string::npos);
+}
+
+// A directory that holds no system is refused, not triaged as clean (issue 31, 21).
+TEST(ImageTriageE2E, AnEmptyRootIsRefusedUnlessForced) {
+  TempDir empty;
+  for (auto cmd : {std::vector<std::string>{"triage"}, {"snapshot", "--db", empty / "../x.db"}, {"audit", "--no-commands"},
+                   {"query", "SELECT 1"}, {"audit", "passwords"}}) {
+    cmd.insert(cmd.end(), {"--root", empty.path()});
+    auto r = run_vigil(cmd);
+    EXPECT_EQ(r.exit_code, 2) << cmd[0];
+    EXPECT_NE(r.err.find("does not look like a system"), std::string::npos) << cmd[0] << ": " << r.err;
+  }
+  auto forced = run_vigil({"triage", "--root", empty.path(), "--force", "--format", "jsonl"});
+  EXPECT_LE(forced.exit_code, 1) << forced.err;
+  EXPECT_NE(forced.out.find("collector.partial"), std::string::npos) << "what could not be read is said";
 }
 
 }  // namespace

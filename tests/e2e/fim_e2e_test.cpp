@@ -124,8 +124,11 @@ TEST(Fim, EveryKindOfChangeIsReportedWithItsAttributes_AndAnUntouchedTreeIsQuiet
   EXPECT_EQ(all.size(), 8u + dirs) << dump(all);
 
   // Accept it: the next check is quiet, and the old baseline is kept as history.
-  auto up = run_vigil(f.args({"fim", "update", "--format", "jsonl", "--no-suppress", "--fail-on", "critical"}));
-  EXPECT_EQ(up.exit_code, 0) << up.err;
+  // What it accepts are still findings: --fail-on holds, and stdout stays JSON Lines.
+  auto up = run_vigil(f.args({"fim", "update", "--format", "jsonl", "--no-suppress", "--fail-on", "low"}));
+  EXPECT_EQ(up.exit_code, 1) << up.err;
+  EXPECT_FALSE(parse_jsonl(up.out).empty());
+  EXPECT_NE(up.err.find("fim update: baseline #"), std::string::npos) << up.err;
   EXPECT_TRUE(f.check(0).empty());
   auto list = run_vigil({"fim", "list", "--db", f.db});
   EXPECT_NE(list.out.find("history"), std::string::npos) << list.out;

@@ -259,6 +259,22 @@ TEST(Store, EveryStoreWriterRefusesADbInsideTheInspectedRoot) {
   EXPECT_FALSE(fs::exists(root / "exp.db"));
 }
 
+// An image's snapshot against the live host is two systems, not one that changed: refused
+// unless asked for, and then said in the report.
+TEST(Store, DiffAcrossTwoSystemsIsRefusedUnlessAskedFor) {
+  TempDir root("vigil-root"), dir("vigil-across");
+  fixture_root(root);
+  std::string db = dir / "v.db";
+  ASSERT_EQ(run_vigil({"snapshot", "--root", root.path(), "--db", db, "--name", "image", "--tables", "users"}).exit_code, 0);
+  auto r = run_vigil({"diff", "image", "--db", db});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("two different systems"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--across-systems"), std::string::npos) << r.err;
+  auto a = run_vigil({"diff", "image", "--db", db, "--across-systems", "--color", "never"});
+  EXPECT_LE(a.exit_code, 1) << a.err;
+  EXPECT_NE(a.out.find("ACROSS SYSTEMS"), std::string::npos) << a.out;
+}
+
 // Commands that only read a store never make one: a typo in --db is an error, not an empty
 // store (and no /var/lib/vigil appears for it).
 TEST(Store, ReadOnlyCommandsSayThereIsNoStoreAndCreateNothing) {
