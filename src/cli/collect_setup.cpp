@@ -2,6 +2,9 @@
 #include "cli/collect_setup.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
 
 namespace vigil::cli {
 
@@ -12,6 +15,11 @@ expected<Root, std::string> open_root(const std::string& path) {
 }
 
 expected<Root, std::string> open_system_root(const std::string& path, bool force) {
+  if (::geteuid() != 0)
+    std::cerr << fmt::format("vigil: warning: running as uid {}, not root: what only root can read (/etc/shadow, other "
+                             "users' processes, homes and logs) is not examined; each gap is listed as "
+                             "collector.partial\n",
+                             ::geteuid());
   auto root = open_root(path);
   if (!root || root->live() || force || collect::looks_like_system(*root)) return root;
   return make_unexpected(fmt::format("--root {} does not look like a system (no /etc/passwd, /etc/os-release or "

@@ -120,6 +120,7 @@ std::shared_ptr<DpkgDb> DpkgDb::open(const Root& root, std::string info_dir, Iss
   for (const auto& c : configs)
     if (auto text = root.read(c))
       for (auto& f : parse_dpkg_path_filters(*text)) db->filters_.push_back(std::move(f));
+  if (auto text = root.read("/var/lib/dpkg/diversions")) db->diversions_ = parse_dpkg_diversions(*text);
   return db;
 }
 
@@ -150,10 +151,18 @@ PathMap DpkgDb::owners(std::span<const std::string> paths, IssueLog& log) const 
   if (paths.empty() && program_packages_) return {};
   // Each spelling dpkg might have recorded -> the paths we were asked about (/bin/x and
   // /usr/bin/x may both be asked, and each is the other's alias).
-  std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> wanted;
+  // A diversion's target (/usr/bin/pg_config.libpq-dev) holds the file another package shipped
+  // at the diverted path: that package, not the diverting one, owns it.
+  struct Want {
+    std::string asked;
+    std::string_view not_by;  // the diverting package, whose own copy this is not
+  };
+  std::unordered_map<std::string, std::vector<Want>, StringHash, std::equal_to<>> wanted;
   for (const auto& p : paths) {
-    wanted[p].push_back(p);
-    if (auto alias = usrmerge_alias(p)) wanted[*alias].push_back(p);
+    wanted[p].push_back({p, {}});
+    if (auto alias = usrmerge_alias(p)) wanted[*alias].push_back({p, {}});
+    for (const auto& d : diversions_)
+      if (d.to == p) wanted[d.from].push_back({p, d.package});
   }
   struct Acc {
     PathMap owners;
@@ -166,7 +175,9 @@ PathMap DpkgDb::owners(std::span<const std::string> paths, IssueLog& log) const 
                                  scan_dpkg_list(text, [&](std::string_view line) {
                                    programs = programs || is_program_path(line);
                                    if (auto it = wanted.find(line); it != wanted.end())
-                                       for (const auto& asked : it->second) acc.owners.try_emplace(asked, display_name(pkg));
+                                     for (const auto& w : it->second)
+                                       if (w.not_by.empty() || w.not_by != display_name(pkg))
+                                         acc.owners.try_emplace(w.asked, display_name(pkg));
                                  });
                                  if (programs) acc.program_packages.push_back(pkg);
                                });
@@ -278,8 +289,7 @@ std::vector<PackageRow> DpkgDb::installed(IssueLog& log) const {
 
 std::vector<PackagedFile> DpkgDb::checksums(const std::function<bool(std::string_view)>& want, IssueLog& log) const {
   std::map<std::string, Diversion, std::less<>> diverted;
-  if (auto text = root_.read("/var/lib/dpkg/diversions"))
-    for (auto& d : parse_dpkg_diversions(*text)) diverted.emplace(d.from, d);
+  for (const auto& d : diversions_) diverted.emplace(d.from, d);
   struct Acc {
     std::vector<PackagedFile> files;
   };

@@ -17,6 +17,10 @@ struct PathFilter {
   std::string glob;
 };
 
+struct Diversion {
+  std::string from, to, package;  // `package` owns the file at `from`; others' copy is at `to`
+};
+
 class DpkgDb final : public PackageDb {
  public:
   // Lists the info directory; false when it cannot be listed.
@@ -39,13 +43,11 @@ class DpkgDb final : public PackageDb {
   std::string info_dir_;
   std::vector<std::string> packages_;  // "name:arch" as in the file names
   std::vector<PathFilter> filters_;  // path-exclude / path-include from dpkg's configuration
+  std::vector<Diversion> diversions_;
   // Filled by the first owners() pass, which reads every list anyway.
   mutable std::optional<std::vector<std::string>> program_packages_;
 };
 
-struct Diversion {
-  std::string from, to, package;  // `package` owns the file at `from`; others' copy is at `to`
-};
 // /var/lib/dpkg/diversions: three lines per diversion.
 std::vector<Diversion> parse_dpkg_diversions(std::string_view text);
 // The Conffiles: sections of /var/lib/dpkg/status, for installed packages.

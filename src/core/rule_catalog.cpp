@@ -28,6 +28,14 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "Inspect the binary (copy /proc/PID/exe), its parent and its network connections; kill it "
      "if nobody can explain it.",
      "T1036", "medium; high when it is also deleted, networked or masquerading"},
+    {"process.hidden-dir-executable", "Process runs from a hidden directory",
+     "A directory whose name starts with a dot does not show in a plain ls: intruders keep their tools in "
+     "one (/usr/lib/.x/, /var/.cache/). In a home's own dot-directories (~/.local, ~/.pyenv, ~/.cargo) "
+     "people install their own tools, a much weaker sign.",
+     "Check what the program is (copy /proc/PID/exe), who started it and why it lives there; a tool "
+     "manager's interpreter in a user's home is usually fine.",
+     "T1564.001", "low in a home's dot-directory (medium when deleted or disguised); medium elsewhere; high "
+     "when also deleted, networked or disguised"},
     {"process.fileless", "Process runs from memory (memfd), with no file on disk",
      "The executable is an anonymous memory file: nothing on disk to scan, the hallmark of "
      "fileless malware and in-memory loaders.",
@@ -72,13 +80,13 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "A program no package owns accepts connections, only from this host.",
      "Identify the program; if it is a known local service, add it to the suppression file with a "
      "reason.",
-     "T1571", "low; high when it runs from a temporary directory or is deleted"},
+     "T1571", "low; high when it runs from a temporary directory or a hidden one outside the homes, or is deleted"},
     {"network.unowned-public-listener", "Unpackaged program listens on the network",
      "A program no package owns accepts connections from other hosts: either software installed "
      "by hand or a backdoor.",
      "Identify the program and who installed it; firewall or stop it if unexplained; suppress it "
      "with a reason if it is yours.",
-     "T1571", "medium; high when it runs from a temporary directory, is deleted or fileless"},
+     "T1571", "medium; high when it runs from a temporary directory or a hidden one outside the homes, is deleted or fileless"},
     {"network.packet-sniffer", "Packet capture socket open",
      "A process reads raw frames from the network: a sniffer can harvest passwords and session "
      "tokens from traffic.",

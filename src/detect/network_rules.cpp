@@ -1,4 +1,6 @@
 // Network detectors: unpackaged listeners, sniffers, shells holding connections.
+#include <fmt/format.h>
+
 #include <array>
 #include <set>
 
@@ -48,12 +50,18 @@ void unowned_listeners(const collect::Snapshot& s, const ProcessView& view, Find
         widest = sock;
     }
     done.insert(p.pid);
-    const bool strong = in_temp_dir(p.executable) || has_hidden_dir(p.executable) || p.deleted;
+    // A home's dot-directory (pyenv, nvm, ~/.local) is where people install their own tools:
+    // it adds nothing to an unpackaged listener. /tmp, a hidden directory elsewhere or a
+    // deleted program does.
+    const Place place = place_of(p.executable);
+    const bool strong = place == Place::temp || place == Place::hidden || p.deleted;
     const bool public_ = !loopback_address(widest->local_address);
     Severity sev = strong ? Severity::high : public_ ? Severity::medium : Severity::low;
-    auto f = make_finding(
-        public_ ? "network.unowned-public-listener" : "process.unowned-listener", sev, kSource,
-        strong ? "It also runs from a temporary or hidden directory, or was deleted." : "");
+    std::string why = p.deleted ? "It also was deleted after it started."
+                      : strong  ? fmt::format("It also runs from {}.", place_text(place))
+                      : place == Place::home_dotdir ? fmt::format("It runs from {}.", place_text(place))
+                                                    : "";
+    auto f = make_finding(public_ ? "network.unowned-public-listener" : "process.unowned-listener", sev, kSource, why);
     add_process_evidence(f, p);
     add_socket_evidence(f, *widest);
     out.push_back(std::move(f));

@@ -34,6 +34,28 @@ bool has_hidden_dir(std::string_view path) {
   return dir.find("/.") != std::string_view::npos;
 }
 
+Place place_of(std::string_view path) {
+  if (in_temp_dir(path)) return Place::temp;
+  if (!has_hidden_dir(path)) return Place::ordinary;
+  // The first hidden component directly in /root or /home/USER: a home's dot-directory.
+  std::string_view rest;
+  if (path.starts_with("/root/")) rest = path.substr(6);
+  else if (path.starts_with("/home/") && path.find('/', 6) != std::string_view::npos)
+    rest = path.substr(path.find('/', 6) + 1);
+  else return Place::hidden;
+  return rest.starts_with('.') ? Place::home_dotdir : Place::hidden;
+}
+
+std::string_view place_text(Place p) {
+  switch (p) {
+    case Place::temp: return "a temporary, world-writable directory";
+    case Place::hidden: return "a hidden directory";
+    case Place::home_dotdir: return "a hidden directory in a home";
+    case Place::ordinary: break;
+  }
+  return "an ordinary directory";
+}
+
 bool is_shell(std::string_view name) {
   static constexpr std::array<std::string_view, 11> kShells = {
       "sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "mksh", "busybox"};

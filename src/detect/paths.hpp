@@ -10,6 +10,14 @@ namespace vigil::detect {
 bool in_temp_dir(std::string_view path);
 // A directory component starting with '.' (/tmp/.x/run).
 bool has_hidden_dir(std::string_view path);
+
+// Where an executable lives, as evidence: a world-writable temporary directory; a hidden
+// directory outside the homes (a place to hide); a dot-directory of a home, where pyenv, nvm,
+// cargo, pipx and ~/.local install their tools (weaker); or anywhere else.
+enum class Place { ordinary, temp, hidden, home_dotdir };
+Place place_of(std::string_view path);
+// "a temporary directory", "a hidden directory", "a hidden directory in a home", for a why.
+std::string_view place_text(Place p);
 // sh, bash, dash, zsh, ksh, csh, tcsh, fish, ash, busybox.
 bool is_shell(std::string_view name);
 // python*, perl*, php*, ruby*, lua*, node, tclsh, awk family.

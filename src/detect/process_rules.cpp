@@ -1,4 +1,6 @@
 // Process detectors: where a process runs from, what it calls itself, what its command says.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -114,7 +116,7 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
   ProcessView view(s);
   for (const auto& p : s.processes) {
     if (p.kernel_thread || p.self) continue;
-    const bool temp = in_temp_dir(p.executable) || has_hidden_dir(p.executable);
+    const Place place = place_of(p.executable);
     const bool unowned = view.unowned(p);
     const bool networked = view.networked(p.pid);
     const std::string argv0 = p.argv.empty() ? std::string() : p.argv[0];
@@ -122,7 +124,7 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
                               (p.name.size() > 2 && p.name.front() == '[' && p.name.back() == ']');
 
     if (p.deleted) {
-      bool upgraded = !p.package.empty() && !temp;
+      bool upgraded = !p.package.empty() && place == Place::ordinary;
       auto f = make_finding(
           "process.deleted-executable", upgraded ? Severity::low : Severity::high, kSource,
           upgraded ? "A package owns this path, so an upgrade is the likely cause."
@@ -131,10 +133,17 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
       if (upgraded) f.add("package.name", p.package);
       out.push_back(std::move(f));
     }
-    if (temp && !p.fileless && !p.in_container) {
+    if (place != Place::ordinary && !p.fileless && !p.in_container) {
       bool strong = p.deleted || networked || kthread_name;
-      auto f = make_finding("process.temp-executable", strong ? Severity::high : Severity::medium,
-                            kSource, strong ? "It is also deleted, networked or disguised." : "");
+      std::string why = fmt::format("It runs from {}{}.", place_text(place),
+                                    strong ? ", and is also deleted, networked or disguised" : "");
+      Severity sev;
+      if (place == Place::home_dotdir)  // pyenv, nvm, cargo, ~/.local: one weak signal
+        sev = p.deleted || kthread_name ? Severity::medium : Severity::low;
+      else
+        sev = strong ? Severity::high : Severity::medium;
+      auto f = make_finding(place == Place::temp ? "process.temp-executable" : "process.hidden-dir-executable", sev,
+                            kSource, why);
       add_process_evidence(f, p);
       out.push_back(std::move(f));
     }

@@ -195,3 +195,31 @@ TEST(ImageTriage, LoginRecordsAndSudo_AreJudged) {
   EXPECT_EQ(sudo[0]["file"]["path"], "/etc/sudoers.d/deploy");
   EXPECT_EQ(findings_of(all, "account.system-login-password").size(), 1u);
 }
+
+// Run by a user who cannot read /etc/shadow (issue 31, 8): a system account with a shell is
+// not called "with a password" on a guess; the gap is said once, and so is who is running.
+TEST(ImageTriage, AsANonRootUserUnreadableIsUnknownNotAGuess) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop to nobody";
+  if (!std::filesystem::exists("/usr/bin/setpriv")) GTEST_SKIP() << "needs setpriv (util-linux)";
+  TempDir d, bin("vigil-bin");
+  clean_root(d);
+  d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nbackup:x:34:34:backup:/var/backups:/bin/bash\n");
+  d.write("etc/shadow", "root:$y$j9T$salt$hash:19000:0:99999:7:::\nbackup:!:19000:0:99999:7:::\n");
+  ::chmod((d / "etc/shadow").c_str(), 0600);
+  ::chmod(d.path().c_str(), 0755);
+  ::chmod(bin.path().c_str(), 0755);
+  std::string copy = bin / "vigil";
+  std::filesystem::copy_file(VIGIL_BINARY, copy);
+  auto r = run_vigil_as({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copy, "triage",
+                         "--root", d.path(), "--format", "jsonl", "--no-suppress", "--rules",
+                         std::string(VIGIL_SOURCE_DIR) + "/rules"});
+  EXPECT_LE(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("not root"), std::string::npos) << r.err;
+  int shadow_gaps = 0;
+  for (const auto& f : parse_jsonl(r.out)) {
+    EXPECT_NE(f["rule"]["id"], "account.system-login-password") << f.dump();
+    if (f["rule"]["id"] == "collector.partial" && f["file"]["path"].get<std::string>().find("/etc/shadow") != std::string::npos)
+      ++shadow_gaps;
+  }
+  EXPECT_EQ(shadow_gaps, 1) << r.out;
+}

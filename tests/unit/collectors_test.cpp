@@ -119,6 +119,21 @@ TEST(DpkgCollector, OwnershipAcrossMergedUsrAndChecksums) {
             "/bin/nc.traditional");
 }
 
+// dpkg-divert moved libpq-dev's /usr/bin/pg_config to /usr/bin/pg_config.libpq-dev so that
+// postgresql-common's wrapper can sit at /usr/bin/pg_config: the moved file is libpq-dev's.
+TEST(DpkgCollector, ADiversionTargetBelongsToThePackageWhoseFileWasMoved) {
+  TempDir d;
+  d.write("var/lib/dpkg/info/libpq-dev.list", "/usr/bin/pg_config\n");
+  d.write("var/lib/dpkg/info/postgresql-common.list", "/usr/bin/pg_config\n/usr/share/postgresql-common\n");
+  d.write("var/lib/dpkg/diversions", "/usr/bin/pg_config\n/usr/bin/pg_config.libpq-dev\npostgresql-common\n");
+  IssueLog log;
+  auto db = open_package_db(open_root(d), log);
+  std::vector<std::string> paths = {"/usr/bin/pg_config.libpq-dev", "/usr/bin/pg_config"};
+  auto owners = db->owners(paths, log);
+  EXPECT_EQ(owners["/usr/bin/pg_config.libpq-dev"], "libpq-dev");
+  EXPECT_FALSE(owners["/usr/bin/pg_config"].empty());
+}
+
 TEST(Snapshot, ImageRootSkipsLiveTablesAndSaysSo) {
   TempDir d;
   d.write("etc/passwd", "root:x:0:0::/root:/bin/bash\n");

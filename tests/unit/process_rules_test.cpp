@@ -164,3 +164,27 @@ TEST(ProcessRules, VigilsOwnProcess_IsNeverJudged) {
   s.processes[0].self = false;
   EXPECT_EQ(count_rule(run(s), "process.temp-executable"), 1u);
 }
+
+// A tool manager's interpreter in a home's dot-directory, serving on loopback, is a weak
+// signal (issue 31, 6): low, saying where it runs; a hidden directory elsewhere is not.
+TEST(ProcessRules, PyenvPythonServingOnLoopback_IsLowAndSaysWhereItRuns) {
+  auto s = empty_snapshot();
+  s.processes.push_back(process(500, "/root/.pyenv/versions/3.11.7/bin/python3.11",
+                                {"python3", "-m", "http.server", "--bind", "127.0.0.1", "8000"}));
+  s.sockets.push_back(socket("tcp", "LISTEN", "127.0.0.1", 8000, 500));
+  auto f = run(s);
+  for (const auto& x : f) EXPECT_LE(x.severity, Severity::low) << x.rule;
+  auto hidden = with_rule(f, "process.hidden-dir-executable");
+  ASSERT_EQ(hidden.size(), 1u);
+  EXPECT_NE(hidden[0]->why.find("a hidden directory in a home"), std::string::npos) << hidden[0]->why;
+  EXPECT_EQ(count_rule(f, "process.temp-executable"), 0u) << "a home is not a temporary directory";
+  EXPECT_EQ(with_rule(f, "process.unowned-listener")[0]->severity, Severity::low);
+
+  auto t = empty_snapshot();
+  t.processes.push_back(process(600, "/usr/lib/.x/sshd-helper", {"sshd-helper"}));
+  t.sockets.push_back(socket("tcp", "LISTEN", "0.0.0.0", 3349, 600));
+  auto g = run(t);
+  EXPECT_EQ(with_rule(g, "process.hidden-dir-executable")[0]->severity, Severity::high);
+  EXPECT_EQ(with_rule(g, "network.unowned-public-listener")[0]->severity, Severity::high);
+  EXPECT_NE(with_rule(g, "network.unowned-public-listener")[0]->why.find("a hidden directory"), std::string::npos);
+}
