@@ -29,7 +29,7 @@ FUZZ_SECONDS ?= 60
 fuzz: setup
 	@CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DVIGIL_LIBFUZZER=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD)-fuzz -j $(JOBS) --target vigil_fuzzers
-	@for t in $(BUILD)-fuzz/tests/fuzz/fuzz_*; do echo "== $$t"; $$t -max_total_time=$(FUZZ_SECONDS) 2>&1 | tail -1 || exit 1; done
+	@scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
 
 bench: build
 	@bench/triage.sh

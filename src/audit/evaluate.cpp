@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
-#include <fnmatch.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,6 +14,7 @@
 #include "audit/command.hpp"
 #include "collect/account_parse.hpp"
 #include "collect/proc_parse.hpp"
+#include "core/glob.hpp"
 #include "core/text.hpp"
 
 namespace vigil::audit {
@@ -114,7 +114,7 @@ struct RuleRunner {
       std::vector<std::string> names;
       std::string pattern(last);
       for (const auto& e : *entries)
-        if (::fnmatch(pattern.c_str(), e.name.c_str(), FNM_PERIOD) == 0 && !(files_only && e.type == DT_DIR))
+        if (glob_match(pattern, e.name, kGlobPeriod) && !(files_only && e.type == DT_DIR))
           names.push_back(e.name);
       std::sort(names.begin(), names.end());
       for (const auto& n : names) out.push_back(dir == "/" ? "/" + n : dir + "/" + n);

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "audit/regex.hpp"
+#include "core/regex.hpp"
 #include "core/expected.hpp"
 
 namespace vigil::audit {

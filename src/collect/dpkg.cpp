@@ -3,11 +3,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fnmatch.h>
 #include <thread>
 #include <map>
 #include <unordered_set>
 
+#include "core/glob.hpp"
 #include "core/text.hpp"
 
 namespace vigil::collect {
@@ -141,7 +141,7 @@ std::vector<PathFilter> parse_dpkg_path_filters(std::string_view config) {
 bool path_filtered_out(const std::vector<PathFilter>& filters, std::string_view path) {
   std::string p(path);
   for (auto it = filters.rbegin(); it != filters.rend(); ++it)
-    if (::fnmatch(it->glob.c_str(), p.c_str(), 0) == 0) return !it->include;
+    if (glob_match(it->glob, p)) return !it->include;
   return false;
 }
 

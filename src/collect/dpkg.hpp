@@ -54,7 +54,7 @@ std::vector<Diversion> parse_dpkg_diversions(std::string_view text);
 std::vector<PackagedFile> parse_dpkg_conffiles(std::string_view status);
 
 std::vector<PathFilter> parse_dpkg_path_filters(std::string_view config);
-// True when the last filter matching `path` (fnmatch, as dpkg does) excludes it.
+// True when the last filter matching `path` (shell wildcards, as dpkg reads them) excludes it.
 bool path_filtered_out(const std::vector<PathFilter>& filters, std::string_view path);
 
 // Every stanza of /var/lib/dpkg/status whose package is not "not-installed".

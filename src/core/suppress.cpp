@@ -1,20 +1,20 @@
 // Suppression file parser and matcher.
 #include "core/suppress.hpp"
 
-#include <fnmatch.h>
 
 #include <algorithm>
 
+#include "core/glob.hpp"
 #include "core/text.hpp"
 
 namespace vigil {
 
 bool Suppression::matches(const Finding& f) const {
-  if (::fnmatch(rule.c_str(), f.rule.c_str(), 0) != 0) return false;
+  if (!glob_match(rule, f.rule)) return false;
   for (const auto& [key, glob] : fields) {
     bool any = false;
     for (const auto& e : f.evidence)
-      if (e.key == key && ::fnmatch(glob.c_str(), evidence_text(e.value).c_str(), 0) == 0)
+      if (e.key == key && glob_match(glob, evidence_text(e.value)))
         any = true;
     if (!any) return false;
   }

@@ -1,10 +1,11 @@
 // Policy parsing and path selection.
 #include "fim/policy.hpp"
 
-#include <fnmatch.h>
 
 #include <algorithm>
 
+#include "core/glob.hpp"
+#include "core/regex.hpp"
 #include "core/text.hpp"
 
 namespace vigil::fim {
@@ -22,19 +23,16 @@ bool rule_matches(const PolicyRule& r, std::string_view path) {
       return r.kind == PolicyRule::Kind::exact ? path == r.pattern : under(path, r.pattern);
     case PolicyRule::Match::glob: {
       std::string p(path);
-      if (::fnmatch(r.pattern.c_str(), p.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) return true;
+      if (glob_match(r.pattern, p, kGlobPathname | kGlobPeriod)) return true;
       if (r.kind == PolicyRule::Kind::exact) return false;
       // A tree rule also covers what lies below a match: try each ancestor.
       for (auto slash = p.rfind('/'); slash != std::string::npos && slash > 0; slash = p.rfind('/', slash - 1)) {
         std::string ancestor = p.substr(0, slash);
-        if (::fnmatch(r.pattern.c_str(), ancestor.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) return true;
+        if (glob_match(r.pattern, ancestor, kGlobPathname | kGlobPeriod)) return true;
       }
       return false;
     }
-    case PolicyRule::Match::regex: {
-      std::string p(path);
-      return ::regexec(r.re.get(), p.c_str(), 0, nullptr, 0) == 0;
-    }
+    case PolicyRule::Match::regex: return r.re && r.re->search(path);
   }
   return false;
 }
@@ -90,18 +88,10 @@ Policy Policy::parse(std::string_view text, std::vector<ParseError>& errors) {
       std::string re = std::string(sel);
       if (!re.starts_with('^')) re = "^" + re;
       if (!re.ends_with('$')) re += "$";
-      auto raw_re = std::make_unique<regex_t>();
-      if (int rc = ::regcomp(raw_re.get(), re.c_str(), REG_EXTENDED | REG_NOSUB); rc != 0) {
-        char msg[256];
-        ::regerror(rc, raw_re.get(), msg, sizeof msg);
-        return fail("bad regular expression '" + std::string(sel) + "': " + msg);
-      }
-      // regfree only what regcomp built.
-      std::shared_ptr<regex_t> compiled(raw_re.release(), [](regex_t* x) {
-        ::regfree(x);
-        delete x;
-      });
-      r.re = std::move(compiled);
+      // PCRE2, bounded: a pattern from a policy file must not be able to stall a walk.
+      auto compiled = Regex::compile(re);
+      if (!compiled) return fail("bad regular expression '" + std::string(sel) + "': " + compiled.error());
+      r.re = std::move(*compiled);
       if (!sel.starts_with('^') && !sel.starts_with('/')) return fail("a regex rule must start with ^/ or /");
     } else if (!sel.starts_with('/')) {
       return fail("expected a group definition (NAME = EXPR) or a rule starting with /, =/, !/ or ~");

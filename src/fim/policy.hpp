@@ -6,19 +6,20 @@
 //   =/path EXPR        the path only
 //   !/path             leave the path and everything below it out
 //   /etc/*.conf EXPR   glob (* ? [...] do not cross /); with ! or = too
-//   ~^/var/lib/.*\.db$ EXPR    POSIX extended regex over the whole path
+//   ~^/var/lib/.*\.db$ EXPR    a regular expression over the whole path (PCRE2, bounded;
+//                              POSIX extended syntax works unchanged)
 //
 // The last line that matches a path decides.
 #pragma once
 
-#include <regex.h>
-
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/parse_error.hpp"
+#include "core/regex.hpp"
 #include "fim/attributes.hpp"
 
 namespace vigil::fim {
@@ -31,7 +32,7 @@ struct PolicyRule {
   std::string pattern;
   Attrs attrs = 0;
   std::size_t line = 0;
-  std::shared_ptr<regex_t> re;  // Match::regex
+  std::optional<Regex> re;  // Match::regex
 };
 
 struct WalkRoot {

@@ -1,10 +1,10 @@
 // The Sigma condition grammar, by recursive descent: or < and < not < atoms.
-#include <fnmatch.h>
 
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "core/glob.hpp"
 #include "logs/sigma_rule.hpp"
 
 namespace vigil::logs::sigma {
@@ -85,7 +85,7 @@ class ConditionParser {
       Node n{tok == "all" ? Node::Kind::all : Node::Kind::any, -1, {}};
       for (std::size_t i = 0; i < names_.size(); ++i) {
         bool hit = pattern == "them" ? names_[i].rfind('_', 0) != 0
-                                     : ::fnmatch(pattern.c_str(), names_[i].c_str(), 0) == 0;
+                                     : glob_match(pattern, names_[i]);
         if (hit) n.children.push_back(Node{Node::Kind::selection, static_cast<int>(i), {}});
       }
       if (n.children.empty()) throw std::runtime_error("'" + pattern + "' names no selection");

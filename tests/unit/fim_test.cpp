@@ -378,3 +378,16 @@ TEST(FimPolicy, WatchDirsCoverTreesAndTheParentsOfSinglePaths) {
   ASSERT_TRUE(find("/var"));
   EXPECT_EQ(find("/var")->excluded, std::vector<std::string>{}) << "/var R comes last and takes /var/log back";
 }
+
+// A regex from a policy file is compiled and matched with bounds (issue 31, 15): stacked
+// quantifiers made glibc's regcomp grow to 4 GB; now it is a policy error naming the line.
+TEST(FimPolicy, ARunawayRegexIsAPolicyErrorNotAStall) {
+  std::vector<ParseError> errors;
+  auto p = Policy::parse("/etc R\n~ab" + std::string(50, '+') + " R\n", errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].line, 2u);
+  EXPECT_NE(errors[0].message.find("bad regular expression"), std::string::npos) << errors[0].message;
+  // A pattern that backtracks exponentially stops at the match limit instead of hanging.
+  auto slow = Policy::parse("~^/(a+)+$ R\n", errors);
+  EXPECT_EQ(slow.attrs_for("/" + std::string(40, 'a') + "!"), 0u);
+}
