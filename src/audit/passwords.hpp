@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,20 @@ struct PasswordOptions {
   std::string wordlist = std::string(kDefaultWordlist);  // on the analyst's machine, not under --root
   bool user_variants = true;
   unsigned jobs = 0;  // 0: every core
+  // Told twice a second how far the work is (hashes computed, hashes planned); on any thread.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress = {};
 };
+
+// What one hash costs to compute against the default of its scheme (rounds=, bcrypt's cost,
+// yescrypt's memory); a crafted shadow line asks for minutes per candidate, or gigabytes.
+struct HashCost {
+  double factor = 1;   // times the scheme's default cost; infinity when too large to say
+  std::string detail;  // "rounds=999999999", "cost 16", "N=2^20 r=32 (4096 MiB)"
+};
+HashCost hash_cost(std::string_view hash);
+// Up to this factor the whole list is tried; up to kVariantsOnlyCost only the user name
+// variants; beyond, the hash is not tried at all (and said so).
+inline constexpr double kFullListCost = 4, kVariantsOnlyCost = 16;
 
 struct AccountAudit {
   std::string user, shell, scheme;  // scheme: yescrypt, sha512, md5, des, … ("" when none)
@@ -31,6 +45,9 @@ struct AccountAudit {
   bool never_expires = false;
   bool deprecated = false;          // MD5, DES, or what libxcrypt calls legacy
   bool unsupported = false;         // libxcrypt cannot verify this hash (scheme disabled, invalid)
+  bool malformed = false;           // not a hash any password can produce (no password login)
+  std::string cost;                 // why fewer candidates, or none, were tried: "rounds=…"
+  std::size_t candidates = 0;       // candidates planned for it
   std::vector<std::string> issues;  // human-readable, most serious first
   std::string severity;             // high, medium, low, info
 };

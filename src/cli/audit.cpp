@@ -1,6 +1,9 @@
 // vigil audit: hardening checks (Wazuh SCA policies and vigil's own), a score, baselines and
 // comparisons, exports; and vigil audit passwords.
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <filesystem>
 #include <fstream>
@@ -179,6 +182,13 @@ int run_passwords_command(const AuditOptions& o) {
   po.wordlist = o.wordlist;
   po.user_variants = !o.no_variants;
   po.jobs = o.jobs;
+  if (::isatty(2))  // a progress line on a terminal; nothing in a pipe or a log
+    po.progress = [](std::uint64_t done, std::uint64_t total) {
+      std::fprintf(stderr, "\r\033[Kpasswords: %llu of %llu candidates hashed", static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
+      if (done == total) std::fputs("\r\033[K", stderr);
+      std::fflush(stderr);
+    };
   auto r = audit::audit_passwords(*root, po);
   if (!r) return error_exit(r.error());
   for (const auto& p : r->problems) std::cerr << "vigil: " << p << "\n";

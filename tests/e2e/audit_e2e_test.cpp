@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -308,6 +309,43 @@ TEST(AuditPasswordsE2E, FindsExactlyTheWeakAccounts) {
   auto d = run_vigil({"audit", "passwords", "--root", quick.path(), "--format", "json"});
   ASSERT_EQ(d.exit_code, 1) << d.err;
   EXPECT_EQ(nlohmann::json::parse(d.out)[0]["found_by"], "wordlist");
+}
+
+// Crafted and odd shadow lines (issue 31, 2 and 14): a hash asking for a billion rounds is not
+// tried (the audit used to spend minutes on it), a costly one only with the name variants, and
+// strings no password can produce are called what they are.
+TEST(AuditPasswordsE2E, CostlyAndMalformedHashesAreBoundedAndNamed) {
+  if (!fs::exists("/usr/bin/mkpasswd")) GTEST_SKIP() << "mkpasswd (package whois) is not installed";
+  TempDir root, lists;
+  std::string bogus_tail(86, 'a');
+  root.write("etc/shadow",
+             "mallory:$6$rounds=999999999$saltsalt$" + bogus_tail + ":19000:0:90:7:::\n"
+             "gina:" + mkpasswd("sha512crypt", "gina1", {"-R", "50000"}) + ":19000:0:90:7:::\n"
+             "hal:$y$j9T$zz:19000:0:90:7:::\n"
+             "ivan:$2b$10$tooshort:19000:0:90:7:::\n"
+             "judy:" + std::string(5000, 'x') + ":19000:0:90:7:::\n");
+  root.write("etc/passwd", "mallory:x:1000:1000::/home/m:/bin/bash\ngina:x:1001:1001::/home/g:/bin/bash\n"
+                           "hal:x:1002:1002::/home/h:/bin/bash\nivan:x:1003:1003::/home/i:/bin/bash\n"
+                           "judy:x:1004:1004::/home/j:/bin/bash\n");
+  lists.write("words.txt", "123456\npassword\nsunshine\n");
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run_vigil({"audit", "passwords", "--root", root.path(), "--wordlist", lists / "words.txt", "--format", "json"});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(r.exit_code, 1) << r.err;  // gina's is found
+  EXPECT_LT(seconds, 20) << "a billion rounds would take minutes";
+  std::map<std::string, nlohmann::json> by_user;
+  for (const auto& a : nlohmann::json::parse(r.out)) by_user[a["user"].get<std::string>()] = a;
+  auto issues = [&](const std::string& u) { return by_user[u]["issues"].get<std::string>(); };
+  EXPECT_NE(issues("mallory").find("too costly to try (rounds=999999999)"), std::string::npos) << issues("mallory");
+  EXPECT_EQ(by_user["gina"]["found_by"], "user name variant");
+  EXPECT_NE(issues("gina").find("only user name variants tried"), std::string::npos) << issues("gina");
+  for (auto u : {"hal", "ivan", "judy"}) {
+    EXPECT_NE(issues(u).find("not a password hash"), std::string::npos) << u << ": " << issues(u);
+    EXPECT_EQ(issues(u).find("deprecated hash scheme ()"), std::string::npos) << u;
+  }
+  auto dir = run_vigil({"audit", "passwords", "--root", root.path(), "--wordlist", lists.path()});
+  EXPECT_EQ(dir.exit_code, 2);
+  EXPECT_NE(dir.err.find("not a file"), std::string::npos) << dir.err;
 }
 
 TEST(AuditPasswordsE2E, UnreadableShadowIsAClearError) {

@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "audit/command.hpp"
 #include "audit/evaluate.hpp"
+#include "audit/passwords.hpp"
 #include "audit/policy.hpp"
 #include "support/temp_dir.hpp"
 
@@ -273,3 +275,16 @@ TEST(DefaultPolicy, EachCheckPassesAndFailsForItsReason) {
 
 }  // namespace
 }  // namespace vigil::audit
+
+TEST(PasswordCost, ReadOffTheHashWithoutComputingIt) {
+  using vigil::audit::hash_cost;
+  EXPECT_DOUBLE_EQ(hash_cost("$y$j9T$salt$hash").factor, 1.0);  // Debian's default
+  EXPECT_DOUBLE_EQ(hash_cost("$6$salt$hash").factor, 1.0);       // 5,000 rounds when unsaid
+  EXPECT_DOUBLE_EQ(hash_cost("$6$rounds=50000$s$h").factor, 10.0);
+  EXPECT_GT(hash_cost("$6$rounds=999999999$s$h").factor, vigil::audit::kVariantsOnlyCost);
+  EXPECT_DOUBLE_EQ(hash_cost("$2b$12$x").factor, 4.0);
+  EXPECT_GT(hash_cost("$y$jFT$salt$hash").factor, vigil::audit::kVariantsOnlyCost);  // N=2^18: 1 GiB a hash
+  EXPECT_NE(hash_cost("$y$jFT$s$h").detail.find("1024 MiB"), std::string::npos) << hash_cost("$y$jFT$s$h").detail;
+  EXPECT_TRUE(std::isinf(hash_cost("$y$jzz$s$h").factor));
+  EXPECT_DOUBLE_EQ(hash_cost("$1$salt$hash").factor, 1.0);
+}
