@@ -8,6 +8,7 @@
 
 #include "audit/policy.hpp"
 #include "core/rule_files.hpp"
+#include "core/yaml_error.hpp"
 #include "core/text.hpp"
 
 namespace vigil::audit {
@@ -106,7 +107,7 @@ void parse_policy(std::string_view text, const std::string& path, PolicySet& out
   try {
     doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    out.problems.push_back({path, "", fmt::format("line {}: {}", e.mark.line + 1, e.msg)});
+    out.problems.push_back({path, "", yaml_error_text(e)});
     return;
   }
   std::string check_id;
@@ -154,17 +155,19 @@ void parse_policy(std::string_view text, const std::string& path, PolicySet& out
       } catch (const PolicyError& e) {
         out.problems.push_back({path, check_id, e.what()});
       } catch (const YAML::Exception& e) {
-        out.problems.push_back({path, check_id, fmt::format("line {}: {}", e.mark.line + 1, e.msg)});
+        out.problems.push_back({path, check_id, yaml_error_text(e)});
       }
     }
     check_id.clear();
+    // A policy that lost every check (or had none) scores nothing: refused, not a 0-check score.
+    if (p.checks.empty()) throw PolicyError("no check could be loaded: nothing to score");
     for (const auto& c : p.checks)
       if (!c.unevaluable.empty()) out.problems.push_back({path, c.id, "cannot be evaluated: " + c.unevaluable});
     out.policies.push_back(std::move(p));
   } catch (const PolicyError& e) {
     out.problems.push_back({path, check_id, e.what()});
   } catch (const YAML::Exception& e) {
-    out.problems.push_back({path, check_id, fmt::format("line {}: {}", e.mark.line + 1, e.msg)});
+    out.problems.push_back({path, check_id, yaml_error_text(e)});
   }
 }
 

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "core/rule_files.hpp"
+#include "core/yaml_error.hpp"
 #include "logs/sigma_rule.hpp"
 
 namespace vigil::logs::sigma {
@@ -548,15 +549,15 @@ void parse_rule_file(std::string_view text, const std::string& file, RuleFiles& 
     }
     ++line_no;
   }
-  std::vector<YAML::Node> docs;
+  std::vector<std::pair<std::size_t, YAML::Node>> docs;  // the file line each starts on, the document
   for (const auto& [first, piece] : pieces) {
     try {
-      docs.push_back(YAML::Load(piece));
+      docs.emplace_back(first + 1, YAML::Load(piece));
     } catch (const YAML::Exception& e) {
-      out.problems.push_back({file, "", fmt::format("line {}: {}", first + static_cast<std::size_t>(e.mark.line) + 1, e.msg)});
+      out.problems.push_back({file, "", yaml_error_text(e, first + 1)});
     }
   }
-  for (const auto& doc : docs) {
+  for (const auto& [first_line, doc] : docs) {
     if (!doc || doc.IsNull()) continue;
     std::string title = doc.IsMap() ? scalar(doc["title"]) : std::string{};
     try {
@@ -567,7 +568,7 @@ void parse_rule_file(std::string_view text, const std::string& file, RuleFiles& 
       else if (doc["action"]) throw RuleError("multi-document action: global/repeat rules are not supported");
       else throw RuleError("no detection and no correlation");
     } catch (const YAML::Exception& e) {
-      out.problems.push_back({file, title, fmt::format("line {}: {}", e.mark.line + 1, e.msg)});
+      out.problems.push_back({file, title, yaml_error_text(e, first_line)});
     } catch (const std::exception& e) {
       out.problems.push_back({file, title, e.what()});
     }

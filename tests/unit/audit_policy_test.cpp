@@ -288,3 +288,15 @@ TEST(PasswordCost, ReadOffTheHashWithoutComputingIt) {
   EXPECT_TRUE(std::isinf(hash_cost("$y$jzz$s$h").factor));
   EXPECT_DOUBLE_EQ(hash_cost("$1$salt$hash").factor, 1.0);
 }
+
+TEST(ScaPolicy, APolicyWithNoCheckLeftIsRefusedNotScored) {
+  vigil::testing::TempDir dir;
+  auto set = vigil::audit::load_policies({dir.write("empty.yml", "policy:\n  id: p\n  name: x\n  description: y\nchecks: []\n"),
+                                          dir.write("bad.yml", "policy:\n  id: q\n  name: x\nchecks:\n  - id: 1\n    title: a\n"
+                                                               "    condition: all\n    rules: [ 'f:/x'\n")});
+  EXPECT_TRUE(set.policies.empty());
+  ASSERT_EQ(set.problems.size(), 2u);
+  std::string all = set.problems[0].message + " | " + set.problems[1].message;
+  EXPECT_NE(all.find("nothing to score"), std::string::npos) << all;
+  EXPECT_NE(all.find("line 9, column 1"), std::string::npos) << all;  // where the parser ran out of file
+}

@@ -187,3 +187,15 @@ TEST(Sigma, RulesSharingAnIdOrWithoutOneStayApart) {
   EXPECT_EQ(titles["logs.untitled-thing-v2"], "Untitled Thing / v2;Untitled Thing / v2;");
   EXPECT_EQ(titles.count("logs."), 0u);
 }
+
+// A YAML mistake is named with its line and column in the file, also in a later document.
+TEST(Sigma, YamlErrorsNameLineAndColumn) {
+  vigil::testing::TempDir dir;
+  std::string good = web_rule("fine", "  s:\n    cs-method: GET\n  condition: s\n");
+  auto r = scan(dir, kWeb, good + "---\ntitle: broken\nlogsource: {category: webserver\n");
+  ASSERT_EQ(r.rule_problems.size(), 1u);
+  int good_lines = static_cast<int>(std::count(good.begin(), good.end(), '\n'));
+  // The parser runs out of file on the line after the last: counted in the file, not the document.
+  EXPECT_NE(r.rule_problems[0].reason.find("line " + std::to_string(good_lines + 4) + ", column"), std::string::npos)
+      << r.rule_problems[0].reason;
+}
