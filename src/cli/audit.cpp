@@ -171,6 +171,7 @@ int run_compare_command(const AuditOptions& o) {
     rows.columns[5] = o.right;
     if (o.format == "csv") report::render_result_csv(rows, out);
     else if (o.format == "json") report::render_result_json(rows, out);
+    else if (o.format == "jsonl") report::render_result_jsonl(rows, out);
     else report::render_comparison_text(cmp, o.left, out, o.all);
   });
 }
@@ -195,7 +196,8 @@ int run_passwords_command(const AuditOptions& o) {
   int rc = with_output(o, *root, [&](std::ostream& out) {
     auto rows = report::password_rows(*r, o.show);
     if (o.format == "csv") report::render_result_csv(rows, out);
-    else if (o.format == "json") report::render_result_json(rows, out);
+    else if (o.format == "jsonl") report::render_result_jsonl(rows, out);
+    else if (o.format == "json") report::render_passwords_json(*r, o.show, out);
     else report::render_passwords_text(*r, o.show, out);
   });
   if (rc != kExitClean) return rc;
@@ -205,7 +207,10 @@ int run_passwords_command(const AuditOptions& o) {
 
 int run_checks_command(const AuditOptions& o) {
   auto set = audit::load_policies(policy_paths(o));
-  report::render_check_list(set, o.markdown, std::cout);
+  int rc = o.markdown || o.format == "table" || o.format == "text"
+               ? write_output(o.out, nullptr, [&](std::ostream& out) { report::render_check_list(set, o.markdown, out); })
+               : render_rows(report::check_list_rows(set), RowsOptions{o.format, o.out});
+  if (rc != kExitClean) return rc;
   return set.problems.empty() ? kExitClean : kExitError;
 }
 
@@ -228,7 +233,7 @@ void add_audit_command(CLI::App& app, int& exit_code) {
       ->allow_extra_args(false);
   add_common(cmd, *o);
   cmd->add_option("--format", o->format, "table (default), json, jsonl, csv, xlsx (needs --out) or html")
-      ->check(CLI::IsMember({"table", "text", "json", "jsonl", "csv", "xlsx", "html"}));
+      ->check(CLI::IsMember({"table", "text", "json", "jsonl", "csv", "xlsx", "html"}, CLI::ignore_case));
   cmd->add_flag("--no-commands", o->no_commands, "do not run the policies' c: commands (those checks are not applicable)");
   cmd->add_option("--timeout", o->timeout, "seconds a policy command may run before it is killed (default 30)");
   cmd->add_flag("--ignore-requirements", o->ignore_requirements,
@@ -254,20 +259,27 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   pw->add_option("--wordlist", o->wordlist, "wordlist, one word per line (default " + std::string(audit::kDefaultWordlist) + ")");
   pw->add_flag("--no-variants", o->no_variants, "do not try user name variants");
   pw->add_flag("--show", o->show, "print the passwords found (hidden by default)");
-  pw->add_option("--format", o->format, "table (default), json or csv")->check(CLI::IsMember({"table", "text", "json", "csv"}));
+  pw->add_option("--format", o->format, "text (default; table is the same), json, jsonl (an account a line) or csv")
+      ->check(CLI::IsMember({"table", "text", "json", "jsonl", "csv"}, CLI::ignore_case));
+  pw->footer("Exit codes: 0 no usable weak password; 1 a weak or empty password on an account that can log in; "
+             "2 error (no readable shadow, no wordlist).");
   pw->callback([o, &exit_code] { exit_code = run_passwords_command(*o); });
 
   auto* checks = cmd->add_subcommand("checks", "List the checks of the policies (and what cannot be loaded, with why)");
   checks->add_option("--policy", o->policies, "policy file or directory (repeatable; default: vigil's rules/policies)")
       ->allow_extra_args(false);
   checks->add_flag("--markdown", o->markdown, "as docs/AUDIT_CHECKS.md");
+  checks->add_option("--format", o->format, "text (default), json, jsonl or csv")
+      ->check(CLI::IsMember({"text", "table", "json", "jsonl", "csv"}, CLI::ignore_case));
+  checks->add_option("--out", o->out, "write to FILE instead of standard output");
   checks->callback([o, &exit_code] { exit_code = run_checks_command(*o); });
 
   auto* cmp = cmd->add_subcommand("compare", "Two saved audit results (names in the store, or JSON files) side by side");
   cmp->add_option("left", o->left, "baseline name or JSON file")->required();
   cmp->add_option("right", o->right, "baseline name or JSON file")->required();
-  cmp->add_option("--format", o->format, "table (default), json, csv or xlsx (needs --out)")
-      ->check(CLI::IsMember({"table", "text", "json", "csv", "xlsx"}));
+  cmp->add_option("--format", o->format, "text (default; table is the same), json, jsonl, csv or xlsx (needs --out)")
+      ->check(CLI::IsMember({"table", "text", "json", "jsonl", "csv", "xlsx"}, CLI::ignore_case));
+  cmp->footer("Exit codes: 0 compared; 2 error (a name or file that cannot be read).");
   cmp->add_option("--out", o->out, "write to FILE");
   cmp->add_flag("--all", o->all, "list unchanged checks too");
   add_store_option(cmp, o->db);

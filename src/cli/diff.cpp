@@ -54,19 +54,20 @@ expected<store::SnapshotInfo, std::string> named(store::Store& store, const std:
   return **s;
 }
 
-int run_diff(const DiffOptions& o) {
+int run_diff(DiffOptions o) {
   auto setup = prepare_report(o.report);
-  if (!setup) return error_exit(setup.error());
+  if (!setup) return o.report.error(setup.error());
   auto root = open_system_root(o.root, o.force);
-  if (!root) return error_exit(root.error());
+  if (!root) return o.report.error(root.error());
+  setup->inspected = *root;
   auto store = open_store(o.db, *root, store::Create::no);
-  if (!store) return error_exit(store.error());
+  if (!store) return o.report.error(store.error());
 
   auto t0 = std::chrono::steady_clock::now();
   auto before_info = o.snapshots.empty() ? default_baseline(*store, *root) : named(*store, o.snapshots[0]);
-  if (!before_info) return error_exit(before_info.error());
+  if (!before_info) return o.report.error(before_info.error());
   auto before = store->load(*before_info);
-  if (!before) return error_exit(before.error());
+  if (!before) return o.report.error(before.error());
   collect::Snapshot after;
   std::string after_text = "now";
   // A diff of two different systems is 28 "changes" that are no change at all: asked for, or refused.
@@ -79,17 +80,17 @@ int run_diff(const DiffOptions& o) {
   };
   if (o.snapshots.size() == 2) {
     auto after_info = named(*store, o.snapshots[1]);
-    if (!after_info) return error_exit(after_info.error());
-    if (auto other = same_system(after_info->hostname, after_info->root)) return error_exit(*other);
+    if (!after_info) return o.report.error(after_info.error());
+    if (auto other = same_system(after_info->hostname, after_info->root)) return o.report.error(*other);
     auto loaded = store->load(*after_info);
-    if (!loaded) return error_exit(loaded.error());
+    if (!loaded) return o.report.error(loaded.error());
     after = std::move(*loaded);
     after_text = describe(*after_info);
   } else {
     auto host = collect::collect_host_info(*root);
-    if (auto other = same_system(host.hostname, host.root)) return error_exit(*other);
+    if (auto other = same_system(host.hostname, host.root)) return o.report.error(*other);
     auto copts = collect::base_collect_options(o.rules_dir);
-    if (!copts) return error_exit(copts.error());
+    if (!copts) return o.report.error(copts.error());
     copts->rootkit.port_probe = o.port_probe;
     copts->tables = before->tables;  // compare like with like
     after = collect::collect_snapshot(*root, *copts);

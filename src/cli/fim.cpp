@@ -38,6 +38,7 @@ struct FimOptions {
   std::string out;
   std::int64_t baseline_id = 0;
   std::size_t keep = 0;  // history baselines to keep on update; 0 keeps all
+  RowsOptions listing;   // fim list
 };
 
 // Production hosts: lowest CPU priority and idle I/O class, so the walk yields to real work.
@@ -99,11 +100,11 @@ expected<Opened, std::string> open_all(const FimOptions& o, store::Create create
 int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name, const std::string& policy_text,
                   const char* verb, std::ostream& out = std::cout) {
   auto policy = load_policy(policy_name, policy_text);
-  if (!policy) return error_exit(policy.error());
+  if (!policy) return o.report.error(policy.error());
   auto key = fim::SigningKey::load_or_create(o.key, s.root);
-  if (!key) return error_exit(key.error().starts_with("--key") ? key.error() : "--key: " + key.error());
+  if (!key) return o.report.error(key.error().starts_with("--key") ? key.error() : "--key: " + key.error());
   if (!key->warning().empty()) warn(key->warning());
-  if (!key->can_sign()) return error_exit("--key " + o.key + " is a public key: give the private key to sign a baseline");
+  if (!key->can_sign()) return o.report.error("--key " + o.key + " is a public key: give the private key to sign a baseline");
   if (o.nice) be_nice();
   IssueLog log;
   fim::ScanStats stats;
@@ -115,7 +116,7 @@ int take_baseline(Opened& s, const FimOptions& o, const std::string& policy_name
   info.created_at = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   info.policy = policy_text;
   auto id = fim::save_baseline(s.store, info, entries, *key);
-  if (!id) return error_exit(id.error());
+  if (!id) return o.report.error(id.error());
   out << fmt::format(
       "fim {}: baseline #{} '{}' of {}: {} entries, {} files hashed ({:.1f} MiB) in {:.2f} s; signed with {} key {} "
       "({})\n",
@@ -133,7 +134,7 @@ expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o
   auto base = fim::open_trusted_baseline(
       s.store, {o.name, s.root.path(), o.baseline_id, o.key, [](const std::string& w) { warn(w); }});
   if (base) return std::move(*base);
-  if (!base.error().finding) return make_unexpected(error_exit(base.error().message));
+  if (!base.error().finding) return make_unexpected(o.report.error(base.error().message));
   auto header = header_of(s.root);
   report::TriageReport r;
   r.snapshot = &header;
@@ -147,24 +148,25 @@ expected<fim::BaselineInfo, int> trusted_baseline(Opened& s, const FimOptions& o
 
 int run_check(FimOptions o, bool update) {
   auto setup = prepare_report(o.report);
-  if (!setup) return error_exit(setup.error());
+  if (!setup) return o.report.error(setup.error());
   // update --policy: the new policy is read and checked before anything is scanned.
   std::string new_policy;
   if (update && !o.policy.empty()) {
     auto text = read_host_file(o.policy);
-    if (!text) return error_exit("--policy: " + text.error().message());
-    if (auto p = load_policy(o.policy, *text); !p) return error_exit(p.error());
+    if (!text) return o.report.error("--policy: " + text.error().message());
+    if (auto p = load_policy(o.policy, *text); !p) return o.report.error(p.error());
     new_policy = std::move(*text);
   }
   auto s = open_all(o, store::Create::no);
-  if (!s) return error_exit(s.error());
+  if (!s) return o.report.error(s.error());
+  setup->inspected = s->root;
   // One read transaction: the rows compared are the rows whose signature was checked.
-  if (auto r = s->store.db().exec("BEGIN"); !r) return error_exit(r.error());
+  if (auto r = s->store.db().exec("BEGIN"); !r) return o.report.error(r.error());
   auto base = trusted_baseline(*s, o);
   if (!base) return base.error();
   auto& info = *base;
   auto policy = load_policy(fmt::format("baseline #{} policy", info.id), info.policy);
-  if (!policy) return error_exit(policy.error());
+  if (!policy) return o.report.error(policy.error());
   if (o.nice) be_nice();
   auto sopts = scan_options(o);
   sopts.expected_files = info.entries;
@@ -174,7 +176,7 @@ int run_check(FimOptions o, bool update) {
   fim::Comparison comparison(now);
   if (auto streamed = fim::for_each_entry(s->store, info.id, [&](const fim::FimEntry& e) { comparison.baseline(e); });
       !streamed)
-    return error_exit(streamed.error());
+    return o.report.error(streamed.error());
   (void)s->store.db().exec("COMMIT");
   auto result = comparison.finish();
   auto header = header_of(s->root);
@@ -199,7 +201,7 @@ int run_check(FimOptions o, bool update) {
   if (taken != kExitClean) return taken;
   if (o.keep) {
     auto gone = fim::prune_history(s->store, o.name, s->root.path(), o.keep);
-    if (!gone) return error_exit(gone.error());
+    if (!gone) return o.report.error(gone.error());
     if (*gone)
       std::cerr << fmt::format("vigil: deleted {} older history baseline{} (--keep {})\n", *gone, *gone == 1 ? "" : "s",
                                o.keep);
@@ -209,48 +211,49 @@ int run_check(FimOptions o, bool update) {
 
 int run_init(const FimOptions& o) {
   auto s = open_all(o, store::Create::yes);
-  if (!s) return error_exit(s.error());
+  if (!s) return o.report.error(s.error());
   auto existing = fim::find_baseline(s->store, o.name, s->root.path());
-  if (!existing) return error_exit(existing.error());
+  if (!existing) return o.report.error(existing.error());
   if (*existing)
-    return error_exit(fmt::format("a baseline '{}' for {} exists (#{}): vigil fim update accepts the current state", o.name,
+    return o.report.error(fmt::format("a baseline '{}' for {} exists (#{}): vigil fim update accepts the current state", o.name,
                             s->root.path(), (*existing)->id));
   auto path = policy_path(o);
   auto text = read_host_file(path);
-  if (!text) return error_exit("--policy: " + text.error().message());
+  if (!text) return o.report.error("--policy: " + text.error().message());
   return take_baseline(*s, o, path, *text, "init");
 }
 
 int run_list(const FimOptions& o) {
   auto s = open_all(o, store::Create::no);
-  if (!s) return error_exit(s.error());
+  if (!s) return o.listing.error(s.error());
   auto all = fim::list_baselines(s->store);
-  if (!all) return error_exit(all.error());
-  std::cout << fmt::format("{:>5}  {:<12} {:<8} {:<20} {:>9}  {:<12} {}\n", "ID", "NAME", "STATUS", "MADE", "ENTRIES", "KEY", "ROOT");
+  if (!all) return o.listing.error(all.error());
+  ResultSet rows;
+  rows.columns = {"id", "name", "status", "made", "entries", "key", "key_id", "root", "hostname"};
   for (const auto& b : *all)
-    std::cout << fmt::format("{:>5}  {:<12} {:<8} {:<20} {:>9}  {:<12} {}\n", b.id, b.name, b.status,
-                             iso8601(b.created_at), b.entries, b.key_kind, b.root);
-  return kExitClean;
+    rows.rows.push_back({b.id, b.name, b.status, iso8601(b.created_at), b.entries, b.key_kind, b.key_id, b.root, b.hostname});
+  return render_rows(rows, o.listing, &s->root);
 }
 
 int run_export(const FimOptions& o) {
-  if (o.out.empty()) return error_exit("fim export: --out FILE is required");
+  if (o.out.empty()) return o.report.error("fim export: --out FILE is required");
   auto s = open_all(o, store::Create::no);
-  if (!s) return error_exit(s.error());
+  if (!s) return o.report.error(s.error());
   auto base = trusted_baseline(*s, o);
   if (!base) return base.error();
-  if (auto r = fim::export_baseline(s->store, base->id, o.out); !r) return error_exit(r.error());
+  if (auto r = fim::export_baseline(s->store, base->id, o.out); !r) return o.report.error(r.error());
   std::cout << fmt::format("exported baseline #{} ({} entries, signed with {} key {}) to {}; check against it with "
                            "vigil fim check --db {}\n",
                            base->id, base->entries, base->key_kind, base->key_id, o.out, o.out);
   return kExitClean;
 }
 
-int run_packages(const FimOptions& o) {
+int run_packages(FimOptions o) {
   auto setup = prepare_report(o.report);
-  if (!setup) return error_exit(setup.error());
+  if (!setup) return o.report.error(setup.error());
   auto root = open_root(o.root);
-  if (!root) return error_exit(root.error());
+  if (!root) return o.report.error(root.error());
+  setup->inspected = *root;
   if (o.nice) be_nice();
   collect::CollectOptions copts;
   copts.tables = {"file_checks"};
@@ -317,6 +320,7 @@ void add_fim_command(CLI::App& app, int& exit_code) {
   auto* list = fim->add_subcommand("list", "List the baselines in the store.");
   list->add_option("--root", o->root, "the root whose store rule applies");
   add_store_option(list, o->db);
+  add_rows_options(list, o->listing);
   list->callback([o, &exit_code] { exit_code = run_list(*o); });
   auto* pkgs = fim->add_subcommand("packages", "Check every installed package file against the package manager's checksums (no baseline needed).");
   pkgs->add_option("--root", o->root, "a mounted image instead of the live host (read-only)");

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -32,6 +31,7 @@ struct LogsOptions {
   std::string dshield_id = "0";
   std::uint64_t slow_failures = 5;
   bool markdown = false;
+  RowsOptions listing;  // logs rules
 };
 
 std::vector<std::string> rule_paths(const LogsOptions& o) {
@@ -46,12 +46,12 @@ collect::HostInfo analyst_host() {
   return root ? collect::collect_host_info(*root) : collect::HostInfo{};
 }
 
-int run_scan(const LogsOptions& o) {
+int run_scan(LogsOptions o) {
   auto setup = prepare_report(o.report);
-  if (!setup) return error_exit(setup.error());
-  if (o.paths.empty() && !o.journal) return error_exit("logs scan: name files, directories, - (stdin) or --journal");
+  if (!setup) return o.report.error(setup.error());
+  if (o.paths.empty() && !o.journal) return o.report.error("logs scan: name files, directories, - (stdin) or --journal");
   if (o.dshield == "-" && (o.events || o.report.format != "text"))
-    return error_exit("--dshield - writes DShield lines to standard output: give it a file (--dshield FILE) to have "
+    return o.report.error("--dshield - writes DShield lines to standard output: give it a file (--dshield FILE) to have "
                       "--format json/jsonl or --events there too");
   logs::ScanOptions so;
   so.paths = o.paths;
@@ -59,55 +59,61 @@ int run_scan(const LogsOptions& o) {
   so.rule_paths = rule_paths(o);
   so.jobs = o.jobs;
   so.engine.slow_failures = o.slow_failures;
-  auto t0 = std::chrono::steady_clock::now();
-  logs::LogEngine::MatchSink on_match;
-  if (o.events) on_match = [](const logs::MatchedLine& m) { report::render_matched_line(m, std::cout); };
-  auto result = logs::scan_logs(so, on_match);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  report::render_input_notes(result, std::cerr);
-  if (!o.dshield.empty()) {
-    std::ofstream f;
-    std::ostream* out = &std::cout;
-    if (o.dshield != "-") {
-      f.open(o.dshield);
-      if (!f) return error_exit("--dshield: cannot write " + o.dshield);
-      out = &f;
-    }
-    report::render_dshield(result, o.dshield_id, *out);
-  }
-  // Nothing could be read as a log at all (unreadable, missing, binary): an error. An empty
-  // file is not: it is said on stderr, and there is simply nothing to find.
-  bool nothing_read = !result.inputs.empty() && std::all_of(result.inputs.begin(), result.inputs.end(),
-                                                            [](const auto& in) { return in.failed || in.binary; });
+  // Everything the scan prints goes to --out (or standard output), matched lines as they come.
   int code = kExitClean;
-  if (o.events) {
-    std::cout.flush();
-    code = fail_on_exit(result.findings, setup->fail_on);
-  } else if (o.report.format == "json") {
-    std::size_t suppressed = apply_suppressions(setup->suppressions, result.findings);
-    report::render_logs_json(result, analyst_host(), suppressed, seconds, std::cout);
-    code = fail_on_exit(result.findings, setup->fail_on);
-  } else if (o.dshield == "-") {
-    code = fail_on_exit(result.findings, setup->fail_on);
-  } else {
-    collect::Snapshot snap;
-    snap.host = analyst_host();
-    report::TriageReport r;
-    r.snapshot = &snap;
-    r.title = "vigil logs scan";
-    r.inventory = false;
-    r.seconds = seconds;
-    r.subtitle = report::logs_summary(result);
-    r.findings = std::move(result.findings);
-    code = render_report(r, o.report, *setup, false);
-    if (o.report.format == "text") report::render_attackers_text(result, o.all_attackers ? SIZE_MAX : 20, std::cout);
-  }
-  return nothing_read || !result.errors.empty() ? kExitError : code;
+  bool nothing_read = false, missing = false;
+  int written = write_output(o.report.out, nullptr, [&](std::ostream& out) {
+    auto t0 = std::chrono::steady_clock::now();
+    logs::LogEngine::MatchSink on_match;
+    if (o.events) on_match = [&out](const logs::MatchedLine& m) { report::render_matched_line(m, out); };
+    auto result = logs::scan_logs(so, on_match);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report::render_input_notes(result, std::cerr);
+    if (!o.dshield.empty()) {
+      if (o.dshield == "-") {
+        report::render_dshield(result, o.dshield_id, out);
+      } else if (write_output(o.dshield, nullptr, [&](std::ostream& d) { report::render_dshield(result, o.dshield_id, d); }) !=
+                 kExitClean) {
+        code = kExitError;
+        return;
+      }
+    }
+    // Nothing could be read as a log at all (unreadable, missing, binary): an error. An empty
+    // file is not: it is said on stderr, and there is simply nothing to find.
+    nothing_read = !result.inputs.empty() && std::all_of(result.inputs.begin(), result.inputs.end(),
+                                                         [](const auto& in) { return in.failed || in.binary; });
+    missing = !result.errors.empty();
+    if (o.events || o.dshield == "-") {
+      code = fail_on_exit(result.findings, setup->fail_on);
+    } else if (o.report.format == "json") {
+      std::size_t suppressed = apply_suppressions(setup->suppressions, result.findings);
+      report::render_logs_json(result, analyst_host(), suppressed, seconds, out);
+      code = fail_on_exit(result.findings, setup->fail_on);
+    } else {
+      collect::Snapshot snap;
+      snap.host = analyst_host();
+      report::TriageReport r;
+      r.snapshot = &snap;
+      r.title = "vigil logs scan";
+      r.inventory = false;
+      r.seconds = seconds;
+      r.subtitle = report::logs_summary(result);
+      r.findings = std::move(result.findings);
+      render_findings(r, o.report, *setup, false, out, to_terminal(o.report));
+      code = fail_on_exit(r.findings, setup->fail_on);
+      if (o.report.format == "text") report::render_attackers_text(result, o.all_attackers ? SIZE_MAX : 20, out);
+    }
+    out.flush();
+  });
+  if (written != kExitClean) return written;
+  return nothing_read || missing ? kExitError : code;
 }
 
 int run_rules(const LogsOptions& o) {
-  report::render_rule_list(logs::load_log_rules(rule_paths(o)), o.markdown, std::cout);
-  return kExitClean;
+  auto rules = logs::load_log_rules(rule_paths(o));
+  if (o.markdown || o.listing.format == "text" || o.listing.format == "table")
+    return write_output(o.listing.out, nullptr, [&](std::ostream& out) { report::render_rule_list(rules, o.markdown, out); });
+  return render_rows(report::rule_list_rows(rules), o.listing);
 }
 
 }  // namespace
@@ -139,6 +145,7 @@ void add_logs_command(CLI::App& app, int& exit_code) {
   rules->add_option("--rules", o->rules, "more Sigma rule files or directories (repeatable)")->allow_extra_args(false);
   rules->add_flag("--no-builtin", o->no_builtin, "only the --rules given");
   rules->add_flag("--markdown", o->markdown, "as the Markdown table in docs/LOG_RULES.md");
+  add_rows_options(rules, o->listing);
   rules->callback([o, &exit_code] { exit_code = run_rules(*o); });
 }
 

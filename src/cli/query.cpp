@@ -21,7 +21,7 @@ struct QueryOptions {
   std::string root = "/";
   bool force = false;  // inspect a --root that holds no operating system
   std::string db = std::string(store::kDefaultStorePath);
-  std::string format = "table";
+  RowsOptions output;
   std::string rules_dir;
   bool tables = false;
   bool markdown = false;
@@ -29,48 +29,44 @@ struct QueryOptions {
 
 int run_query(const QueryOptions& o) {
   if (o.tables) {
-    std::cout << (o.markdown ? report::tables_markdown() : report::tables_text());
+    if (o.markdown) std::cout << report::tables_markdown();
+    else if (o.output.format == "text" || o.output.format == "table") std::cout << report::tables_text();
+    else return render_rows(report::tables_rows(), o.output);
     return kExitClean;
   }
-  if (o.sql.empty()) return error_exit("query: give a SQL statement, e.g. vigil query \"SELECT name, uid FROM users\"");
+  if (o.sql.empty()) return o.output.error("query: give a SQL statement, e.g. vigil query \"SELECT name, uid FROM users\"");
   auto root = open_system_root(o.root, o.force);
-  if (!root) return error_exit(root.error());
+  if (!root) return o.output.error(root.error());
   auto wanted = store::statement_reads(o.sql);
-  if (!wanted) return error_exit("query: " + wanted.error());
+  if (!wanted) return o.output.error("query: " + wanted.error());
   expected<store::Store, std::string> store = make_unexpected(std::string());
   std::int64_t id = 0;
   if (!o.snapshot.empty()) {
     store = open_store(o.db, *root, store::Create::no);
-    if (!store) return error_exit(store.error());
+    if (!store) return o.output.error(store.error());
     auto info = store->find(o.snapshot);
-    if (!info) return error_exit(info.error());
-    if (!*info) return error_exit(fmt::format("no snapshot '{}' in {} (vigil snapshot --list)", o.snapshot, store->path()));
+    if (!info) return o.output.error(info.error());
+    if (!*info) return o.output.error(fmt::format("no snapshot '{}' in {} (vigil snapshot --list)", o.snapshot, store->path()));
     id = (*info)->id;
   } else {
     // Only the tables the statement reads are collected, as osquery generates them.
     auto copts = collect::base_collect_options(o.rules_dir);
-    if (!copts) return error_exit(copts.error());
+    if (!copts) return o.output.error(copts.error());
     copts->tables = wanted->tables;
     if (copts->tables.empty()) copts->tables.insert("users");
     copts->ownership = wanted->columns.contains("package") || wanted->columns.contains("copy_of") ||
                        wanted->columns.contains("sha256");
     auto snapshot = collect::collect_snapshot(*root, *copts);
     store = store::Store::open_memory();
-    if (!store) return error_exit(store.error());
+    if (!store) return o.output.error(store.error());
     auto saved = store->save(snapshot, "query");
-    if (!saved) return error_exit(saved.error());
+    if (!saved) return o.output.error(saved.error());
     id = *saved;
   }
-  if (auto r = store->select_snapshot(id); !r) return error_exit(r.error());
+  if (auto r = store->select_snapshot(id); !r) return o.output.error(r.error());
   auto result = store::run_query(store->db(), o.sql);
-  if (!result) return error_exit("query: " + result.error());
-  if (o.format == "json")
-    report::render_result_json(*result, std::cout);
-  else if (o.format == "csv")
-    report::render_result_csv(*result, std::cout);
-  else
-    report::render_result_table(*result, std::cout);
-  return kExitClean;
+  if (!result) return o.output.error("query: " + result.error());
+  return render_rows(*result, o.output, &*root);
 }
 
 }  // namespace
@@ -83,8 +79,8 @@ void add_query_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--root", o->root, "query a mounted image instead of the live host (read-only)");
   cmd->add_flag("--force", o->force, "inspect a --root that does not look like a system (no /etc/passwd or os-release)");
   add_store_option(cmd, o->db);
-  cmd->add_option("--format", o->format, "table (default), json or csv")
-      ->check(CLI::IsMember({"table", "json", "csv"}));
+  add_rows_options(cmd, o->output);
+  cmd->footer("Exit codes: 0 ran; 2 error (bad SQL, a statement that writes, an unreadable root or store).");
   cmd->add_option("--rules", o->rules_dir, "rules directory (default: the one installed beside vigil)");
   cmd->add_flag("--tables", o->tables, "list every table and column, then exit");
   cmd->add_flag("--markdown", o->markdown, "with --tables: as Markdown (docs/TABLES.md)");

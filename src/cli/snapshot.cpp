@@ -7,6 +7,8 @@
 
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
+#include "cli/report_output.hpp"
+#include "report/result_set.hpp"
 #include "core/text.hpp"
 #include "core/time_format.hpp"
 
@@ -27,20 +29,21 @@ struct SnapshotOptions {
   bool list = false;
   std::string remove;
   unsigned jobs = 0;
+  RowsOptions listing;  // --list
 };
 
-int list_snapshots(store::Store& store) {
+int list_snapshots(store::Store& store, const SnapshotOptions& o, const Root& root) {
   auto all = store.list();
-  if (!all) {
-    std::cerr << "vigil: " << all.error() << "\n";
-    return kExitError;
-  }
-  std::cout << fmt::format("{:>5}  {:<20} {:<20} {:<16} {:>8}  {}\n", "ID", "NAME", "TAKEN", "HOST", "ROWS", "ROOT");
+  if (!all) return o.listing.error(all.error());
+  ResultSet rows;
+  rows.columns = {"id", "name", "taken", "host", "rows", "root", "tables"};
   for (const auto& s : *all)
-    std::cout << fmt::format("{:>5}  {:<20} {:<20} {:<16} {:>8}  {}\n", s.id, s.name, iso8601(s.collected_at),
-                             s.hostname, s.rows, s.live ? "/ (live)" : s.root);
-  std::cout << fmt::format("({} snapshot{} in {})\n", all->size(), all->size() == 1 ? "" : "s", store.path());
-  return kExitClean;
+    rows.rows.push_back({s.id, s.name, iso8601(s.collected_at), s.hostname, s.rows, s.live ? "/ (live)" : s.root, s.tables});
+  if (o.listing.format != "text" && o.listing.format != "table") return render_rows(rows, o.listing, &root);
+  return write_output(o.listing.out, &root, [&](std::ostream& out) {
+    report::render_result_table(rows, out);
+    out << fmt::format("({} snapshot{} in {})\n", all->size(), all->size() == 1 ? "" : "s", store.path());
+  });
 }
 
 int run_snapshot(const SnapshotOptions& o) {
@@ -55,7 +58,7 @@ int run_snapshot(const SnapshotOptions& o) {
     std::cerr << "vigil: " << store.error() << "\n";
     return kExitError;
   }
-  if (o.list) return list_snapshots(*store);
+  if (o.list) return list_snapshots(*store, o, *root);
   if (!o.remove.empty()) {
     auto n = store->remove(o.remove);
     if (!n) {
@@ -138,6 +141,7 @@ void add_snapshot_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--rules", o->rules_dir, "rules directory (default: the one installed beside vigil)");
   cmd->add_option("--jobs", o->jobs, "threads for collection (default: one per core)");
   cmd->add_flag("--list", o->list, "list the snapshots in the store");
+  add_rows_options(cmd, o->listing);
   cmd->add_option("--delete", o->remove, "delete the snapshot with this number, or every one with this name");
   cmd->callback([o, &exit_code] { exit_code = run_snapshot(*o); });
 }

@@ -32,13 +32,14 @@ struct TriageOptions {
   bool quick = false;
 };
 
-int run_triage(const TriageOptions& o) {
+int run_triage(TriageOptions o) {
   auto setup = prepare_report(o.report);
-  if (!setup) return error_exit(setup.error());
+  if (!setup) return o.report.error(setup.error());
   auto root = open_system_root(o.root, o.force);
-  if (!root) return error_exit(root.error());
+  if (!root) return o.report.error(root.error());
+  setup->inspected = *root;
   auto base = collect::base_collect_options(o.rules_dir);
-  if (!base) return error_exit(base.error());
+  if (!base) return o.report.error(base.error());
   auto copts = std::move(*base);
   copts.hash_all = o.hash;
   copts.threads = o.jobs;

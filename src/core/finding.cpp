@@ -21,6 +21,16 @@ std::string Finding::get(std::string_view key) const {
   return {};
 }
 
+std::string Finding::get_all(std::string_view key, std::string_view separator) const {
+  std::string out;
+  for (const auto& e : evidence)
+    if (e.key == key) {
+      if (!out.empty()) out += separator;
+      out += evidence_text(e.value);
+    }
+  return out;
+}
+
 const std::vector<std::string_view> kIdentityKeys = {
     "process.pid",      "process.start",    "process.executable", "process.command_line", "process.tty.name",
     "file.path",        "file.inode",       "source.ip",          "source.address",       "destination.ip",

@@ -44,6 +44,8 @@ struct Finding {
   }
   // First evidence value under key, rendered as text; empty when absent.
   std::string get(std::string_view key) const;
+  // Every value under key (a list in JSON), joined.
+  std::string get_all(std::string_view key, std::string_view separator = "; ") const;
   // A stable hash of the rule and the identifying evidence (32 hex digits): a daemon reports
   // a thing once, a store counts how often it recurs, a trigger deduplicates by it.
   std::string fingerprint() const;

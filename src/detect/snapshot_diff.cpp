@@ -179,12 +179,53 @@ std::string key_of(const Record& r, const std::vector<std::string_view>& key) {
   return k;
 }
 
+// The ECS field a column is reported under, the same names triage uses (process.command_line,
+// not process.cmdline); columns ECS has no field for go under vigil.<table>.
+struct EcsName {
+  std::string_view prefix, column, key;
+};
+constexpr EcsName kEcsNames[] = {
+    {"socket", "protocol", "network.transport"},        {"socket", "local_address", "destination.ip"},
+    {"socket", "local_port", "destination.port"},       {"socket", "executable", "process.executable"},
+    {"socket", "process", "process.name"},              {"socket", "pid", "process.pid"},
+    {"socket", "uid", "user.id"},
+    {"process", "executable", "process.executable"},    {"process", "cmdline", "process.command_line"},
+    {"process", "user", "user.name"},                   {"process", "uid", "user.id"},
+    {"process", "name", "process.name"},                {"process", "pid", "process.pid"},
+    {"process", "ppid", "process.parent.pid"},          {"process", "sha256", "process.hash.sha256"},
+    {"process", "package", "package.name"},             {"process", "cwd", "process.working_directory"},
+    {"process", "copy_of", "vigil.file.copy_of"},
+    {"interface", "name", "observer.ingress.interface.name"}, {"interface", "mac", "observer.mac"},
+    {"user", "name", "user.name"},                      {"user", "uid", "user.id"},
+    {"user", "gid", "user.group.id"},                   {"user", "home", "user.home"},
+    {"user", "shell", "user.shell"},                    {"user", "password", "vigil.password"},
+    {"group", "name", "group.name"},                    {"group", "gid", "group.id"},
+    {"sudo", "file", "file.path"},                      {"sudo", "line", "file.line"},
+    {"sudo", "principal", "user.name"},                 {"sudo", "commands", "vigil.sudo.commands"},
+    {"persistence", "kind", "vigil.persistence.kind"},  {"persistence", "location", "file.path"},
+    {"persistence", "line", "file.line"},               {"persistence", "user", "user.name"},
+    {"persistence", "command", "process.command_line"}, {"persistence", "package", "package.name"},
+    {"persistence", "detail", "vigil.persistence.detail"},
+    {"package", "name", "package.name"},                {"package", "arch", "package.architecture"},
+    {"package", "version", "package.version"},
+    {"file", "path", "file.path"},                      {"file", "mode", "file.mode"},
+    {"file", "uid", "file.uid"},                        {"file", "package", "package.name"},
+    {"file", "copy_of", "vigil.file.copy_of"},          {"file", "check", "vigil.file.check"},
+    {"rootkit", "family", "vigil.rootkit.family"},      {"rootkit", "detail", "vigil.probe.detail"},
+};
+
+std::string evidence_key(std::string_view prefix, std::string_view column) {
+  for (const auto& n : kEcsNames)
+    if (n.prefix == prefix && n.column == column) return std::string(n.key);
+  return fmt::format("vigil.{}.{}", prefix, column);
+}
+
 // Key columns always; the shown ones only when they say something (no empty strings).
 void add_columns(Finding& f, const TableDiff& d, const Record& r, const std::vector<std::string_view>& columns,
                  bool skip_empty) {
   for (auto c : columns)
     if (const auto* v = r.get(c); v && !(skip_empty && evidence_text(*v).empty()))
-      f.evidence.push_back({fmt::format("{}.{}", d.prefix, c), *v});
+      f.evidence.push_back({evidence_key(d.prefix, c), *v});
 }
 
 Finding change_finding(const TableDiff& d, Change c, Severity s) {
@@ -210,18 +251,18 @@ void diff_table(const TableDiff& d, const std::vector<Record>& before, const std
       out.push_back(std::move(f));
       continue;
     }
-    std::string changes;
+    std::vector<std::string> changes;  // one vigil.changes value each: a list in JSON
     for (auto c : d.compare) {
       auto was = old->second->text(c), now = r->text(c);
       // A hash is only known when it was computed: an empty one is "not taken", not a change.
       if (was == now || (c == "sha256" && (was.empty() || now.empty()))) continue;
-      changes += fmt::format("{}{}: {} → {}", changes.empty() ? "" : "; ", c, was.empty() ? "\"\"" : was,
-                             now.empty() ? "\"\"" : now);
+      changes.push_back(fmt::format("{}: {} → {}", c, was.empty() ? "\"\"" : was,
+                                    now.empty() ? "\"\"" : now));
     }
     if (changes.empty()) continue;
     auto f = change_finding(d, Change::changed, d.severity(Change::changed, old->second, *r, facts));
     add_columns(f, d, *r, d.key, false);
-    f.add("vigil.changes", changes);
+    for (auto& change : changes) f.add("vigil.changes", std::move(change));
     out.push_back(std::move(f));
   }
   for (const auto& [k, r] : old_rows)

@@ -86,12 +86,11 @@ Finding removed(const FimEntry& e) {
 
 std::optional<Finding> changed(const FimEntry& a, const FimEntry& b) {
   auto attrs = static_cast<Attrs>(a.attrs);
-  std::string changes;
+  std::vector<std::string> changes;  // one vigil.changes value each: a list in JSON
   std::vector<std::string_view> names;
   bool strong = false;  // content, type or permissions; not just times or inode
   auto note = [&](std::string_view name, const std::string& was, const std::string& is, bool content) {
-    changes += fmt::format("{}{}: {} → {}", changes.empty() ? "" : "; ", name, was.empty() ? "\"\"" : was,
-                           is.empty() ? "\"\"" : is);
+    changes.push_back(fmt::format("{}: {} → {}", name, was.empty() ? "\"\"" : was, is.empty() ? "\"\"" : is));
     names.push_back(name);
     strong = strong || content;
   };
@@ -134,7 +133,7 @@ std::optional<Finding> changed(const FimEntry& a, const FimEntry& b) {
   std::string list;
   for (auto n : names) list += (list.empty() ? "" : ",") + std::string(n);
   f.add("vigil.attributes", list);
-  f.add("vigil.changes", changes);
+  for (auto& change : changes) f.add("vigil.changes", std::move(change));
   f.identity = {"file.path", "vigil.changes"};  // a later, different change is another finding
   return f;
 }

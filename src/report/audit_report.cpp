@@ -198,6 +198,21 @@ std::vector<Sheet> audit_sheets(const audit::AuditResult& r, const audit::Compar
   return sheets;
 }
 
+ResultSet check_list_rows(const audit::PolicySet& set) {
+  ResultSet rs;
+  rs.columns = {"policy", "id", "title", "references", "attack", "evaluable"};
+  for (const auto& p : set.policies)
+    for (const auto& c : p.checks) {
+      std::vector<std::string> mitre;
+      for (const auto* list : {&c.mitigations, &c.techniques})
+        for (const auto& m : *list) mitre.push_back(m.id);
+      rs.rows.push_back({p.id, c.id, c.title, joined(c.references, "; "), joined(mitre, ","),
+                         c.unevaluable.empty() ? std::string("yes") : c.unevaluable});
+    }
+  for (const auto& pr : set.problems) rs.rows.push_back({pr.file, pr.check, SqlValue{}, SqlValue{}, SqlValue{}, pr.message});
+  return rs;
+}
+
 void render_check_list(const audit::PolicySet& set, bool markdown, std::ostream& out) {
   auto refs = [](const audit::Check& c) {
     std::vector<std::string> v;
@@ -233,6 +248,21 @@ void render_check_list(const audit::PolicySet& set, bool markdown, std::ostream&
   if (!markdown)
     for (const auto& pr : set.problems)
       out << fmt::format("problem: {}{}: {}\n", pr.file, pr.check.empty() ? "" : " check " + pr.check, pr.message);
+}
+
+void render_passwords_json(const audit::PasswordAudit& p, bool show_passwords, std::ostream& out) {
+  std::size_t weak = 0;
+  for (const auto& a : p.accounts) weak += a.weak || a.state == "empty";
+  nlohmann::json doc = {{"summary",
+                         {{"accounts", p.accounts.size()},
+                          {"weak", weak},
+                          {"candidates", p.candidates},
+                          {"seconds", p.seconds},
+                          {"threads", p.threads},
+                          {"wordlist_words", p.wordlist_words},
+                          {"problems", p.problems}}},
+                        {"accounts", result_rows_json(password_rows(p, show_passwords))}};
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void render_passwords_text(const audit::PasswordAudit& p, bool show, std::ostream& out) {

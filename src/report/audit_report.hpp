@@ -27,8 +27,13 @@ std::vector<Sheet> audit_sheets(const audit::AuditResult& r, const audit::Compar
 
 // Every check of the loaded policies (docs/AUDIT_CHECKS.md is the Markdown form), then the
 // load problems.
+// Every check of every policy as rows (policy, id, title, CIS, ATT&CK, evaluable), and the
+// load problems after them.
+ResultSet check_list_rows(const audit::PolicySet& set);
 void render_check_list(const audit::PolicySet& set, bool markdown, std::ostream& out);
 
 void render_passwords_text(const audit::PasswordAudit& p, bool show_passwords, std::ostream& out);
+// {"summary": {accounts, weak, candidates, seconds, threads, wordlist_words}, "accounts": [rows]}
+void render_passwords_json(const audit::PasswordAudit& p, bool show_passwords, std::ostream& out);
 
 }  // namespace vigil::report

@@ -18,6 +18,9 @@ json value_json(const EvidenceValue& v) {
   return std::get<std::int64_t>(v);
 }
 
+
+}  // namespace
+
 // Sets a.b.c = v inside doc; a second value for the same key turns it into an array,
 // and a key that would nest under a plain value is kept under vigil.evidence instead.
 void set_dotted(json& doc, const std::string& key, json v) {
@@ -43,8 +46,6 @@ void set_dotted(json& doc, const std::string& key, json v) {
     leaf = json::array({leaf, std::move(v)});
 }
 
-}  // namespace
-
 json finding_to_ecs(const Finding& f, const collect::HostInfo& host) {
   json j = json::object();
   j["@timestamp"] = iso8601(host.collected_at);
@@ -59,6 +60,9 @@ json finding_to_ecs(const Finding& f, const collect::HostInfo& host) {
     j["threat"] = {{"framework", "MITRE ATT&CK"}, {"technique", {{"id", f.attack}}}};
   }
   for (const auto& e : f.evidence) set_dotted(j, e.key, value_json(e.value));
+  // A change list is a list even when it holds one change.
+  if (auto v = j.find("vigil"); v != j.end())
+    if (auto c = v->find("changes"); c != v->end() && !c->is_array()) *c = json::array({*c});
   return j;
 }
 

@@ -12,6 +12,8 @@
 
 namespace vigil::report {
 
+// Sets a.b.c = v inside doc; a second value for the same key turns it into an array.
+void set_dotted(nlohmann::json& doc, const std::string& key, nlohmann::json v);
 // One finding as an ECS alert document; evidence keys become nested objects.
 nlohmann::json finding_to_ecs(const Finding& f, const collect::HostInfo& host);
 

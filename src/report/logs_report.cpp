@@ -145,16 +145,17 @@ void render_logs_json(const logs::ScanResult& r, const collect::HostInfo& host, 
 }
 
 void render_matched_line(const logs::MatchedLine& m, std::ostream& out) {
-  json j;
-  j["log.file.path"] = *m.path;
-  j["log.file.line"] = m.line;
+  json j = json::object();  // ECS, nested as every other vigil document
   if (m.time) j["@timestamp"] = iso8601(m.time);
-  if (!m.source_ip.empty()) j[is_ip_address(m.source_ip) ? "source.ip" : "source.domain"] = std::string(m.source_ip);
+  set_dotted(j, "log.file.path", *m.path);
+  set_dotted(j, "log.file.line", m.line);
+  if (!m.source_ip.empty()) set_dotted(j, is_ip_address(m.source_ip) ? "source.ip" : "source.domain", std::string(m.source_ip));
   json rules = json::array();
   for (const auto* r : m.rules)
-    rules.push_back({{"name", r->title}, {"id", r->id}, {"author", r->author}, {"level", r->level}});
+    rules.push_back({{"id", logs::sigma::finding_rule_id(*r)}, {"uuid", r->id}, {"name", r->title},
+                     {"author", r->author}, {"level", r->level}});  // as a finding's rule.id and rule.uuid
   j["rule"] = rules;
-  j["event.original"] = std::string(m.raw);
+  set_dotted(j, "event.original", std::string(m.raw));
   out << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -196,6 +197,21 @@ void render_rule_list(const logs::LogRules& r, bool markdown, std::ostream& out)
     for (const auto& p : r.problems)
       out << fmt::format("  {}{}: {}\n", p.file, p.rule.empty() ? "" : " (" + p.rule + ")", p.reason);
   }
+}
+
+ResultSet rule_list_rows(const logs::LogRules& r) {
+  ResultSet rs;
+  rs.columns = {"id", "title", "level", "attack", "file", "loaded"};
+  for (const auto& m : r.loaded)
+    rs.rows.push_back({logs::sigma::finding_rule_id(m), m.title, m.level, fmt::format("{}", fmt::join(m.attack, ",")),
+                       m.file, "yes"});
+  for (auto id : logs::builtin_rule_ids()) {
+    const auto& info = rule_info(id);
+    rs.rows.push_back({std::string(id), std::string(info.title), std::string(info.severities), std::string(info.attack),
+                       "built-in", "yes"});
+  }
+  for (const auto& p : r.problems) rs.rows.push_back({SqlValue{}, p.rule, SqlValue{}, SqlValue{}, p.file, p.reason});
+  return rs;
 }
 
 }  // namespace vigil::report

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "collect/snapshot.hpp"
+#include "core/result_set.hpp"
 #include "logs/rules.hpp"
 #include "logs/scan.hpp"
 
@@ -24,5 +25,7 @@ void render_matched_line(const logs::MatchedLine& m, std::ostream& out);
 // The rules a scan would load (Sigma rules and correlations, then the built-ins), with the
 // ones that did not load and why.
 void render_rule_list(const logs::LogRules& r, bool markdown, std::ostream& out);
+// The same as rows (id, title, level, attack, file, loaded: yes / the reason it did not load).
+ResultSet rule_list_rows(const logs::LogRules& r);
 
 }  // namespace vigil::report

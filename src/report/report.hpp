@@ -31,5 +31,8 @@ struct TextOptions {
 void render_text(const TriageReport& r, const TextOptions& opts, std::ostream& out);
 void render_jsonl(const TriageReport& r, std::ostream& out);
 void render_json(const TriageReport& r, std::ostream& out);
+// One finding per row: severity, rule, title, why, the evidence as key=value; pairs, remedy,
+// ATT&CK, source, fingerprint, host (RFC 4180 CSV, for a spreadsheet).
+void render_csv(const TriageReport& r, std::ostream& out);
 
 }  // namespace vigil::report

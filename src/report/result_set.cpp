@@ -83,6 +83,10 @@ void render_result_json(const ResultSet& r, std::ostream& out) {
   out << result_rows_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
+void render_result_jsonl(const ResultSet& r, std::ostream& out) {
+  for (const auto& row : result_rows_json(r)) out << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 void render_result_csv(const ResultSet& r, std::ostream& out) {
   auto field = [](const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

@@ -17,5 +17,7 @@ nlohmann::json result_rows_json(const ResultSet& r);
 void render_result_table(const ResultSet& r, std::ostream& out);
 void render_result_json(const ResultSet& r, std::ostream& out);
 void render_result_csv(const ResultSet& r, std::ostream& out);
+// One JSON object per row and line.
+void render_result_jsonl(const ResultSet& r, std::ostream& out);
 
 }  // namespace vigil::report

@@ -52,4 +52,16 @@ std::string tables_text() {
       });
 }
 
+ResultSet tables_rows() {
+  ResultSet rs;
+  rs.columns = {"table", "column", "type", "collected", "meaning"};
+  collect::for_each_table_type([&]<class Row>(std::string_view where) {
+    auto types = column_types<Row>();
+    for (std::size_t i = 0; i < Row::kColumns.size(); ++i)
+      rs.rows.push_back({std::string(Row::kTable), std::string(Row::kColumns[i].name), std::string(to_string(types[i])),
+                         std::string(where), std::string(Row::kColumns[i].doc)});
+  });
+  return rs;
+}
+
 }  // namespace vigil::report

@@ -284,7 +284,8 @@ TEST(AuditPasswordsE2E, FindsExactlyTheWeakAccounts) {
   auto r = run_vigil({"audit", "passwords", "--root", root.path(), "--wordlist", lists / "words.txt", "--format", "json"});
   ASSERT_EQ(r.exit_code, 1) << r.err;
   std::map<std::string, nlohmann::json> by_user;
-  for (const auto& a : nlohmann::json::parse(r.out)) by_user[a["user"].get<std::string>()] = a;
+  auto doc = nlohmann::json::parse(r.out);
+  for (const auto& a : doc["accounts"]) by_user[a["user"].get<std::string>()] = a;
   std::set<std::string> weak;
   for (const auto& [user, a] : by_user)
     if (!a["found_by"].get<std::string>().empty()) weak.insert(user);
@@ -308,7 +309,7 @@ TEST(AuditPasswordsE2E, FindsExactlyTheWeakAccounts) {
   quick.write("etc/passwd", "carol:x:1001:1001::/home/carol:/bin/bash\n");
   auto d = run_vigil({"audit", "passwords", "--root", quick.path(), "--format", "json"});
   ASSERT_EQ(d.exit_code, 1) << d.err;
-  EXPECT_EQ(nlohmann::json::parse(d.out)[0]["found_by"], "wordlist");
+  EXPECT_EQ(nlohmann::json::parse(d.out)["accounts"][0]["found_by"], "wordlist");
 }
 
 // Crafted and odd shadow lines (issue 31, 2 and 14): a hash asking for a billion rounds is not
@@ -334,7 +335,8 @@ TEST(AuditPasswordsE2E, CostlyAndMalformedHashesAreBoundedAndNamed) {
   ASSERT_EQ(r.exit_code, 1) << r.err;  // gina's is found
   EXPECT_LT(seconds, 20) << "a billion rounds would take minutes";
   std::map<std::string, nlohmann::json> by_user;
-  for (const auto& a : nlohmann::json::parse(r.out)) by_user[a["user"].get<std::string>()] = a;
+  auto doc = nlohmann::json::parse(r.out);
+  for (const auto& a : doc["accounts"]) by_user[a["user"].get<std::string>()] = a;
   auto issues = [&](const std::string& u) { return by_user[u]["issues"].get<std::string>(); };
   EXPECT_NE(issues("mallory").find("too costly to try (rounds=999999999)"), std::string::npos) << issues("mallory");
   EXPECT_EQ(by_user["gina"]["found_by"], "user name variant");

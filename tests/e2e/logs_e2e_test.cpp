@@ -241,7 +241,7 @@ TEST(LogsWorkload, GroundTruthOfTheGeneratedLogs) {
   std::ifstream lf(dir / "access.labels");
   for (std::string l; std::getline(lf, l);) labels.push_back(l);
   std::set<std::size_t> lines;
-  for (const auto& m : jsonl(w.out)) lines.insert(m["log.file.line"].get<std::size_t>());
+  for (const auto& m : jsonl(w.out)) lines.insert(m["log"]["file"]["line"].get<std::size_t>());
   std::map<std::string, std::pair<int, int>> by;  // category → flagged, total
   for (std::size_t i = 0; i < labels.size(); ++i) {
     auto& c = by[labels[i]];

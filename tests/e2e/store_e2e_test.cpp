@@ -73,12 +73,13 @@ TEST(StoreLive, DiffReportsExactlyTheNewListenerAndItsProgram_ThenNothingOnceUnd
       << dump_all(findings);
   for (const auto& f : findings) {
     if (f["rule"]["id"] == "change.listener-added") {
-      EXPECT_EQ(f["socket"]["local_port"], 3352);
-      EXPECT_EQ(f["socket"]["executable"], copy);
+      // The ECS names triage uses for a listener and its program.
+      EXPECT_EQ(f["destination"]["port"], 3352);
+      EXPECT_EQ(f["process"]["executable"], copy);
       EXPECT_EQ(f["vigil"]["severity"], "high");
     } else {
       EXPECT_EQ(f["process"]["executable"], copy);
-      EXPECT_EQ(f["process"]["copy_of"], "/bin/nc.traditional");
+      EXPECT_EQ(f["vigil"]["file"]["copy_of"], "/bin/nc.traditional");
     }
   }
   // The listener is gone: the host matches its baseline again.

@@ -143,10 +143,10 @@ TEST(FimCompare, ReportsEachChangedAttributeWithOldAndNew) {
   EXPECT_EQ(changed[0]->get("file.path"), "/usr/bin/ls");
   EXPECT_EQ(changed[0]->severity, Severity::high);
   EXPECT_EQ(changed[0]->get("vigil.attributes"), "ctime,sha256");
-  EXPECT_NE(changed[0]->get("vigil.changes").find("sha256: bb → ff"), std::string::npos);
+  EXPECT_NE(changed[0]->get_all("vigil.changes").find("sha256: bb → ff"), std::string::npos);
   EXPECT_EQ(changed[1]->get("file.path"), "/etc/hosts");
   EXPECT_EQ(changed[1]->severity, Severity::medium);
-  EXPECT_NE(changed[1]->get("vigil.changes").find("mode: 0644 → 0666"), std::string::npos);
+  EXPECT_NE(changed[1]->get_all("vigil.changes").find("mode: 0644 → 0666"), std::string::npos);
   EXPECT_EQ(changed[2]->severity, Severity::low);
   EXPECT_EQ(with_rule(r.findings, "fim.added")[0]->severity, Severity::high);  // setuid
   EXPECT_EQ(with_rule(r.findings, "fim.removed")[0]->severity, Severity::medium);
@@ -165,7 +165,7 @@ TEST(FimCompare, GrowingLogsMayGrowButNotShrink) {
   cut.size = 10;
   auto r = compare_entries({log}, {cut});
   ASSERT_EQ(r.findings.size(), 1u);
-  EXPECT_NE(r.findings[0].get("vigil.changes").find("size (may only grow): 1000 → 10"), std::string::npos);
+  EXPECT_NE(r.findings[0].get_all("vigil.changes").find("size (may only grow): 1000 → 10"), std::string::npos);
 }
 
 TEST(FimCompare, Zones) {

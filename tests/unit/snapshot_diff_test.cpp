@@ -66,7 +66,7 @@ TEST(SnapshotDiff, NewUnpackagedListenerIsHighAndItsProcessReported) {
   auto l = with_rule(r.findings, "change.listener-added");
   ASSERT_EQ(l.size(), 1u);
   EXPECT_EQ(l[0]->severity, Severity::high);
-  EXPECT_EQ(l[0]->get("socket.local_port"), "3349");
+  EXPECT_EQ(l[0]->get("destination.port"), "3349");  // the ECS names triage uses
   auto p = with_rule(r.findings, "change.process-added");
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0]->severity, Severity::medium);  // unowned and in /tmp
@@ -107,7 +107,7 @@ TEST(SnapshotDiff, AccountChangesBySeverity) {
   auto group = with_rule(r.findings, "change.group-changed");
   ASSERT_EQ(group.size(), 1u);
   EXPECT_EQ(group[0]->severity, Severity::high);
-  EXPECT_NE(group[0]->get("vigil.changes").find("members: alice → alice,mallory"), std::string::npos);
+  EXPECT_NE(group[0]->get_all("vigil.changes").find("members: alice → alice,mallory"), std::string::npos);
 
   auto c = base();
   c.accounts.users.push_back(daemon);
@@ -117,7 +117,7 @@ TEST(SnapshotDiff, AccountChangesBySeverity) {
   auto changed = with_rule(r.findings, "change.user-changed");
   ASSERT_EQ(changed.size(), 1u);
   EXPECT_EQ(changed[0]->severity, Severity::high);
-  EXPECT_NE(changed[0]->get("vigil.changes").find("uid: 998 → 0"), std::string::npos);
+  EXPECT_NE(changed[0]->get_all("vigil.changes").find("uid: 998 → 0"), std::string::npos);
 }
 
 TEST(SnapshotDiff, StartupItemsAndPackages) {
@@ -143,7 +143,7 @@ TEST(SnapshotDiff, StartupItemsAndPackages) {
   EXPECT_EQ(with_rule(r.findings, "change.package-added")[0]->severity, Severity::info);
   auto up = with_rule(r.findings, "change.package-changed");
   ASSERT_EQ(up.size(), 1u);
-  EXPECT_NE(up[0]->get("vigil.changes").find("version: 1:9.2p1-2 → 1:9.2p1-2+deb12u3"), std::string::npos);
+  EXPECT_NE(up[0]->get_all("vigil.changes").find("version: 1:9.2p1-2 → 1:9.2p1-2+deb12u3"), std::string::npos);
 
   // The cron line moved down a line: same item, no change.
   auto c = b;
