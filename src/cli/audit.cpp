@@ -240,6 +240,8 @@ void add_audit_command(CLI::App& app, int& exit_code) {
                 "run every policy even when its requirements (the OS it is written for) are not met");
   cmd->add_flag("--all", o->all, "list passed and not applicable checks too, not only failed ones");
   cmd->add_option("--save", o->save, "save this result in the store as baseline NAME");
+  cmd->footer("Exit codes: 0 audited (no check newly failing against --compare, score not under --fail-under); "
+              "1 newly failing checks or a score under --fail-under; 2 error (no policy loads, unreadable root).");
   cmd->add_option("--compare", o->compare,
                   "compare with baseline NAME (or a --format json FILE): newly failing checks first; exit 1 if any");
   cmd->add_option("--suppress", o->suppress,
