@@ -7,9 +7,11 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "cli/report_output.hpp"
 #include "core/host_files.hpp"
 #include "core/time_format.hpp"
@@ -261,7 +263,13 @@ int run_packages(FimOptions o) {
   copts.files.verify = collect::VerifyScope::all;
   copts.threads = o.jobs;
   auto t0 = std::chrono::steady_clock::now();
-  auto snapshot = collect::collect_snapshot(*root, copts);
+  std::optional<collect::Snapshot> collected;
+  {
+    Progress progress(Progress::wanted(o.report.quiet));
+    progress.set("checking every package file against its checksum");
+    collected = collect::collect_snapshot(*root, copts);
+  }
+  auto& snapshot = *collected;
   report::TriageReport r;
   r.snapshot = &snapshot;
   r.title = "vigil fim packages";

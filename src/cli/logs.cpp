@@ -4,8 +4,10 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "cli/report_output.hpp"
 #include "cli/suppressions.hpp"
 #include "collect/snapshot.hpp"
@@ -64,9 +66,14 @@ int run_scan(LogsOptions o) {
   bool nothing_read = false, missing = false;
   int written = write_output(o.report.out, nullptr, [&](std::ostream& out) {
     auto t0 = std::chrono::steady_clock::now();
+    std::optional<Progress> progress(std::in_place, Progress::wanted(o.report.quiet));
+    so.on_input = [&](const std::string& path, std::size_t i, std::size_t n) {
+      progress->set(fmt::format("reading {} ({} of {})", path, i + 1, n));
+    };
     logs::LogEngine::MatchSink on_match;
     if (o.events) on_match = [&out](const logs::MatchedLine& m) { report::render_matched_line(m, out); };
     auto result = logs::scan_logs(so, on_match);
+    progress.reset();  // the line is gone before anything else is printed
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     report::render_input_notes(result, std::cerr);
     if (!o.dshield.empty()) {

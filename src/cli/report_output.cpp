@@ -48,6 +48,7 @@ void add_report_options(CLI::App* cmd, ReportOptions& o, std::string_view what) 
   cmd->add_option("--suppress", o.suppress,
                   "suppression file (default " + std::string(kDefaultSuppressionFile) + " when it exists)");
   cmd->add_flag("--no-suppress", o.no_suppress, "ignore every suppression file");
+  cmd->add_flag("--quiet", o.quiet, "no progress line on the terminal (there is none in a pipe)");
   cmd->footer(std::string(kExitCodesHelp));
 }
 

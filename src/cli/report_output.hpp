@@ -28,6 +28,7 @@ struct ReportOptions {
   std::string out;               // --out FILE; standard output when empty or "-"
   std::string suppress;
   bool no_suppress = false;
+  bool quiet = false;            // no progress line
 
   bool machine() const { return format == "json" || format == "jsonl"; }
   // Prints "vigil: message" on stderr and, for --format json or jsonl, an {"error": …} object

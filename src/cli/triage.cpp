@@ -4,9 +4,11 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "cli/report_output.hpp"
 #include "collect/snapshot.hpp"
 #include "detect/detectors.hpp"
@@ -52,7 +54,14 @@ int run_triage(TriageOptions o) {
     copts.files.verify = collect::VerifyScope::none;
   }
   auto t0 = std::chrono::steady_clock::now();
-  auto snapshot = collect::collect_snapshot(*root, copts);
+  std::optional<collect::Snapshot> collected;
+  {
+    Progress progress(Progress::wanted(o.report.quiet));
+    progress.set("collecting");
+    copts.on_step = [&](std::string_view done) { progress.set(fmt::format("collecting (done: {})", done)); };
+    collected = collect::collect_snapshot(*root, copts);
+  }
+  auto& snapshot = *collected;
   detect::Context ctx;
   ctx.now = snapshot.host.collected_at;
   ctx.failed_login_threshold = o.failed_login_threshold;

@@ -84,8 +84,9 @@ bool looks_like_system(const Root& root) {
 Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   auto t0 = std::chrono::steady_clock::now();
   Snapshot s;
-  auto timed = [&s, last = t0](std::string name) mutable {
+  auto timed = [&s, &opts, last = t0](std::string name) mutable {
     auto now = std::chrono::steady_clock::now();
+    if (opts.on_step) opts.on_step(name);
     s.timings.emplace_back(std::move(name), std::chrono::duration<double>(now - last).count());
     last = now;
   };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -64,6 +65,8 @@ struct CollectOptions {
   // look for packaged copies of them (the package, sha256 and copy_of columns). A query that
   // reads none of those columns turns it off.
   bool ownership = true;
+  // Told the name of each step as it ends (a progress line); on the collecting thread.
+  std::function<void(std::string_view)> on_step = {};
 };
 
 // Every table name a snapshot can hold, in schema order.

@@ -131,6 +131,7 @@ ScanResult scan_logs(const LogRules& rules, const ScanOptions& o, const LogEngin
       engine.consume(d.matched, inputs[d.input].path);
     };
     for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (o.on_input) o.on_input(inputs[i].path, i, inputs.size());
       SourceCursor cursor;
       auto emit = [&](Block&& b) {
         if (!cursor.detected) {

@@ -26,6 +26,8 @@ struct ScanOptions {
   unsigned jobs = 0;                    // 0: every core
   ReadLimits limits;
   EngineOptions engine;
+  // Told of each input as its reading starts (a progress line); on the calling thread.
+  std::function<void(const std::string& path, std::size_t index, std::size_t count)> on_input = {};
 };
 
 struct InputReport {
