@@ -3,7 +3,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build run test bench fuzz clean
+.PHONY: all setup configure build run test bench fuzz install clean
 
 all: build
 
@@ -36,6 +36,11 @@ bench: build
 	@bench/store.sh
 	@bench/logs.sh
 	@bench/audit.sh
+
+# The binary, rules, manual pages and completions under $(DESTDIR)$(PREFIX).
+PREFIX ?= /usr/local
+install: build
+	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD)

@@ -18,6 +18,8 @@ void add_query_command(CLI::App& app, int& exit_code);
 void add_fim_command(CLI::App& app, int& exit_code);
 void add_logs_command(CLI::App& app, int& exit_code);
 void add_audit_command(CLI::App& app, int& exit_code);
+// Hidden: manual pages and shell completions from the commands' own options (for packaging).
+void add_generate_command(CLI::App& app, int& exit_code);
 
 // --db PATH, the store, for the commands that use one.
 void add_store_option(CLI::App* cmd, std::string& db);

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   vigil::cli::add_audit_command(app, exit_code);
   vigil::cli::add_rules_command(app, exit_code);
   vigil::cli::add_tables_command(app, exit_code);
+  vigil::cli::add_generate_command(app, exit_code);
   // Every command says how it exits; those that judge something say it in their own words.
   auto footers = [](auto&& self, CLI::App* cmd) -> void {
     for (auto* sub : cmd->get_subcommands({})) {
