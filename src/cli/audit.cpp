@@ -57,6 +57,9 @@ struct AuditOptions {
   bool markdown = false;
 };
 
+// An error: on stderr, and as a JSON object on stdout for --format json or jsonl.
+int fail(const AuditOptions& o, std::string_view message) { return RowsOptions{o.format, o.out}.error(message); }
+
 std::vector<std::string> policy_paths(const AuditOptions& o) {
   std::vector<std::string> paths;
   for (const auto& p : o.policies) paths.push_back(p == "default" ? default_rules_dir() + "/policies" : p);
@@ -116,19 +119,19 @@ int render(const AuditOptions& o, const Root& root, const audit::AuditResult& r,
 
 int run_audit_command(const AuditOptions& o) {
   auto root = open_system_root(o.root, o.force);
-  if (!root) return error_exit(root.error());
+  if (!root) return fail(o, root.error());
   std::optional<audit::AuditResult> baseline;
   if (!o.compare.empty()) {  // read before the scan, so a typo fails fast
     auto b = load_compared(o, o.compare, *root);
-    if (!b) return error_exit(b.error());
+    if (!b) return fail(o, b.error());
     baseline = std::move(*b);
   }
   auto accepted = load_suppressions(o.suppress, o.no_suppress);
-  if (!accepted) return error_exit(accepted.error());
+  if (!accepted) return fail(o, accepted.error());
   auto set = audit::load_policies(policy_paths(o));
   for (const auto& p : set.problems)
     std::cerr << fmt::format("vigil: policy {}{}: {}\n", p.file, p.check.empty() ? "" : " check " + p.check, p.message);
-  if (set.policies.empty()) return error_exit("audit: no policy could be loaded");
+  if (set.policies.empty()) return fail(o, "audit: no policy could be loaded");
   audit::RunOptions ro;
   ro.eval.run_commands = !o.no_commands;
   ro.eval.command_timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
@@ -141,9 +144,9 @@ int run_audit_command(const AuditOptions& o) {
   if (baseline) cmp = audit::compare_results(*baseline, result);
   if (!o.save.empty()) {
     auto st = open_store(store_path(o), *root);
-    if (!st) return error_exit(st.error());
+    if (!st) return fail(o, st.error());
     auto id = audit::save_baseline(*st, result, o.save);
-    if (!id) return error_exit(id.error());
+    if (!id) return fail(o, id.error());
     std::cerr << fmt::format("vigil: audit saved as '{}' (#{}) in {}\n", o.save, *id, st->path());
   }
   if (int rc = render(o, *root, result, cmp ? &*cmp : nullptr); rc != kExitClean) return rc;
@@ -155,11 +158,11 @@ int run_audit_command(const AuditOptions& o) {
 
 int run_compare_command(const AuditOptions& o) {
   auto root = open_root(o.root);
-  if (!root) return error_exit(root.error());
+  if (!root) return fail(o, root.error());
   auto a = load_compared(o, o.left, *root);
-  if (!a) return error_exit(a.error());
+  if (!a) return fail(o, a.error());
   auto b = load_compared(o, o.right, *root);
-  if (!b) return error_exit(b.error());
+  if (!b) return fail(o, b.error());
   auto cmp = audit::compare_results(*a, *b);
   if (o.format == "xlsx")
     return write_workbook(o, *root, {{"Comparison", report::comparison_rows(cmp)},
@@ -178,7 +181,7 @@ int run_compare_command(const AuditOptions& o) {
 
 int run_passwords_command(const AuditOptions& o) {
   auto root = open_system_root(o.root, o.force);
-  if (!root) return error_exit(root.error());
+  if (!root) return fail(o, root.error());
   audit::PasswordOptions po;
   po.wordlist = o.wordlist;
   po.user_variants = !o.no_variants;
@@ -191,7 +194,7 @@ int run_passwords_command(const AuditOptions& o) {
       std::fflush(stderr);
     };
   auto r = audit::audit_passwords(*root, po);
-  if (!r) return error_exit(r.error());
+  if (!r) return fail(o, r.error());
   for (const auto& p : r->problems) std::cerr << "vigil: " << p << "\n";
   int rc = with_output(o, *root, [&](std::ostream& out) {
     auto rows = report::password_rows(*r, o.show);

@@ -375,3 +375,15 @@ TEST(ImageTriageE2E, AnEmptyRootIsRefusedUnlessForced) {
 
 }  // namespace
 }  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+TEST(AuditE2E, ErrorsAreJsonInAJsonRun) {
+  TempDir d;
+  auto r = run_vigil({"audit", "--policy", d / "none.yml", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 2);
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(doc.contains("error")) << r.out;
+}
+}  // namespace
+}  // namespace vigil::testing

@@ -345,3 +345,21 @@ TEST(LogsScan, BinaryRegionsAreLeftOutAndTruncationIsReported) {
   EXPECT_EQ(e.exit_code, 0) << "an empty log is nothing to find, not an error";
   EXPECT_NE(e.err.find("empty.log: empty: nothing to read"), std::string::npos) << e.err;
 }
+
+// --rules takes one path per use (it used to swallow the log after it), and --dshield - owns
+// standard output alone (issue 31, 18 and 23).
+TEST(LogsScan, OptionsDoNotSwallowOrMixOutputs) {
+  TempDir dir;
+  std::string attack;
+  for (int i = 0; i < 6; ++i)
+    attack += "Nov 17 10:00:0" + std::to_string(i) + " h sshd[9]: Failed password for root from 203.0.113.5 port 4 ssh2\n";
+  auto log = dir.write("auth.log", attack);
+  auto r = logs_scan({"--rules", std::string(VIGIL_SOURCE_DIR) + "/rules/logs/web", log, "--format", "jsonl",
+                      "--fail-on", "medium"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(rules_for(jsonl(r.out), "203.0.113.5").count("logs.auth-brute-force")) << "the log was read as a log";
+  auto mixed = logs_scan({log, "--dshield", "-", "--format", "json"});
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_NE(mixed.err.find("--dshield - writes DShield lines to standard output"), std::string::npos) << mixed.err;
+  EXPECT_NO_THROW((void)nlohmann::json::parse(mixed.out)) << "with --format json the error is JSON: " << mixed.out;
+}
