@@ -126,16 +126,21 @@ std::vector<std::pair<std::string, std::string>> completion_words(const std::vec
   return out;
 }
 
-std::string bash_completion(const std::vector<Node>& all) {
-  auto words = completion_words(all);
+// "/fim|/fim/check|…": the command paths a shell case statement recognises.
+std::string path_pattern(const std::vector<std::pair<std::string, std::string>>& words) {
   std::vector<std::string> paths;
   for (const auto& [path, w] : words)
     if (!path.empty()) paths.push_back(path);
+  return joined(paths, "|");
+}
+
+std::string bash_completion(const std::vector<Node>& all) {
+  auto words = completion_words(all);
   std::string out = "# bash completion for vigil; written by `vigil _generate bash` from the commands' own options\n"
-                    "_vigil() {\n  local cur=\"${COMP_WORDS[COMP_CWORD]}\" path=\"\" i\n"
-                    "  for ((i = 1; i < COMP_CWORD; i++)); do\n    case \"$path/${COMP_WORDS[i]}\" in\n      " +
-                    joined(paths, "|") + ") path=\"$path/${COMP_WORDS[i]}\" ;;\n    esac\n  done\n  local words=\"\"\n"
-                    "  case \"$path\" in\n";
+                    "_vigil() {\n  local cur=\"${COMP_WORDS[COMP_CWORD]}\" cmd=\"\" i\n"
+                    "  for ((i = 1; i < COMP_CWORD; i++)); do\n    case \"$cmd/${COMP_WORDS[i]}\" in\n      " +
+                    path_pattern(words) + ") cmd=\"$cmd/${COMP_WORDS[i]}\" ;;\n    esac\n  done\n  local words=\"\"\n"
+                    "  case \"$cmd\" in\n";
   for (const auto& [path, w] : words) out += fmt::format("    \"{}\") words=\"{}\" ;;\n", path, w);
   out += "  esac\n  # Option values and plain arguments: files (complete -o default).\n"
          "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\ncomplete -o default -F _vigil vigil\n";
@@ -144,13 +149,10 @@ std::string bash_completion(const std::vector<Node>& all) {
 
 std::string zsh_completion(const std::vector<Node>& all) {
   auto words = completion_words(all);
-  std::vector<std::string> paths;
-  for (const auto& [path, w] : words)
-    if (!path.empty()) paths.push_back(path);
   std::string out = "#compdef vigil\n# zsh completion for vigil; written by `vigil _generate zsh` from the commands' "
-                    "own options\n_vigil() {\n  local path=\"\" i\n  local -a offer\n"
-                    "  for ((i = 2; i < CURRENT; i++)); do\n    case \"$path/${words[i]}\" in\n      (" +
-                    joined(paths, "|") + ") path=\"$path/${words[i]}\" ;;\n    esac\n  done\n  case \"$path\" in\n";
+                    "own options\n_vigil() {\n  local cmd=\"\" i\n  local -a offer\n"  // not $path: zsh ties it to $PATH
+                    "  for ((i = 2; i < CURRENT; i++)); do\n    case \"$cmd/${words[i]}\" in\n      (" +
+                    path_pattern(words) + ") cmd=\"$cmd/${words[i]}\" ;;\n    esac\n  done\n  case \"$cmd\" in\n";
   for (const auto& [path, w] : words) out += fmt::format("    (\"{}\") offer=({}) ;;\n", path, w);
   out += "  esac\n  if [[ ${words[CURRENT]} == -* || ${#${offer:#--*}} -gt 0 ]]; then\n"
          "    compadd -- \"${offer[@]}\"\n  else\n    _files\n  fi\n}\n_vigil \"$@\"\n";
