@@ -277,7 +277,8 @@ void apply_copies(std::vector<FileCheckRow>& rows, const PathMap& copies) {
 
 bool commonly_trojaned(std::string_view path) {
   // chkrootkit's list of commands rootkits replace (its TROJAN variable), with today's
-  // additions (ss, ip, systemd, sudo, the checksum tools an investigator would use).
+  // additions (ss, ip, systemd, sudo, the checksum tools an investigator would use), and the
+  // PAM modules.
   static const std::set<std::string, std::less<>> kNames = {
       "amd",      "basename", "biff",     "chfn",     "chsh",      "cron",     "crond",   "date",     "du",
       "dirname",  "echo",     "egrep",    "env",      "find",      "fingerd",  "gpm",     "grep",     "hdparm",
@@ -290,7 +291,10 @@ bool commonly_trojaned(std::string_view path) {
       "ldd",      "kill",     "pgrep",    "pkill",    "xinetd",    "dmesg",    "lsmod",   "insmod",   "modprobe",
       "rmmod",    "kmod",     "nologin",  "getty",    "agetty"};
   auto slash = path.rfind('/');
-  return is_program_dir(path) && kNames.count(path.substr(slash + 1)) > 0;
+  auto name = path.substr(slash + 1);
+  // PAM modules (pam_unix.so backdoored to accept a master password, or to log passwords).
+  if (name.starts_with("pam_") && name.ends_with(".so") && path.substr(0, slash).ends_with("/security")) return true;
+  return is_program_dir(path) && kNames.count(name) > 0;
 }
 
 std::optional<VerifyScope> parse_verify_scope(std::string_view word) {
@@ -302,17 +306,27 @@ std::optional<VerifyScope> parse_verify_scope(std::string_view word) {
 }
 
 std::vector<FileCheckRow> verify_package_files(const Root& root, const PackageDb& packages, VerifyScope scope,
-                                               IssueLog& log) {
-  if (scope == VerifyScope::none) return {};
+                                               const std::set<std::string, std::less<>>& also, IssueLog& log,
+                                               std::set<std::string, std::less<>>* checked) {
+  if (scope == VerifyScope::none && also.empty()) return {};
   // The chosen package files, and every conffile.
   auto files = packages.checksums(
-      [scope](std::string_view p) {
-        return scope == VerifyScope::all || (scope == VerifyScope::programs ? is_program_dir(p) : commonly_trojaned(p));
+      [scope, &also](std::string_view p) {
+        switch (scope) {
+          case VerifyScope::all: return true;
+          case VerifyScope::programs: return is_program_dir(p) || also.contains(p);
+          case VerifyScope::common: return commonly_trojaned(p) || also.contains(p);
+          case VerifyScope::none: return also.contains(p);
+        }
+        return false;
       },
       log);
+  if (scope == VerifyScope::none)  // conffiles come anyway: keep only the ones asked for
+    std::erase_if(files, [&](const PackagedFile& f) { return !also.contains(f.path); });
   unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   std::vector<std::vector<FileCheckRow>> parts(n);
   std::vector<IssueLog> logs(n);
+  std::vector<std::vector<std::string>> compared(n);
   {
     std::vector<std::jthread> workers;
     for (unsigned t = 0; t < n; ++t)
@@ -339,6 +353,7 @@ std::vector<FileCheckRow> verify_package_files(const Root& root, const PackageDb
             logs[t].add(std::string(kCollector), d.error());
             continue;
           }
+          if (checked) compared[t].push_back(f.path);
           if (d->md5 == f.md5) continue;
           auto r = row_for(f.conffile ? "conffile-modified" : "package-modified", f.path, *st,
                            "MD5 " + d->md5 + " differs from the " + f.md5 + " that " + f.package + " recorded");
@@ -355,6 +370,8 @@ std::vector<FileCheckRow> verify_package_files(const Root& root, const PackageDb
     for (auto& i : logs[t].issues()) log.issues().push_back(std::move(i));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  if (checked)
+    for (auto& part : compared) checked->insert(std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -65,10 +66,15 @@ struct FileCheckOptions {
 
 std::vector<FileCheckRow> collect_file_checks(const Root& root, const std::vector<UserRow>& users,
                                               const FileCheckOptions& opts, IssueLog& log);
-// Package verification (the debsums check) for programs, and every conffile.
+// Package verification (the debsums check) for programs in `scope`, every conffile, and the
+// files in `also` (start-up files with a suspicious line); even under VerifyScope::none when
+// `also` is not empty. Rows for the files that differ or are missing; `checked`, when given,
+// receives every path whose checksum was compared.
 std::vector<FileCheckRow> verify_package_files(const Root& root, const PackageDb& packages, VerifyScope scope,
-                                               IssueLog& log);
-// A program rootkits are known to replace (ls, ps, netstat, sshd, login …) in a program directory.
+                                               const std::set<std::string, std::less<>>& also, IssueLog& log,
+                                               std::set<std::string, std::less<>>* checked = nullptr);
+// A program rootkits are known to replace (ls, ps, netstat, sshd, login …) in a program directory,
+// or a PAM module.
 bool commonly_trojaned(std::string_view path);
 
 // Ownership answers (recently changed files a package owns are upgrades and are dropped);

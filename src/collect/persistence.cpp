@@ -9,6 +9,7 @@
 #include <set>
 
 #include "collect/persistence_parse.hpp"
+#include "collect/script_patterns.hpp"
 #include "core/text.hpp"
 
 namespace vigil::collect {
@@ -16,6 +17,12 @@ namespace vigil::collect {
 namespace {
 
 constexpr std::string_view kCollector = "persistence";
+constexpr std::size_t kMaxCommand = 2000;  // a line kept as a row's command, in bytes
+
+std::string capped(std::string_view text) {
+  if (text.size() <= kMaxCommand) return std::string(text);
+  return std::string(text.substr(0, kMaxCommand)) + "…";
+}
 
 class Collector {
  public:
@@ -53,7 +60,7 @@ class Collector {
     r.kind = std::move(kind);
     r.location = location;
     r.line = static_cast<std::int64_t>(line);
-    r.command = printable(command);
+    r.command = capped(printable(command));
     r.user = std::move(user);
     r.detail = printable(detail);
     return r;
@@ -66,6 +73,20 @@ class Collector {
   void whole_file(const std::string& path, std::string_view kind, std::string user = "") {
     add(row(std::string(kind), path, 0, path, std::move(user)));
   }
+  // A script (or program) that is itself the item: one row for the file, and one for each of
+  // its lines that match a start-up pattern (what it says, not only where it is). Programs
+  // (ELF) are judged by where they are and who owns them.
+  void script(const std::string& path, std::string_view kind, const std::string& user = "") {
+    whole_file(path, kind, user);
+    auto text = read(path);
+    if (!text || text->starts_with("\x7f" "ELF")) return;
+    std::set<std::size_t> lines;
+    for (const auto& h : scan_script(*text)) lines.insert(h.line);
+    if (lines.empty()) return;
+    for_each_line(*text, [&](std::string_view line, std::size_t n) {
+      if (lines.contains(n)) add(row(std::string(kind), path, n, std::string(trim(line)), user, "script line"));
+    });
+  }
   const Root& root() const { return root_; }
   IssueLog& log() { return log_; }
   std::vector<PersistenceRow>& rows() { return rows_; }
@@ -76,7 +97,7 @@ class Collector {
   std::vector<PersistenceRow> rows_;
 };
 
-void cron(Collector& c) {
+void cron(Collector& c, const std::map<std::int64_t, std::string>& users) {
   auto system_tab = [&](const std::string& path) {
     if (auto text = c.read(path)) {
       auto parsed = parse_crontab(*text, true);
@@ -87,7 +108,7 @@ void cron(Collector& c) {
   system_tab("/etc/crontab");
   for (const auto& f : c.files_in("/etc/cron.d")) system_tab(f);
   for (std::string_view period : {"hourly", "daily", "weekly", "monthly", "yearly"})
-    for (const auto& f : c.files_in("/etc/cron." + std::string(period))) c.whole_file(f, "cron-script");
+    for (const auto& f : c.files_in("/etc/cron." + std::string(period))) c.script(f, "cron-script");
   for (const auto& f : c.files_in("/var/spool/cron/crontabs")) {
     if (auto text = c.read(f)) {
       auto parsed = parse_crontab(*text, false);
@@ -95,10 +116,14 @@ void cron(Collector& c) {
     }
   }
   for (const auto& f : c.files_in("/var/spool/cron/atjobs")) {
-    if (auto text = c.read(f)) {
-      auto lines = parse_command_lines(*text);
-      if (!lines.empty()) c.add(c.row("at", f, lines.back().line, lines.back().command));
-    }
+    if (f.ends_with("/.SEQ")) continue;  // atd's job counter
+    auto text = c.read(f);
+    if (!text) continue;
+    auto job = parse_at_job(*text);
+    std::string user = job.uid >= 0 ? std::to_string(job.uid) : "";
+    if (auto it = users.find(job.uid); it != users.end()) user = it->second;
+    if (job.body.empty()) c.whole_file(f, "at", user);
+    for (auto& l : job.body) c.add(c.row("at", f, l.line, l.command, user));
   }
 }
 
@@ -126,7 +151,7 @@ void systemd(Collector& c, const std::vector<std::string>& homes) {
     std::string user;
     for (const auto& h : homes)
       if (dir.starts_with(h + "/")) user = basename_of(h);
-    for (std::string_view suffix : {".service", ".timer"}) {
+    for (std::string_view suffix : {".service", ".timer", ".path", ".socket"}) {
       for (const auto& f : c.files_in(dir, suffix)) {
         auto text = c.read(f);
         if (!text) continue;
@@ -144,18 +169,49 @@ void systemd(Collector& c, const std::vector<std::string>& homes) {
 void init_and_profiles(Collector& c, const std::vector<std::pair<std::string, std::string>>& homes) {
   c.lines_of("/etc/rc.local", "rc-local", parse_command_lines);
   for (const auto& f : c.files_in("/etc/init.d"))
-    if (!f.ends_with("/README") && !f.ends_with("/skeleton")) c.whole_file(f, "init-script");
+    if (!f.ends_with("/README") && !f.ends_with("/skeleton")) c.script(f, "init-script");
   for (std::string f : {"/etc/profile", "/etc/bash.bashrc", "/etc/zsh/zshrc", "/etc/zsh/zprofile"})
     c.lines_of(f, "shell-startup", parse_command_lines);
   for (const auto& f : c.files_in("/etc/profile.d")) c.lines_of(f, "shell-startup", parse_command_lines);
   for (const auto& [home, user] : homes)
     for (std::string_view rc : {".bashrc", ".profile", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc"})
       c.lines_of(home + "/" + std::string(rc), "shell-startup", parse_command_lines, user);
-  for (const auto& f : c.files_in("/etc/update-motd.d")) c.whole_file(f, "motd");
+  for (const auto& f : c.files_in("/etc/update-motd.d")) c.script(f, "motd");
   for (const auto& f : c.files_in("/etc/xdg/autostart", ".desktop")) c.lines_of(f, "xdg-autostart", parse_desktop_exec);
   for (const auto& [home, user] : homes)
     for (const auto& f : c.files_in(home + "/.config/autostart", ".desktop"))
       c.lines_of(f, "xdg-autostart", parse_desktop_exec, user);
+}
+
+// Programs systemd runs at boot and on every reload, before any unit: generators.
+void generators(Collector& c, const std::vector<std::pair<std::string, std::string>>& homes) {
+  std::vector<std::string> dirs;
+  for (std::string_view scope : {"system", "user"})
+    for (std::string_view base : {"/etc/systemd", "/run/systemd", "/usr/local/lib/systemd", "/usr/lib/systemd",
+                                  "/lib/systemd"})
+      dirs.push_back(std::string(base) + "/" + std::string(scope) + "-generators");
+  for (const auto& [home, user] : homes) dirs.push_back(home + "/.config/systemd/user-generators");
+  std::set<std::pair<dev_t, ino_t>> seen;  // /lib is /usr/lib on a merged-/usr system
+  for (const auto& dir : dirs) {
+    auto st = c.root().stat(dir);
+    if (!st || !seen.insert({st->st_dev, st->st_ino}).second) continue;
+    std::string user;
+    for (const auto& [home, name] : homes)
+      if (dir.starts_with(home + "/")) user = name;
+    for (const auto& f : c.files_in(dir)) c.script(f, "systemd-generator", user);
+  }
+}
+
+// Scripts NetworkManager runs as root when an interface changes; APT's hook commands.
+void dispatchers_and_hooks(Collector& c) {
+  for (std::string base : {"/etc/NetworkManager/dispatcher.d", "/usr/lib/NetworkManager/dispatcher.d"})
+    for (std::string sub : {"", "/pre-up.d", "/pre-down.d", "/no-wait.d"})
+      for (const auto& f : c.files_in(base + sub)) c.script(f, "nm-dispatcher");
+  std::vector<std::string> apt = {"/etc/apt/apt.conf"};
+  for (const auto& f : c.files_in("/etc/apt/apt.conf.d")) apt.push_back(f);
+  for (const auto& f : apt)
+    if (auto text = c.read(f))
+      for (auto& h : parse_apt_hooks(*text)) c.add(c.row("apt-hook", f, h.line, h.command, "", h.option));
 }
 
 void preload_and_environment(Collector& c) {
@@ -194,16 +250,41 @@ void udev_pam_modules(Collector& c) {
   for (const auto& f : c.files_in("/etc/pam.d")) {
     auto text = c.read(f);
     if (!text) continue;
-    for (auto& m : parse_pam_modules(*text)) {
-      std::string path = m.command;
+    for (auto& m : parse_pam_stack(*text)) {
+      std::string path = m.module;
       if (!path.starts_with('/'))
         for (const auto& d : module_dirs)
-          if (c.root().lstat(d + "/" + m.command)) {
-            path = d + "/" + m.command;
+          if (c.root().lstat(d + "/" + m.module)) {
+            path = d + "/" + m.module;
             break;
           }
       bool exists = path.starts_with('/') && c.root().stat(path).has_value();
-      c.add(c.row("pam-module", f, m.line, path, "", exists ? m.command : m.command + " (missing)"));
+      auto r = c.row("pam-module", f, m.line, path, "", exists ? m.module : m.module + " (missing)");
+      std::string args;
+      for (const auto& a : m.args) args += (args.empty() ? "" : " ") + a;
+      r.options = printable(args);
+      c.add(std::move(r));
+      // What the module runs: pam_exec's program, pam_script's scripts.
+      std::string name = basename_of(m.module);
+      if (name == "pam_exec.so") {
+        auto program = pam_exec_program(m.args);
+        if (!program.command.empty())
+          c.add(c.row("pam-exec", f, m.line, program.command, "",
+                      m.type + " pam_exec" + (program.expose_authtok ? " expose_authtok" : "")));
+      } else if (name == "pam_script.so") {
+        std::string dir = "/usr/share/libpam-script";
+        for (const auto& a : m.args)
+          if (a.starts_with("dir=")) dir = a.substr(4);
+        for (std::string_view script : {"pam_script_auth", "pam_script_acct", "pam_script_passwd",
+                                        "pam_script_ses_open", "pam_script_ses_close"}) {
+          std::string program = dir + "/" + std::string(script);
+          if (!c.root().lstat(program)) continue;
+          // The auth and passwd scripts are handed the password (PAM_AUTHTOK).
+          bool authtok = script == "pam_script_auth" || script == "pam_script_passwd";
+          c.add(c.row("pam-exec", f, m.line, program, "",
+                      m.type + " pam_script" + (authtok ? " expose_authtok" : "")));
+        }
+      }
     }
   }
   for (std::string f : {"/etc/modules"}) c.lines_of(f, "kernel-module", parse_module_list);
@@ -216,7 +297,7 @@ void udev_pam_modules(Collector& c) {
 // Stamps file owner, mtime and symlink target, reading each file's metadata once.
 void stamp_files(Collector& c) {
   struct Meta {
-    std::int64_t uid = -1, mtime = 0;
+    std::int64_t uid = -1, mtime = 0, ctime = 0;
     std::string target;
   };
   std::map<std::string, Meta> meta;
@@ -226,6 +307,7 @@ void stamp_files(Collector& c) {
     if (!st) continue;
     m.uid = st->st_uid;
     m.mtime = st->st_mtime;
+    m.ctime = st->st_ctime;
     if (S_ISLNK(st->st_mode))
       if (auto link = c.root().readlink(f)) m.target = link->starts_with('/') ? *link : dirname_of(f) + "/" + *link;
   }
@@ -233,14 +315,16 @@ void stamp_files(Collector& c) {
     const auto& m = meta[r.location];
     r.file_uid = m.uid;
     r.mtime = m.mtime;
+    r.ctime = m.ctime;
     r.target = m.target;
   }
 }
 
-// PAM rows are judged by their module file, not the stack file that names it; symlinks
-// by what they point to.
-const std::string& judged_file(const PersistenceRow& r) {
+// PAM rows are judged by their module or program file, not the stack file that names it;
+// symlinks by what they point to.
+std::string judged_file(const PersistenceRow& r) {
   if (r.kind == "pam-module") return r.command;
+  if (r.kind == "pam-exec") return r.command.substr(0, r.command.find(' '));
   return r.target.empty() ? r.location : r.target;
 }
 
@@ -259,9 +343,13 @@ std::vector<PersistenceRow> collect_persistence(const Root& root, const std::vec
     homes.emplace_back(u.home, u.name);
     home_dirs.push_back(u.home);
   }
-  cron(c);
+  std::map<std::int64_t, std::string> names;
+  for (const auto& u : users) names.try_emplace(u.uid, u.name);
+  cron(c, names);
   systemd(c, home_dirs);
+  generators(c, homes);
   init_and_profiles(c, homes);
+  dispatchers_and_hooks(c);
   preload_and_environment(c);
   ssh_keys(c, homes);
   udev_pam_modules(c);
@@ -272,13 +360,34 @@ std::vector<PersistenceRow> collect_persistence(const Root& root, const std::vec
 std::vector<std::string> package_query_paths(const std::vector<PersistenceRow>& rows) {
   std::set<std::string> files;
   for (const auto& r : rows)
-    if (judged_file(r).starts_with('/')) files.insert(judged_file(r));
+    if (auto f = judged_file(r); f.starts_with('/')) files.insert(std::move(f));
   return {files.begin(), files.end()};
 }
 
 void apply_packages(std::vector<PersistenceRow>& rows, const PathMap& owners) {
   for (auto& r : rows)
     if (auto it = owners.find(judged_file(r)); it != owners.end()) r.package = it->second;
+}
+
+std::vector<std::string> content_check_paths(const std::vector<PersistenceRow>& rows) {
+  std::set<std::string> files;
+  for (const auto& r : rows)
+    if (auto f = judged_file(r); f.starts_with('/') && !scan_script(r.command).empty()) files.insert(std::move(f));
+  return {files.begin(), files.end()};
+}
+
+void apply_verification(std::vector<PersistenceRow>& rows, const std::set<std::string, std::less<>>& checked,
+                        const std::set<std::string, std::less<>>& modified) {
+  std::set<std::string, std::less<>> wanted;
+  for (auto& p : content_check_paths(rows)) wanted.insert(std::move(p));
+  for (auto& r : rows) {
+    auto f = judged_file(r);
+    if (!wanted.contains(f)) continue;
+    if (modified.contains(f))
+      r.verify = "modified";
+    else if (checked.contains(f))
+      r.verify = "ok";
+  }
 }
 
 }  // namespace vigil::collect

@@ -65,13 +65,13 @@ std::vector<UnitCommand> parse_systemd_unit(std::string_view text) {
     if (eq == std::string_view::npos) return;
     auto key = trim(t.substr(0, eq));
     auto value = trim(t.substr(eq + 1));
-    if (key.starts_with("Exec") && section == "[Service]") {
+    if (key.starts_with("Exec") && (section == "[Service]" || section == "[Socket]")) {
       while (!value.empty() && std::string_view("-@:+!").find(value.front()) != std::string_view::npos)
         value.remove_prefix(1);
       if (!value.empty()) out.push_back({n, std::string(key), std::string(value)});
     } else if (key == "Environment" && value.find("LD_PRELOAD=") != std::string_view::npos) {
       out.push_back({n, "Environment", std::string(value)});
-    } else if (key == "Unit" && section == "[Timer]") {
+    } else if (key == "Unit" && (section == "[Timer]" || section == "[Path]")) {
       out.push_back({n, "Unit", std::string(value)});
     }
   });
@@ -154,22 +154,71 @@ std::vector<LineCommand> parse_udev_runs(std::string_view text) {
   return out;
 }
 
-std::vector<LineCommand> parse_pam_modules(std::string_view text) {
-  std::vector<LineCommand> out;
+namespace {
+
+// PAM's own word splitting: blanks separate words, except inside [ ] (a control, or an
+// argument holding blanks, written [like this] with \] for a literal bracket).
+std::vector<std::string> pam_words(std::string_view t) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < t.size()) {
+    while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i]))) ++i;
+    if (i >= t.size()) break;
+    std::string w;
+    if (t[i] == '[') {
+      std::size_t j = i + 1;
+      for (; j < t.size() && t[j] != ']'; ++j) {
+        if (t[j] == '\\' && j + 1 < t.size() && t[j + 1] == ']') ++j;
+        w.push_back(t[j]);
+      }
+      out.push_back("[" + w + "]");
+      i = j + 1;
+      continue;
+    }
+    while (i < t.size() && !std::isspace(static_cast<unsigned char>(t[i]))) w.push_back(t[i++]);
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<PamEntry> parse_pam_stack(std::string_view text) {
+  std::vector<PamEntry> out;
   for_each_line(text, [&](std::string_view raw, std::size_t n) {
     auto t = trim(raw);
     if (comment_or_blank(t) || t.starts_with('@')) return;  // @include names another stack
-    auto words = split_ws(t);
-    std::size_t i = 1;
-    if (words.size() > 1 && words[1].starts_with('[')) {  // [success=1 default=ignore]
-      while (i < words.size() && !words[i].ends_with(']')) ++i;
-    }
+    auto words = pam_words(t);
+    if (words.size() < 3) return;
     // "include" and "substack" name another stack file, not a module.
-    if (words.size() > 1 && (words[1] == "include" || words[1] == "substack")) return;
-    ++i;
-    if (i < words.size()) out.push_back({n, std::string(words[i])});
+    if (words[1] == "include" || words[1] == "substack") return;
+    PamEntry e;
+    e.line = n;
+    e.type = words[0].starts_with('-') ? words[0].substr(1) : words[0];
+    e.control = words[1];
+    e.module = words[2];
+    e.args.assign(words.begin() + 3, words.end());
+    out.push_back(std::move(e));
   });
   return out;
+}
+
+PamExecProgram pam_exec_program(const std::vector<std::string>& args) {
+  PamExecProgram p;
+  std::size_t i = 0;
+  // pam_exec's options come first: debug, expose_authtok, seteuid, quiet, quiet_log, stdout,
+  // log=FILE, type=TYPE; the first other word is the program.
+  for (; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "expose_authtok") p.expose_authtok = true;
+    else if (a == "debug" || a == "seteuid" || a == "quiet" || a == "quiet_log" || a == "stdout" ||
+             a.starts_with("log=") || a.starts_with("type="))
+      continue;
+    else
+      break;
+  }
+  for (; i < args.size(); ++i) p.command += (p.command.empty() ? "" : " ") + args[i];
+  return p;
 }
 
 std::vector<LineCommand> parse_modprobe_installs(std::string_view text) {
@@ -219,6 +268,118 @@ std::vector<LineCommand> parse_desktop_exec(std::string_view text) {
     auto t = trim(raw);
     if (t.starts_with("Exec=")) out.push_back({n, std::string(t.substr(5))});
   });
+  return out;
+}
+
+AtJob parse_at_job(std::string_view text) {
+  AtJob job;
+  std::string marker;     // the here-document's end marker, once its opening line is seen
+  bool in_body = false, found_marker = false;
+  std::vector<LineCommand> unmarked;  // lines after the preamble, for an at without a marker
+  for_each_line(text, [&](std::string_view raw, std::size_t n) {
+    auto t = trim(raw);
+    if (t.starts_with("# atrun uid="))
+      if (auto words = split_ws(t.substr(12)); !words.empty()) job.uid = to_number<std::int64_t>(words[0]).value_or(-1);
+    if (in_body) {
+      if (t == marker) {
+        in_body = false;
+        return;
+      }
+      if (!comment_or_blank(t)) job.body.push_back({n, printable(t)});
+      return;
+    }
+    if (found_marker) return;
+    // ${SHELL:-/bin/sh} << 'marcinDELIMITER1a2b3c4d'
+    if (auto at = t.find("<< "); at != std::string_view::npos && t.starts_with("${SHELL")) {
+      marker = unquote(t.substr(at + 3));
+      in_body = found_marker = !marker.empty();
+      return;
+    }
+    if (comment_or_blank(t) || t.starts_with("umask ") || t == "}" || t.starts_with("cd ") ||
+        t.starts_with("echo 'Execution directory inaccessible'") || t == "exit 1")
+      return;
+    // NAME=value; export NAME: the submitter's environment, not the job.
+    if (auto eq = t.find('='); eq != std::string_view::npos && t.find("; export ") != std::string_view::npos) {
+      bool identifier = eq > 0;
+      for (char ch : t.substr(0, eq)) identifier = identifier && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
+      if (identifier) return;
+    }
+    unmarked.push_back({n, printable(t)});
+  });
+  if (!found_marker) job.body = std::move(unmarked);
+  return job;
+}
+
+namespace {
+
+// The options whose values APT hands to the shell.
+bool apt_hook_option(std::string_view option) {
+  std::string lower;
+  for (char c : option) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  while (lower.ends_with(':')) lower.pop_back();
+  for (std::string_view hook : {"::pre-invoke", "::post-invoke", "::post-invoke-success", "::post-invoke-failure",
+                                "::pre-install-pkgs"})
+    if (lower.ends_with(hook)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<AptHook> parse_apt_hooks(std::string_view text) {
+  std::vector<AptHook> out;
+  std::vector<std::string> scopes;  // enclosing "Name {" blocks, each possibly "A::B"
+  std::string name;                 // the option named since the last ';', '{' or '}'
+  std::size_t line = 1;
+  auto option = [&] {
+    std::string key;
+    for (const auto& s : scopes) key += (key.empty() ? "" : "::") + s;
+    if (!name.empty()) key += (key.empty() ? "" : "::") + name;
+    return key;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+      ++i;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (text.substr(i).starts_with("//") || (c == '#' && name.empty())) {  // to the end of the line
+      i = std::min(text.find('\n', i), text.size());
+    } else if (text.substr(i).starts_with("/*")) {
+      auto end = text.find("*/", i + 2);
+      end = end == std::string_view::npos ? text.size() : end + 2;
+      for (; i < end; ++i) line += text[i] == '\n';
+    } else if (c == '"') {
+      auto end = text.find('"', i + 1);
+      if (end == std::string_view::npos) end = text.size();
+      std::size_t at = line;
+      std::string value(text.substr(i + 1, end - i - 1));
+      for (char v : value) line += v == '\n';
+      if (auto key = option(); apt_hook_option(key)) {
+        while (key.ends_with(':')) key.pop_back();  // "Name:: value" appends to the list Name
+        out.push_back({at, key, printable(value)});
+      }
+      i = std::min(end + 1, text.size());
+    } else if (c == '{') {
+      scopes.push_back(name);
+      name.clear();
+      ++i;
+    } else if (c == '}') {
+      if (!scopes.empty()) scopes.pop_back();
+      name.clear();
+      ++i;
+    } else if (c == ';') {
+      name.clear();
+      ++i;
+    } else {
+      std::size_t end = i;
+      while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
+             std::string_view("{};\"").find(text[end]) == std::string_view::npos)
+        ++end;
+      name = std::string(text.substr(i, end - i));
+      i = end;
+    }
+  }
   return out;
 }
 

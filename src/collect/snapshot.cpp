@@ -117,10 +117,26 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     s.tables.insert({"login_records", "lastlog"});
     timed("logins");
   }
+  // Start-up files with a suspicious line are checked against their package's checksums (in
+  // the same pass as the file checks' verification): as the package shipped it, the line is
+  // the package's own.
+  std::set<std::string, std::less<>> startup;
+  auto verify_startup = [&](VerifyScope scope) {
+    std::set<std::string, std::less<>> checked, differ;
+    auto modified = verify_package_files(root, *s.packages, scope, startup, s.issues, &checked);
+    for (const auto& r : modified) differ.insert(r.path);
+    apply_verification(s.persistence, checked, differ);
+    return modified;
+  };
   if (wanted({"persistence"})) {
     s.persistence = collect_persistence(root, s.accounts.users, s.issues);
+    for (auto& p : content_check_paths(s.persistence)) startup.insert(std::move(p));
     s.tables.insert("persistence");
     timed("persistence");
+    if (!want_files && !startup.empty()) {
+      verify_startup(VerifyScope::none);
+      timed("package checksums of start-up files");
+    }
   }
   // The rootkit probes ask the kernel directly and share nothing with the collectors below:
   // they run beside them, on their own issue log.
@@ -135,8 +151,8 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
       s.file_checks = collect_file_checks(root, s.accounts.users, fopts, s.issues);
       timed("file checks");
     }
-    if (fopts.verify != VerifyScope::none) {
-      auto modified = verify_package_files(root, *s.packages, fopts.verify, s.issues);
+    if (fopts.verify != VerifyScope::none || !startup.empty()) {
+      auto modified = verify_startup(fopts.verify);
       s.file_checks.insert(s.file_checks.end(), modified.begin(), modified.end());
       timed("package file verification");
     }

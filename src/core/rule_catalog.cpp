@@ -158,10 +158,16 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "mtime are in the evidence).",
      "T1053.003,T1543.002", "high"},
     {"persistence.download-exec", "Start-up item downloads and runs code",
-     "Piping curl or wget into a shell (or decoding base64 into one) at every start fetches whatever the "
-     "attacker's server serves today: a classic dropper.",
+     "Piping curl or wget into a shell, or fetching a file and making it executable, at every start runs "
+     "whatever the attacker's server serves today: a classic dropper.",
      "Note the URL, block it, remove the item, and look for what it already installed.", "T1105,T1059.004",
      "high"},
+    {"persistence.obfuscated-command", "Start-up item decodes hidden code and runs it",
+     "A cron job, unit or script that base64- or hex-decodes a payload into a shell, or evaluates what a decoder "
+     "prints, hides what it does from a reader: administrators have no reason to.",
+     "Decode the payload (without running it) to see what it does, remove the item, and look for what it "
+     "already did.",
+     "T1027,T1140,T1059.004", "high"},
     {"persistence.reverse-shell", "Start-up item opens a remote shell or starts netcat",
      "A scheduled job or service that connects a shell to the network, or starts netcat or socat, is a "
      "backdoor that comes back after every reboot.",
@@ -173,11 +179,18 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "Check the library (is it packaged?), remove the entry from a rescue system, and assume the tools "
      "on this host lie.",
      "T1574.006", "high"},
-    {"persistence.recent-unowned", "New start-up file that no package installed",
-     "A cron file, unit, init script or at job that belongs to no package and changed within the --since "
-     "window is how fresh persistence looks; an administrator's own change looks the same, so check.",
-     "Confirm who made the change; suppress it with a reason if it is yours.", "T1053.003,T1543.002",
-     "medium"},
+    {"persistence.unowned-item", "Start-up file that no package installed",
+     "A cron file, unit, generator, init or dispatcher script, APT hook or at job that belongs to no package "
+     "is either the administrator's own or planted; changed within the --since window (mtime, or ctime, which "
+     "touch cannot set back) it is how fresh persistence looks.",
+     "Confirm who made it; suppress it with a reason if it is yours.", "T1053.003,T1543.002,T1037",
+     "low; medium when the file changed within --since"},
+    {"evasion.history-disabled", "Shell history switched off in a start-up file",
+     "unset HISTFILE, HISTFILE=/dev/null, HISTSIZE=0, set +o history or a history file linked to /dev/null in a "
+     "start-up file keeps every later session from leaving a record: an intruder covering tracks.",
+     "Remove the line, look at who changed the file and when, and rely on auditd or the journal for what the "
+     "sessions did.",
+     "T1070.003,T1562.003", "medium; high when the file changed within --since"},
     {"persistence.authorized-key-recent", "SSH authorized_keys changed recently",
      "A key added to authorized_keys gives its holder a login that survives password changes.",
      "Compare the keys with those you know; remove any you cannot name.", "T1098.004", "medium"},
@@ -191,6 +204,14 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "Compare the module with the packaged one, remove it from the stack, and change the passwords used "
      "since it appeared.",
      "T1556.003", "high"},
+    {"persistence.pam-exec", "PAM runs a program at login",
+     "pam_exec or pam_script in a PAM stack runs a program at every login, as root; with expose_authtok (or "
+     "pam_script's auth and passwd scripts) the program is handed the password typed, the simplest way to "
+     "harvest every password on a host.",
+     "Read the program and the stack line; remove them unless you set them up, and change the passwords used "
+     "since.",
+     "T1556.003", "low for a packaged program handed the password; medium for an unpackaged one; high when "
+     "unpackaged and handed the password"},
     // rootkit probes
     {"rootkit.hidden-process", "Process hidden from the process list",
      "The kernel answers for this process id, but listing /proc does not show it: the signature of a "

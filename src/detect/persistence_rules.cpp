@@ -1,7 +1,10 @@
 // Persistence detectors: what starts with the system, judged by what it runs and by who
 // put it there when.
+#include <algorithm>
+#include <map>
 #include <set>
 
+#include "collect/script_patterns.hpp"
 #include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
@@ -23,22 +26,14 @@ void add_item(Finding& f, const collect::PersistenceRow& r) {
   if (!r.detail.empty()) f.add("vigil.persistence.detail", r.detail);
   f.add("file.uid", r.file_uid);
   f.add("file.mtime", r.mtime);
+  if (r.ctime) f.add("file.ctime", r.ctime);
 }
 
-// A path in the command under a temporary directory (anywhere), or a program started from
-// a hidden directory (shell start-up files mention ~/.local freely, so only the program counts).
-std::optional<std::string> temp_or_hidden_path(const collect::PersistenceRow& r) {
-  auto words = command_words(r.command);
-  for (const auto& w : words) {
-    for (std::string_view dir : {"/tmp/", "/var/tmp/", "/dev/shm/"}) {
-      auto at = w.find(dir);
-      if (at == std::string::npos) continue;
-      if (at == 0 || std::string_view("=:'\"(;|&>").find(w[at - 1]) != std::string_view::npos)
-        return w.substr(at);
-    }
-  }
-  if (r.kind == "shell-startup" || words.empty()) return std::nullopt;
-  for (const auto& w : words) {
+// A program started from a hidden directory (shell start-up files mention ~/.local freely,
+// so only the program of other items counts). Temporary directories are in the patterns.
+std::optional<std::string> hidden_program(const collect::PersistenceRow& r) {
+  if (r.kind == "shell-startup") return std::nullopt;
+  for (const auto& w : command_words(r.command)) {
     if (w.find('=') != std::string::npos && !w.starts_with('/')) continue;  // VAR=value before the program
     if (w.starts_with('/') && has_hidden_dir(w)) return w;
     break;
@@ -46,9 +41,49 @@ std::optional<std::string> temp_or_hidden_path(const collect::PersistenceRow& r)
   return std::nullopt;
 }
 
-// --since 0 switches the recency checks off.
+// The file changed (content, or inode: touch -r cannot set ctime back) within --since;
+// --since 0 switches recency off.
 bool recent(const collect::PersistenceRow& r, const Context& ctx) {
-  return ctx.since_days > 0 && r.mtime >= ctx.now - ctx.since_days * 86400;
+  return ctx.since_days > 0 && std::max(r.mtime, r.ctime) >= ctx.now - ctx.since_days * 86400;
+}
+
+struct TraitRule {
+  std::string_view rule;
+  Severity severity;
+};
+
+TraitRule rule_for(const collect::ScriptPattern& p) {
+  using collect::ScriptTrait;
+  switch (p.trait) {
+    case ScriptTrait::reverse_shell: return {"persistence.reverse-shell", Severity::critical};
+    case ScriptTrait::netcat: return {"persistence.reverse-shell", Severity::high};
+    case ScriptTrait::download_exec: return {"persistence.download-exec", Severity::high};
+    case ScriptTrait::decode_exec: return {"persistence.obfuscated-command", Severity::high};
+    case ScriptTrait::temp_exec: return {"persistence.temp-path", p.weak ? Severity::medium : Severity::high};
+    case ScriptTrait::history_off: return {"evasion.history-disabled", Severity::medium};
+  }
+  return {"persistence.temp-path", Severity::medium};
+}
+
+// What the item's text says, judged by the shared start-up patterns: one finding per rule,
+// at the strongest pattern's severity. A file exactly as its package shipped it says what
+// the package says.
+void judge_content(const collect::PersistenceRow& r, const Context& ctx, Findings& out) {
+  if (r.verify == "ok") return;
+  std::map<std::string_view, std::pair<Severity, const collect::ScriptPattern*>> by_rule;
+  for (const auto& h : collect::scan_script(r.command)) {
+    auto [rule, severity] = rule_for(*h.pattern);
+    if (rule == "evasion.history-disabled" && recent(r, ctx)) severity = Severity::high;
+    auto& best = by_rule[rule];
+    if (!best.second || severity > best.first) best = {severity, h.pattern};
+  }
+  for (const auto& [rule, best] : by_rule) {
+    auto f = make_finding(rule, best.first, kSource, "Here it " + std::string(best.second->what) + ".");
+    add_item(f, r);
+    f.add("vigil.pattern", std::string(best.second->id));
+    if (r.verify == "modified") f.add("vigil.package.verify", r.verify);
+    out.push_back(std::move(f));
+  }
 }
 
 }  // namespace
@@ -56,31 +91,13 @@ bool recent(const collect::PersistenceRow& r, const Context& ctx) {
 Findings detect_persistence(const collect::Snapshot& s, const Context& ctx) {
   Findings out;
   const bool have_packages = s.packages && s.packages->knows_ownership();
-  std::set<std::string> recent_files, recent_keys;
+  std::set<std::string> unowned_files, recent_keys;
   for (const auto& r : s.persistence) {
-    if (auto path = temp_or_hidden_path(r)) {
+    judge_content(r, ctx, out);
+    if (auto path = r.verify == "ok" ? std::nullopt : hidden_program(r)) {
       auto f = make_finding("persistence.temp-path", Severity::high, kSource, "Here: " + *path + ".");
       add_item(f, r);
       out.push_back(std::move(f));
-    }
-    if (auto why = download_and_run_reason(r.command)) {
-      auto f = make_finding("persistence.download-exec", Severity::high, kSource, "Here it " + *why + ".");
-      add_item(f, r);
-      out.push_back(std::move(f));
-    }
-    auto words = command_words(r.command);
-    if (auto why = reverse_shell_reason(words, "", "", r.command)) {
-      auto f = make_finding("persistence.reverse-shell", Severity::critical, kSource, "Here: " + *why + ".");
-      add_item(f, r);
-      out.push_back(std::move(f));
-    } else if (r.kind != "shell-startup") {
-      for (const auto& w : words)
-        if (is_netcat_like(basename_of(w))) {
-          auto f = make_finding("persistence.reverse-shell", Severity::high, kSource, "Here it starts " + w + ".");
-          add_item(f, r);
-          out.push_back(std::move(f));
-          break;
-        }
     }
     if (r.kind == "ld-preload" || r.kind == "environment" ||
         (r.kind == "systemd" && r.detail == "Environment" && r.command.find("LD_PRELOAD=") != std::string::npos)) {
@@ -88,12 +105,13 @@ Findings detect_persistence(const collect::Snapshot& s, const Context& ctx) {
       add_item(f, r);
       out.push_back(std::move(f));
     }
-    static const std::set<std::string, std::less<>> kStartFiles = {"cron", "cron-script", "at", "systemd",
-                                                                   "init-script", "rc-local"};
-    if (have_packages && kStartFiles.count(r.kind) && r.package.empty() && recent(r, ctx) &&
-        recent_files.insert(r.location).second) {
-      auto f = make_finding("persistence.recent-unowned", Severity::medium, kSource,
-                            "Changed within the last " + std::to_string(ctx.since_days) + " days.");
+    static const std::set<std::string, std::less<>> kStartFiles = {
+        "cron", "cron-script", "at", "systemd", "systemd-generator", "init-script", "rc-local", "motd",
+        "nm-dispatcher", "apt-hook", "udev", "modprobe-install", "xdg-autostart"};
+    if (have_packages && kStartFiles.count(r.kind) && r.package.empty() && unowned_files.insert(r.location).second) {
+      bool fresh = recent(r, ctx);
+      auto f = make_finding("persistence.unowned-item", fresh ? Severity::medium : Severity::low, kSource,
+                            fresh ? "Changed within the last " + std::to_string(ctx.since_days) + " days." : "");
       add_item(f, r);
       out.push_back(std::move(f));
     }
@@ -108,6 +126,19 @@ Findings detect_persistence(const collect::Snapshot& s, const Context& ctx) {
         auto f = make_finding("persistence.authorized-key-forced-command", Severity::low, kSource);
         add_item(f, r);
         f.add("vigil.ssh.options", r.options);
+        out.push_back(std::move(f));
+      }
+    }
+    if (r.kind == "pam-exec") {
+      // pam_exec / pam_script: a program run at every login, perhaps handed the password.
+      bool expose = r.detail.ends_with("expose_authtok");
+      bool unowned = have_packages && r.package.empty();
+      if (unowned || expose) {
+        auto severity = unowned ? (expose ? Severity::high : Severity::medium) : Severity::low;
+        auto f = make_finding("persistence.pam-exec", severity, kSource,
+                              std::string(unowned ? "No package owns the program" : "A packaged program") +
+                                  (expose ? "; PAM hands it the password typed." : "."));
+        add_item(f, r);
         out.push_back(std::move(f));
       }
     }

@@ -72,29 +72,6 @@ std::optional<std::string> reverse_shell_reason(const std::vector<std::string>& 
 }
 
 
-std::optional<std::string> download_and_run_reason(std::string_view command) {
-  const std::string cmd = lower(command);
-  bool fetch = contains(cmd, "curl ") || contains(cmd, "wget ") || contains(cmd, "fetch ") || contains(cmd, "tftp ");
-  auto piped_to_interpreter = [&] {
-    for (auto pos = cmd.find('|'); pos != std::string::npos; pos = cmd.find('|', pos + 1)) {
-      auto rest = trim(std::string_view(cmd).substr(pos + 1));
-      if (rest.starts_with('|')) continue;  // "||" is not a pipe
-      auto words = split_ws(rest);
-      if (words.empty()) continue;
-      std::string prog = basename_of(words[0]);
-      if (prog == "sudo" && words.size() > 1) prog = basename_of(words[1]);
-      if (is_shell(prog) || is_interpreter(prog)) return true;
-    }
-    return false;
-  };
-  if (fetch && piped_to_interpreter()) return "downloads a script and pipes it into an interpreter";
-  if ((contains(cmd, "base64 -d") || contains(cmd, "base64 --decode")) && piped_to_interpreter())
-    return "decodes a hidden payload and runs it";
-  if (fetch && (contains(cmd, "chmod +x") || contains(cmd, "chmod 777") || contains(cmd, "chmod 755")))
-    return "downloads a file and makes it executable";
-  return std::nullopt;
-}
-
 std::vector<std::string> command_words(std::string_view command) {
   std::vector<std::string> out;
   for (auto w : split_ws(command)) {

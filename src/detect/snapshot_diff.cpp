@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "collect/script_patterns.hpp"
 #include "collect/tables.hpp"
 #include "core/rule_catalog.hpp"
 #include "core/text.hpp"
@@ -146,7 +147,8 @@ const std::vector<TableDiff>& table_diffs() {
          if (c == Change::changed) return Severity::medium;
          auto command = r.text("command");
          auto words = command_words(command);
-         bool bad = download_and_run_reason(command) || reverse_shell_reason(words, "", "", command) ||
+         // What the item says, by the start-up patterns triage uses.
+         bool bad = (!collect::scan_script(command).empty() && r.text("verify") != "ok") ||
                     (!words.empty() && in_temp_dir(words.front()));
          if (bad) return Severity::high;
          return r.text("package").empty() ? Severity::medium : Severity::low;

