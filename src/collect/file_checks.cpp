@@ -2,6 +2,7 @@
 // first four bytes where the ELF magic matters). Nothing is written and no atime changes.
 #include "collect/file_checks.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include <set>
 #include <thread>
 
+#include "collect/file_capabilities.hpp"
+#include "collect/script_patterns.hpp"
 #include "collect/walk.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
@@ -42,6 +45,49 @@ FileCheckRow row_for(std::string check, const std::string& path, const struct st
   return r;
 }
 
+// Extensions a web server hands to an interpreter.
+bool server_script(std::string_view name) {
+  auto dot = name.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  std::string ext(name.substr(dot + 1));
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::set<std::string, std::less<>> kServer = {
+      "php", "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "pht", "inc", "jsp", "jspx",
+      "asp", "aspx", "ashx", "asmx", "cfm", "cgi", "pl"};
+  return kServer.contains(ext);
+}
+
+// Document roots named in nginx, Apache and lighttpd configuration (root, DocumentRoot,
+// server.document-root), as absolute paths.
+std::vector<std::string> configured_web_roots(const Root& root) {
+  std::vector<std::string> files = {"/etc/nginx/nginx.conf", "/etc/apache2/apache2.conf", "/etc/httpd/conf/httpd.conf",
+                                    "/etc/lighttpd/lighttpd.conf"};
+  for (std::string dir : {"/etc/nginx/sites-enabled", "/etc/nginx/conf.d", "/etc/apache2/sites-enabled",
+                          "/etc/apache2/conf-enabled", "/etc/httpd/conf.d"})
+    if (auto entries = root.list(dir))
+      for (const auto& e : *entries) files.push_back(dir + "/" + e.name);
+  std::set<std::string> roots;
+  for (const auto& f : files) {
+    auto text = root.read(f, std::size_t{1} << 20);
+    if (!text) continue;
+    for_each_line(*text, [&](std::string_view raw, std::size_t) {
+      auto words = split_ws(trim(raw));
+      if (words.size() < 2 || words[0].starts_with('#')) return;
+      std::string_view value;
+      if (words[0] == "root" || words[0] == "DocumentRoot") value = words[1];
+      else if (words[0] == "server.document-root" && words.size() >= 3) value = words[2];
+      else return;
+      std::string path(value);
+      while (!path.empty() && (path.back() == ';' || path.back() == '"' || path.back() == '\'')) path.pop_back();
+      while (!path.empty() && (path.front() == '"' || path.front() == '\'')) path.erase(0, 1);
+      while (path.size() > 1 && path.back() == '/') path.pop_back();
+      // Variables ($document_root, ${APACHE_ROOT}) cannot be resolved without running anything.
+      if (path.starts_with('/') && path != "/" && path.find('$') == std::string::npos) roots.insert(path);
+    });
+  }
+  return {roots.begin(), roots.end()};
+}
+
 class FileCollector {
  public:
   FileCollector(const Root& root, const FileCheckOptions& opts, IssueLog& log)
@@ -63,6 +109,7 @@ class FileCollector {
       walk_once(std::string(dir), depth, [&](const WalkEntry& e) {
         if (!S_ISREG(e.st.st_mode)) return true;
         setuid(e);
+        capability(e);
         std::int64_t changed = std::max<std::int64_t>(e.st.st_mtime, e.st.st_ctime);
         if (since_days_ > 0 && changed >= cutoff_) {
           auto r = row_for("recent-system-file", e.path, e.st,
@@ -77,17 +124,27 @@ class FileCollector {
   }
 
   // Temporary, home and web directories: odd names, hidden directories with programs,
-  // disguised programs, setuid files.
+  // disguised programs, setuid files; in web roots, server-side scripts that are web shells.
   void user_writable_dirs(const std::vector<UserRow>& users) {
     std::vector<std::pair<std::string, int>> dirs = {{"/tmp", 8},    {"/var/tmp", 8}, {"/dev/shm", 8},
-                                                     {"/var/www", 8}, {"/srv", 6},     {"/usr/share/nginx", 4},
+                                                     {"/var/www", 10}, {"/srv", 8},    {"/usr/share/nginx", 4},
                                                      {"/opt", 4}};
     std::set<std::string> homes;
     for (const auto& u : users)
       if (u.home.starts_with("/home/") || u.home == "/root") homes.insert(u.home);
     for (const auto& h : homes) dirs.emplace_back(h, 3);
+    // Web roots the servers' configurations name, unless one of the directories above holds them.
+    std::vector<std::string> web = {"/var/www", "/srv", "/usr/share/nginx"};
+    for (auto& r : configured_web_roots(root_)) {
+      bool covered = false;
+      for (const auto& [d, depth] : dirs) covered = covered || r == d || r.starts_with(d + "/");
+      if (!covered) dirs.emplace_back(r, 10);
+      web.push_back(std::move(r));
+    }
     for (const auto& [dir, depth] : dirs) {
       const bool temp = dir == "/tmp" || dir == "/var/tmp" || dir == "/dev/shm";
+      bool web_root = false;
+      for (const auto& w : web) web_root = web_root || dir == w || dir.starts_with(w + "/");
       walk_once(dir, depth, [&](const WalkEntry& e) {
         if (e.depth == 0) return true;
         std::string name = basename_of(e.path);
@@ -105,8 +162,10 @@ class FileCollector {
         }
         if (!S_ISREG(e.st.st_mode)) return true;
         setuid(e);
+        capability(e);
         if (data_extension(name) && starts_with_elf(root_, e.path))
           rows_.push_back(row_for("elf-disguised", e.path, e.st, "an ELF program named like a data file"));
+        if (web_root && server_script(name)) web_shell(e);
         return true;
       });
     }
@@ -144,13 +203,15 @@ class FileCollector {
       if (!st || !S_ISDIR(st->st_mode)) continue;
       if ((st->st_mode & S_IWOTH) && !(st->st_mode & S_ISVTX))
         rows_.push_back(row_for("world-writable-path", dir, *st, "a directory on root's PATH that anyone can write"));
-      auto entries = root_.list(dir);
+      // /usr/local is walked nowhere else: its programs' capabilities are asked here.
+      const bool local = dir.starts_with("/usr/local/");
+      auto entries = root_.list_stat(dir, local);
       if (!entries) continue;
       for (const auto& e : *entries) {
         std::string path = dir + "/" + e.name;
-        auto fst = root_.lstat(path);
-        if (fst && !S_ISLNK(fst->st_mode) && (fst->st_mode & S_IWOTH))
-          rows_.push_back(row_for("world-writable-path", path, *fst, "a command on root's PATH that anyone can modify"));
+        if (!S_ISLNK(e.st.st_mode) && (e.st.st_mode & S_IWOTH))
+          rows_.push_back(row_for("world-writable-path", path, e.st, "a command on root's PATH that anyone can modify"));
+        if (local) capability({path, e.st, 1, e.capabilities});
       }
     }
   }
@@ -165,6 +226,45 @@ class FileCollector {
     r.elf = starts_with_elf(root_, e.path);
     rows_.push_back(std::move(r));
   }
+  // A server-side script whose text hands a request to an evaluator or a shell, decodes code
+  // and runs it, or serves a shell: the strongest pattern, and its line.
+  void web_shell(const WalkEntry& e) {
+    constexpr std::size_t kMaxScript = std::size_t{4} << 20;  // larger files are bundles, not shells
+    if (e.st.st_size <= 0 || static_cast<std::size_t>(e.st.st_size) > kMaxScript) return;
+    auto text = root_.read(e.path, kMaxScript);
+    if (!text) {
+      if (!text.error().vanished()) log_.add(std::string(kCollector), text.error());
+      return;
+    }
+    const ScriptHit* best = nullptr;
+    auto rank = [](ScriptTrait t) {
+      switch (t) {
+        case ScriptTrait::web_shell: return 3;
+        case ScriptTrait::reverse_shell: return 3;
+        case ScriptTrait::download_exec: return 2;
+        case ScriptTrait::decode_exec: return 1;
+        default: return 0;  // temp paths and history settings mean nothing in a web page
+      }
+    };
+    auto hits = scan_script(*text);
+    for (const auto& h : hits)
+      if (rank(h.pattern->trait) > 0 && (!best || rank(h.pattern->trait) > rank(best->pattern->trait))) best = &h;
+    if (!best) return;
+    rows_.push_back(row_for("web-shell", e.path, e.st,
+                            std::string(best->pattern->id) + " at line " + std::to_string(best->line) + ": " +
+                                std::string(best->pattern->what)));
+  }
+  // File capabilities act when the file is executed: only executable files are asked.
+  void capability(const WalkEntry& e) {
+    if (!e.capabilities) return;
+    auto fd = root_.open_file(e.path, O_NONBLOCK);
+    if (!fd) return;
+    auto caps = file_capabilities(fd->get());
+    if (caps.empty()) return;
+    auto r = row_for("capability", e.path, e.st, caps);
+    r.elf = starts_with_elf(root_, e.path);
+    rows_.push_back(std::move(r));
+  }
   // Walks a directory unless it is one already walked (/bin is /usr/bin on merged /usr).
   void walk_once(const std::string& dir, int depth, const std::function<bool(const WalkEntry&)>& visit) {
     auto st = root_.stat(dir);
@@ -172,6 +272,7 @@ class FileCollector {
     WalkLimits limits;
     limits.max_depth = depth;
     limits.max_entries = 400000;
+    limits.capabilities = true;
     // Walk the directory the symlink names, so /bin -> usr/bin is read once, as /usr/bin.
     auto real = dir;
     if (auto link = root_.readlink(dir); link) {

@@ -222,10 +222,17 @@ void preload_and_environment(Collector& c) {
   for (const auto& f : c.files_in("/etc/profile.d")) c.lines_of(f, "environment", ld_preload);
 }
 
-void ssh_keys(Collector& c, const std::vector<std::pair<std::string, std::string>>& homes) {
+// Keys where sshd_config's AuthorizedKeysFile says (and the default places); the programs
+// sshd runs to find keys or instead of the user's shell.
+void ssh_keys(Collector& c, const std::vector<UserRow>& users, const std::vector<std::pair<std::string, std::string>>& homes,
+              const std::vector<SshdSettingRow>& sshd) {
+  std::set<std::string> read;
   for (const auto& [home, user] : homes) {
-    for (std::string_view name : {"authorized_keys", "authorized_keys2"}) {
-      std::string path = home + "/.ssh/" + std::string(name);
+    std::int64_t uid = -1;
+    for (const auto& u : users)
+      if (u.name == user) uid = u.uid;
+    for (const auto& path : authorized_keys_paths(sshd, user, uid, home)) {
+      if (!read.insert(path).second) continue;
       auto text = c.read(path);
       if (!text) continue;
       auto parsed = parse_authorized_keys(*text);
@@ -236,6 +243,16 @@ void ssh_keys(Collector& c, const std::vector<std::pair<std::string, std::string
         c.add(std::move(r));
       }
     }
+  }
+  for (const auto& s : sshd) {
+    bool runs = s.keyword == "authorizedkeyscommand" || s.keyword == "authorizedprincipalscommand" ||
+                s.keyword == "forcecommand";
+    if (!runs || s.value == "none" || s.value == "internal-sftp") continue;
+    std::string detail = s.keyword == "forcecommand"            ? "ForceCommand"
+                         : s.keyword == "authorizedkeyscommand" ? "AuthorizedKeysCommand"
+                                                                : "AuthorizedPrincipalsCommand";
+    if (!s.match.empty()) detail += " (Match " + s.match + ")";
+    c.add(c.row("sshd-command", s.file, static_cast<std::size_t>(s.line), s.value, "", detail));
   }
 }
 
@@ -324,13 +341,14 @@ void stamp_files(Collector& c) {
 // symlinks by what they point to.
 std::string judged_file(const PersistenceRow& r) {
   if (r.kind == "pam-module") return r.command;
-  if (r.kind == "pam-exec") return r.command.substr(0, r.command.find(' '));
+  if (r.kind == "pam-exec" || r.kind == "sshd-command") return r.command.substr(0, r.command.find(' '));
   return r.target.empty() ? r.location : r.target;
 }
 
 }  // namespace
 
-std::vector<PersistenceRow> collect_persistence(const Root& root, const std::vector<UserRow>& users, IssueLog& log) {
+std::vector<PersistenceRow> collect_persistence(const Root& root, const std::vector<UserRow>& users,
+                                                const std::vector<SshdSettingRow>& sshd, IssueLog& log) {
   Collector c(root, log);
   // Homes worth reading: real directories, each once (many system accounts share / or /nonexistent).
   std::vector<std::pair<std::string, std::string>> homes;
@@ -351,7 +369,7 @@ std::vector<PersistenceRow> collect_persistence(const Root& root, const std::vec
   init_and_profiles(c, homes);
   dispatchers_and_hooks(c);
   preload_and_environment(c);
-  ssh_keys(c, homes);
+  ssh_keys(c, users, homes, sshd);
   udev_pam_modules(c);
   stamp_files(c);
   return std::move(c.rows());

@@ -9,6 +9,7 @@
 
 #include "collect/accounts.hpp"
 #include "collect/packages.hpp"
+#include "collect/sshd_config.hpp"
 #include "core/collect_issue.hpp"
 #include "core/root.hpp"
 #include "core/table.hpp"
@@ -17,7 +18,7 @@ namespace vigil::collect {
 
 struct PersistenceRow {
   std::string kind;      // cron, cron-script, at, systemd, systemd-generator, rc-local, init-script,
-                         // shell-startup, ld-preload, environment, authorized-key, udev, pam-module, pam-exec, motd,
+                         // shell-startup, ld-preload, environment, authorized-key, sshd-command, udev, pam-module, pam-exec, motd,
                          // xdg-autostart, nm-dispatcher, apt-hook, kernel-module, modprobe-install
   std::string location;  // the file
   std::int64_t line = 0;  // 0 when the whole file is the item
@@ -41,7 +42,7 @@ struct PersistenceRow {
   static constexpr std::string_view kTable = "persistence";
   static constexpr std::array<Column, 13> kColumns{{
       {"kind", "cron, cron-script, at, systemd, systemd-generator, rc-local, init-script, shell-startup, ld-preload, "
-               "environment, authorized-key, udev, pam-module, pam-exec (the program pam_exec or pam_script runs), motd, "
+               "environment, authorized-key, sshd-command (AuthorizedKeysCommand, ForceCommand …), udev, pam-module, pam-exec (the program pam_exec or pam_script runs), motd, "
                "xdg-autostart, nm-dispatcher, apt-hook, "
                "kernel-module, modprobe-install"},
       {"location", "file that holds the item"},
@@ -68,7 +69,9 @@ static_assert(columns_match<PersistenceRow>());
 
 // Rows with file owner and mtime; packages come from apply_packages with the answers to
 // package_query_paths (asked together with the other tables' paths, in one pass).
-std::vector<PersistenceRow> collect_persistence(const Root& root, const std::vector<UserRow>& users, IssueLog& log);
+// `sshd` (the sshd_config table) says where keys are kept and what sshd runs at login.
+std::vector<PersistenceRow> collect_persistence(const Root& root, const std::vector<UserRow>& users,
+                                                const std::vector<SshdSettingRow>& sshd, IssueLog& log);
 std::vector<std::string> package_query_paths(const std::vector<PersistenceRow>& rows);
 void apply_packages(std::vector<PersistenceRow>& rows, const PathMap& owners);
 // Files whose items match a start-up pattern: checked against their package's checksums.

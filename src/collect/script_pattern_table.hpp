@@ -93,6 +93,26 @@ inline constexpr auto kPatterns = std::to_array<ScriptPattern>({
      R"(\bln\s+(?:-\S+\s+)*/dev/null\s+\S*\.(?:bash_|zsh_|sh_)?history\b)",
      "links a history file to /dev/null"},
     {"history-clear", ScriptTrait::history_off, R"(\bhistory\s+-c\b)", "clears the shell history"},
+    // Web shells: server-side code handing a request's input to an evaluator or a shell.
+    {"php-request-exec", ScriptTrait::web_shell,
+     R"(\b(?:eval|assert|system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec|create_function|call_user_func(?:_array)?)\s*\(\s*(?:@\s*)?(?:(?:stripslashes|base64_decode|trim|urldecode|str_rot13)\s*\(\s*)?\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES)\b)",
+     "PHP runs what a web request sends"},
+    {"php-backtick-request", ScriptTrait::web_shell, R"(`\s*\$_(?:GET|POST|REQUEST|COOKIE)\b)",
+     "PHP runs a web request's input in a shell (backticks)"},
+    {"php-variable-function", ScriptTrait::web_shell,
+     R"(\$_(?:GET|POST|REQUEST|COOKIE)\s*\[[^\]\n]{1,40}\]\s*\(\s*\$_(?:GET|POST|REQUEST|COOKIE)\b)",
+     "PHP calls a function a web request names, with the request's arguments"},
+    {"php-preg-e", ScriptTrait::web_shell, R"(\bpreg_replace\s*\(\s*['"][^'"\n]{0,200}/[a-df-zA-Z]*e[a-zA-Z]*['"])",
+     "preg_replace with /e evaluates its replacement as PHP"},
+    {"jsp-request-exec", ScriptTrait::web_shell,
+     R"((?:Runtime\.getRuntime\(\)\.exec|new\s+ProcessBuilder)\s*\([^\n]{0,200}request\.getParameter)",
+     "JSP runs a command a web request sends"},
+    {"asp-request-eval", ScriptTrait::web_shell,
+     R"((?i)\b(?:eval|execute|executeglobal)\s*\(?\s*request(?:\.form|\.querystring|\.item)?\s*[\(\[])",
+     "ASP evaluates what a web request sends"},
+    {"webshell-marker", ScriptTrait::web_shell,
+     R"(\b(?:FilesMan|c99shell|r57shell|b374k|IndoXploit|Weevely|antSword|phpspy)\b)",
+     "carries the name of a published web shell"},
 });
 
 #undef CMD_START

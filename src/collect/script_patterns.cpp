@@ -93,11 +93,18 @@ std::string_view trait_name(ScriptTrait t) {
     case ScriptTrait::decode_exec: return "decode-exec";
     case ScriptTrait::temp_exec: return "temp-exec";
     case ScriptTrait::history_off: return "history-off";
+    case ScriptTrait::web_shell: return "web-shell";
   }
   return "?";
 }
 
 std::span<const ScriptPattern> script_patterns() { return kPatterns; }
+
+const ScriptPattern* find_script_pattern(std::string_view id) {
+  for (const auto& p : kPatterns)
+    if (p.id == id) return &p;
+  return nullptr;
+}
 
 std::vector<ScriptHit> scan_script(std::string_view text) {
   // Hyperscan takes an unsigned length; start-up files are read with a 16 MiB cap.

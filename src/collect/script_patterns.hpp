@@ -2,7 +2,8 @@
 // decode-and-run, programs run from temporary directories, shell history switched off.
 // Compiled once into a Hyperscan database; a text is scanned in one pass whatever the number
 // of patterns. The persistence collector uses it to pick the lines of start-up scripts worth
-// keeping, the detectors and the snapshot diff to judge a command.
+// keeping, the detectors and the snapshot diff to judge a command, the file checks to find web
+// shells in web roots.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +21,7 @@ enum class ScriptTrait {
   decode_exec,    // decodes hidden code and runs it
   temp_exec,      // runs (or makes executable) a program under /tmp, /var/tmp or /dev/shm
   history_off,    // keeps the shell from writing its history
+  web_shell,      // server-side code runs what a web request sends (PHP, JSP, ASP)
 };
 std::string_view trait_name(ScriptTrait t);
 
@@ -31,6 +33,8 @@ struct ScriptPattern {
   bool weak = false;       // one signal an administrator's own script may also give
 };
 std::span<const ScriptPattern> script_patterns();
+// The pattern with this id, or nullptr.
+const ScriptPattern* find_script_pattern(std::string_view id);
 
 struct ScriptHit {
   const ScriptPattern* pattern = nullptr;

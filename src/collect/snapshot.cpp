@@ -128,8 +128,14 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     apply_verification(s.persistence, checked, differ);
     return modified;
   };
+  // The SSH server's settings say where it looks for keys and what it runs at login.
+  if (wanted({"sshd_config", "persistence"})) {
+    s.sshd_config = collect_sshd_config(root, s.issues);
+    s.tables.insert("sshd_config");
+    timed("sshd_config");
+  }
   if (wanted({"persistence"})) {
-    s.persistence = collect_persistence(root, s.accounts.users, s.issues);
+    s.persistence = collect_persistence(root, s.accounts.users, s.sshd_config, s.issues);
     for (auto& p : content_check_paths(s.persistence)) startup.insert(std::move(p));
     s.tables.insert("persistence");
     timed("persistence");

@@ -16,6 +16,7 @@
 #include "collect/processes.hpp"
 #include "collect/rootkit_probes.hpp"
 #include "collect/sockets.hpp"
+#include "collect/sshd_config.hpp"
 #include "core/collect_issue.hpp"
 #include "core/expected.hpp"
 #include "core/root.hpp"
@@ -38,6 +39,7 @@ struct Snapshot {
   Accounts accounts;
   Logins logins;
   std::vector<PersistenceRow> persistence;
+  std::vector<SshdSettingRow> sshd_config;
   std::vector<RootkitProbeRow> rootkit_probes;
   std::vector<FileCheckRow> file_checks;
   std::vector<PackageRow> installed_packages;

@@ -21,6 +21,7 @@ void for_each_table(S& s, F&& f) {
   f.template operator()<LoginRecordRow>("live and --root", s.logins.records);
   f.template operator()<LastlogRow>("live and --root", s.logins.lastlog);
   f.template operator()<PersistenceRow>("live and --root", s.persistence);
+  f.template operator()<SshdSettingRow>("live and --root", s.sshd_config);
   f.template operator()<PackageRow>("live and --root", s.installed_packages);
   f.template operator()<FileCheckRow>("live and --root", s.file_checks);
   f.template operator()<RootkitProbeRow>(

@@ -29,7 +29,7 @@ void walk(const Root& root, const std::string& start, const WalkLimits& limits, 
     const std::string& dir = p.path;
     if (!visit({dir, p.st, p.depth}) || !S_ISDIR(p.st.st_mode) || p.depth >= limits.max_depth) continue;
     if (limits.same_filesystem && p.st.st_dev != device) continue;
-    auto entries = root.list_stat(dir);
+    auto entries = root.list_stat(dir, limits.capabilities);
     if (!entries) {
       if (!entries.error().vanished()) log.add(std::string(collector), entries.error());
       continue;
@@ -41,7 +41,7 @@ void walk(const Root& root, const std::string& start, const WalkLimits& limits, 
       }
       std::string child = (dir == "/" ? "" : dir) + "/" + e.name;
       if (S_ISDIR(e.st.st_mode)) stack.push_back({std::move(child), e.st, p.depth + 1});
-      else visit({child, e.st, p.depth + 1});
+      else visit({child, e.st, p.depth + 1, e.capabilities});
     }
   }
 }

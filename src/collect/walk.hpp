@@ -16,12 +16,14 @@ struct WalkEntry {
   const std::string& path;
   const struct stat& st;
   int depth;  // 0 for the start directory itself
+  bool capabilities = false;  // with WalkLimits::capabilities: the file carries file capabilities
 };
 
 struct WalkLimits {
   int max_depth = 64;
   std::size_t max_entries = 500000;
   bool same_filesystem = true;  // do not descend into other mounts (/proc, network shares)
+  bool capabilities = false;    // ask executable files whether they carry file capabilities
 };
 
 // Calls visit for the start directory and every entry below it; visit returns false to

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/xattr.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -171,13 +172,18 @@ expected<std::vector<DirEntry>, IoError> Root::list(std::string_view inner) cons
   return entries;
 }
 
-expected<std::vector<Root::StatEntry>, IoError> Root::list_stat(std::string_view inner) const {
+expected<std::vector<Root::StatEntry>, IoError> Root::list_stat(std::string_view inner, bool capabilities) const {
   auto fd = open_inner(inner, O_RDONLY | O_DIRECTORY);
   if (!fd) return make_unexpected(fd.error());
   std::vector<StatEntry> entries;
+  const std::string through = "/proc/self/fd/" + std::to_string(fd->get()) + "/";
   int err = for_each_dirent(fd->get(), [&](const dirent64& d) {
     StatEntry e{d.d_name, {}};
-    if (::fstatat(fd->get(), d.d_name, &e.st, AT_SYMLINK_NOFOLLOW) == 0) entries.push_back(std::move(e));
+    if (::fstatat(fd->get(), d.d_name, &e.st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    // A name inside the open directory: no symlink is followed (lgetxattr, a regular file).
+    if (capabilities && S_ISREG(e.st.st_mode) && (e.st.st_mode & 0111))
+      e.capabilities = ::lgetxattr((through + d.d_name).c_str(), "security.capability", nullptr, 0) > 0;
+    entries.push_back(std::move(e));
   });
   if (err) return make_unexpected(IoError{display(inner), err, {}});
   return entries;

@@ -61,8 +61,11 @@ class Root {
   struct StatEntry {
     std::string name;
     struct stat st;
+    bool capabilities = false;  // asked for: an executable file with a security.capability attribute
   };
-  expected<std::vector<StatEntry>, IoError> list_stat(std::string_view inner) const;
+  // `capabilities`: also ask each executable regular file whether it carries file
+  // capabilities (one xattr probe through the open directory, no open of the file).
+  expected<std::vector<StatEntry>, IoError> list_stat(std::string_view inner, bool capabilities = false) const;
   expected<struct stat, IoError> lstat(std::string_view inner) const;
   expected<struct stat, IoError> stat(std::string_view inner) const;
   expected<std::string, IoError> readlink(std::string_view inner) const;

@@ -116,6 +116,15 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "Service accounts should not log in; a usable password and shell turn one into a quiet "
      "door.",
      "Set its shell to /usr/sbin/nologin and lock its password.", "T1078.003", "medium"},
+    {"account.privileged-group", "Login account in root's group or an admin group",
+     "An account with a login shell whose primary or supplementary group is root's (gid 0) can write whatever "
+     "root's group may; disk and shadow read raw disks and password hashes; docker and lxd start a root "
+     "container; sudo, wheel and admin are the administrators. A service account in any of them is a planted "
+     "door.",
+     "Check that the membership is intended (getent group NAME); remove the account from the group otherwise.",
+     "T1098,T1078.003", "info for a person in an admin group; low for container groups; medium for disk and "
+     "shadow; high for root's group, or for a service account in any of them; critical for a service account "
+     "in root's group"},
     {"account.sudo-nopasswd-all", "sudo grants every command without a password",
      "NOPASSWD: ALL makes this principal root without any password check; one stolen session "
      "or key is a full compromise.",
@@ -212,6 +221,26 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "since.",
      "T1556.003", "low for a packaged program handed the password; medium for an unpackaged one; high when "
      "unpackaged and handed the password"},
+    // ssh
+    {"ssh.risky-setting", "SSH server setting that opens the door",
+     "PermitEmptyPasswords yes lets accounts without a password log in; PermitRootLogin yes (worse when only a "
+     "Match block for one address or user grants it, an exception carved for somebody) gives password guessing "
+     "the best account; StrictModes no and PermitUserEnvironment yes help a planted key or library.",
+     "Set the safe value (PermitEmptyPasswords no, PermitRootLogin prohibit-password or no, StrictModes yes, "
+     "PermitUserEnvironment no), ask who added a Match exception, and reload sshd.",
+     "T1098.004,T1556", "low for root login, StrictModes and user environment; medium for root login granted "
+     "in a Match block; high for empty passwords"},
+    {"ssh.authorized-keys-elsewhere", "SSH keys kept outside the usual authorized_keys",
+     "sshd_config's AuthorizedKeysFile points sshd at another file (a shared /etc/ssh/keys/%u, or anywhere): keys "
+     "there log in like any other, and nobody checking ~/.ssh sees them.",
+     "Check every key in the file and the AuthorizedKeysFile line; keep keys where your tools look.",
+     "T1098.004", "medium; high in a temporary or hidden directory"},
+    {"ssh.login-command", "sshd runs a program at login",
+     "AuthorizedKeysCommand (or AuthorizedPrincipalsCommand) runs a program that tells sshd which keys open an "
+     "account: an unpackaged one can let any key in. ForceCommand runs a program instead of the user's shell.",
+     "Read the program; remove the setting unless you set it up, and reload sshd.", "T1098.004,T1556",
+     "info for a packaged key program; medium for an unpackaged ForceCommand; high for an unpackaged key "
+     "program"},
     // rootkit probes
     {"rootkit.hidden-process", "Process hidden from the process list",
      "The kernel answers for this process id, but listing /proc does not show it: the signature of a "
@@ -283,6 +312,23 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "ready-made way back to root.",
      "Remove the setuid bit (chmod u-s) or the file, and find who created it.", "T1548.001",
      "high; critical for a copy of a shell or in a temporary directory"},
+    {"files.capability", "Program with file capabilities",
+     "A file capability gives a program part of root's power whoever runs it: cap_setuid, cap_sys_admin, "
+     "cap_dac_override and the like are root in all but name, and on a copy of python, perl or a shell they let "
+     "any user become root (the quiet alternative to a setuid shell).",
+     "Check why the program has it (getcap), remove it with setcap -r unless a package or you set it, and find "
+     "who did.",
+     "T1548", "critical for a root-equivalent capability on a shell or interpreter; high for one on an "
+     "unpackaged program (medium for other capabilities); low or medium on a packaged program its package does "
+     "not set that way"},
+    {"files.web-shell", "Web shell in a web root",
+     "A PHP, JSP or ASP file under a document root hands what a web request sends to eval, system or a shell "
+     "(or decodes hidden code and runs it, or names a published web shell): anyone who knows its URL runs "
+     "commands as the web server.",
+     "Copy the file for evidence, take it out of the web root, read the access log for requests to it (vigil "
+     "logs scan), and find how it was uploaded.",
+     "T1505.003", "critical for request input run as code or a shell, unpackaged; high for decoding and running "
+     "hidden code; one step lower in a file a package installed"},
     {"files.world-writable-path", "World-writable file or directory on root's PATH",
      "Anyone can replace a command that root runs, and so become root.",
      "chmod o-w it, and check the command was not already replaced.", "T1574.007", "high"},

@@ -1,5 +1,7 @@
 // Account detectors: extra root accounts, empty passwords, sudo without passwords.
+#include <algorithm>
 #include <array>
+#include <optional>
 
 #include "core/rule_catalog.hpp"
 #include "core/text.hpp"
@@ -26,6 +28,41 @@ bool admin_principal(std::string_view p) {
   for (auto a : kAdmins)
     if (p == a) return true;
   return false;
+}
+
+// How much a group's membership gives, for an account that can log in: root's own group
+// (every file the root group may write), root-equivalent groups, and the admin groups.
+std::optional<Severity> group_weight(const collect::GroupRow& g, const collect::UserRow& u) {
+  if (g.gid == 0) return u.system_account ? Severity::critical : Severity::high;
+  static constexpr std::array<std::string_view, 3> kAdmin = {"sudo", "wheel", "admin"};
+  static constexpr std::array<std::string_view, 2> kRawSecrets = {"disk", "shadow"};  // raw disks, password hashes
+  static constexpr std::array<std::string_view, 3> kContainers = {"docker", "lxd", "incus-admin"};
+  auto in = [&](auto& list) { return std::find(list.begin(), list.end(), g.name) != list.end(); };
+  if (in(kAdmin)) return u.system_account ? Severity::high : Severity::info;
+  if (in(kRawSecrets)) return u.system_account ? Severity::high : Severity::medium;
+  if (in(kContainers)) return u.system_account ? Severity::high : Severity::low;
+  return std::nullopt;
+}
+
+void privileged_groups(const collect::Snapshot& s, Findings& out) {
+  for (const auto& u : s.accounts.users) {
+    if (u.uid == 0 || !u.login_shell) continue;
+    for (const auto& g : s.accounts.groups) {
+      bool primary = g.gid == u.gid;
+      bool member = false;
+      for (auto m : split(g.members, ','))
+        member = member || m == u.name;
+      if (!primary && !member) continue;
+      auto weight = group_weight(g, u);
+      if (!weight) continue;
+      auto f = make_finding("account.privileged-group", *weight, kSource,
+                            (primary ? "Its primary group is " : "It is a member of ") + g.name + ".");
+      add_user(f, u);
+      f.add("group.name", g.name);
+      f.add("group.id", g.gid);
+      out.push_back(std::move(f));
+    }
+  }
 }
 
 }  // namespace
@@ -60,6 +97,7 @@ Findings detect_accounts(const collect::Snapshot& s, const Context&) {
       out.push_back(std::move(f));
     }
   }
+  privileged_groups(s, out);
   for (const auto& r : s.accounts.sudo_rules) {
     if (!r.nopasswd_all || admin_principal(r.principal)) continue;
     auto f = make_finding("account.sudo-nopasswd-all", Severity::medium, kSource);

@@ -16,6 +16,7 @@ Findings detect_network(const collect::Snapshot& s, const Context& ctx);
 Findings detect_accounts(const collect::Snapshot& s, const Context& ctx);
 Findings detect_logins(const collect::Snapshot& s, const Context& ctx);
 Findings detect_persistence(const collect::Snapshot& s, const Context& ctx);
+Findings detect_ssh(const collect::Snapshot& s, const Context& ctx);
 Findings detect_rootkit(const collect::Snapshot& s, const Context& ctx);
 Findings detect_files(const collect::Snapshot& s, const Context& ctx);
 Findings detect_collector_issues(const collect::Snapshot& s, const Context& ctx);

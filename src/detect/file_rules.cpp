@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 
+#include "collect/file_capabilities.hpp"
 #include "collect/file_checks.hpp"
+#include "collect/script_patterns.hpp"
 #include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
@@ -59,6 +62,43 @@ bool sensitive_config(std::string_view path) {
   return false;
 }
 
+// Capabilities Debian's packages give their own programs in their maintainer scripts (dpkg
+// records none): a packaged program holding exactly these is as shipped.
+bool packaged_capabilities(std::string_view path, std::string_view caps) {
+  static const std::map<std::string, std::string, std::less<>> kShipped = {
+      {"ping", "cap_net_raw=ep"},
+      {"arping", "cap_net_raw=ep"},
+      {"fping", "cap_net_raw=ep"},
+      {"mtr-packet", "cap_net_raw=ep"},
+      {"dumpcap", "cap_net_admin,cap_net_raw=eip"},
+      {"gst-ptp-helper", "cap_net_bind_service,cap_net_admin=ep"},
+      {"newuidmap", "cap_setuid=ep"},
+      {"newgidmap", "cap_setgid=ep"},
+      {"systemd-detect-virt", "cap_dac_override,cap_sys_ptrace=ep"},
+      {"kismet_cap_linux_wifi", "cap_net_admin,cap_net_raw=eip"},
+  };
+  auto it = kShipped.find(basename_of(path));
+  return it != kShipped.end() && it->second == caps;
+}
+
+// A file capability: root in all but name on a shell or interpreter (anyone becomes root),
+// strong on a program no package owns, weak on a packaged one set another way.
+std::optional<std::pair<Severity, std::string>> capability_judgement(const collect::FileCheckRow& r,
+                                                                      bool have_packages) {
+  std::string name = basename_of(r.path);
+  bool root_like = collect::has_root_equivalent_capability(r.detail);
+  if (root_like && (is_shell(name) || is_interpreter(name)))
+    return std::pair{Severity::critical, std::string("A shell or interpreter with it runs anything as root.")};
+  bool unowned = have_packages && r.package.empty();
+  if (unowned)
+    return std::pair{root_like || in_temp_dir(r.path) ? Severity::high : Severity::medium,
+                     std::string("No package owns the program.")};
+  if (!packaged_capabilities(r.path, r.detail))
+    return std::pair{root_like ? Severity::medium : Severity::low,
+                     std::string("Its package does not set this capability.")};
+  return std::nullopt;
+}
+
 }  // namespace
 
 Findings detect_files(const collect::Snapshot& s, const Context&) {
@@ -97,6 +137,24 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
       f = make_finding("files.setuid-unowned", shell || temp ? Severity::critical : Severity::high, kSource,
                        r.copy_of.empty() ? "" : "It is a copy of " + r.copy_of + ".");
       if (!r.copy_of.empty()) f.add("vigil.file.copy_of", r.copy_of);
+    } else if (r.check == "capability") {
+      auto judged = capability_judgement(r, have_packages);
+      if (!judged) continue;
+      f = make_finding("files.capability", judged->first, kSource, judged->second);
+      f.add("vigil.file.capabilities", r.detail);
+    } else if (r.check == "web-shell") {
+      const auto* p = collect::find_script_pattern(r.detail.substr(0, r.detail.find(' ')));
+      if (!p) continue;
+      const bool unowned = !have_packages || r.package.empty();
+      Severity sev = Severity::low;
+      switch (p->trait) {
+        case collect::ScriptTrait::web_shell:
+        case collect::ScriptTrait::reverse_shell: sev = unowned ? Severity::critical : Severity::high; break;
+        case collect::ScriptTrait::download_exec: sev = unowned ? Severity::high : Severity::medium; break;
+        default: sev = unowned ? Severity::high : Severity::low; break;  // decodes code and runs it
+      }
+      f = make_finding("files.web-shell", sev, kSource, "Here it " + std::string(p->what) + ".");
+      f.add("vigil.pattern", std::string(p->id));
     } else if (r.check == "world-writable-path") {
       f = make_finding("files.world-writable-path", Severity::high, kSource);
     } else if (r.check == "elf-disguised") {

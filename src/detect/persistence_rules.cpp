@@ -52,17 +52,18 @@ struct TraitRule {
   Severity severity;
 };
 
-TraitRule rule_for(const collect::ScriptPattern& p) {
+std::optional<TraitRule> rule_for(const collect::ScriptPattern& p) {
   using collect::ScriptTrait;
   switch (p.trait) {
-    case ScriptTrait::reverse_shell: return {"persistence.reverse-shell", Severity::critical};
-    case ScriptTrait::netcat: return {"persistence.reverse-shell", Severity::high};
-    case ScriptTrait::download_exec: return {"persistence.download-exec", Severity::high};
-    case ScriptTrait::decode_exec: return {"persistence.obfuscated-command", Severity::high};
-    case ScriptTrait::temp_exec: return {"persistence.temp-path", p.weak ? Severity::medium : Severity::high};
-    case ScriptTrait::history_off: return {"evasion.history-disabled", Severity::medium};
+    case ScriptTrait::reverse_shell: return TraitRule{"persistence.reverse-shell", Severity::critical};
+    case ScriptTrait::netcat: return TraitRule{"persistence.reverse-shell", Severity::high};
+    case ScriptTrait::download_exec: return TraitRule{"persistence.download-exec", Severity::high};
+    case ScriptTrait::decode_exec: return TraitRule{"persistence.obfuscated-command", Severity::high};
+    case ScriptTrait::temp_exec: return TraitRule{"persistence.temp-path", p.weak ? Severity::medium : Severity::high};
+    case ScriptTrait::history_off: return TraitRule{"evasion.history-disabled", Severity::medium};
+    case ScriptTrait::web_shell: return std::nullopt;  // web roots' concern (files.web-shell)
   }
-  return {"persistence.temp-path", Severity::medium};
+  return std::nullopt;
 }
 
 // What the item's text says, judged by the shared start-up patterns: one finding per rule,
@@ -72,7 +73,9 @@ void judge_content(const collect::PersistenceRow& r, const Context& ctx, Finding
   if (r.verify == "ok") return;
   std::map<std::string_view, std::pair<Severity, const collect::ScriptPattern*>> by_rule;
   for (const auto& h : collect::scan_script(r.command)) {
-    auto [rule, severity] = rule_for(*h.pattern);
+    auto judged = rule_for(*h.pattern);
+    if (!judged) continue;
+    auto [rule, severity] = *judged;
     if (rule == "evasion.history-disabled" && recent(r, ctx)) severity = Severity::high;
     auto& best = by_rule[rule];
     if (!best.second || severity > best.first) best = {severity, h.pattern};

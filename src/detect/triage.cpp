@@ -17,6 +17,7 @@ std::span<const Detector> triage_detectors() {
       {"accounts", detect_accounts},
       {"logins", detect_logins},
       {"persistence", detect_persistence},
+      {"ssh", detect_ssh},
       {"rootkit", detect_rootkit},
       {"files", detect_files},
       {"collection", detect_collector_issues},

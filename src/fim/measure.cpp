@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <sys/acl.h>
-#include <sys/capability.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "collect/file_capabilities.hpp"
 #include "core/hash.hpp"
 #include "core/unique_fd.hpp"
 
@@ -73,15 +73,7 @@ void read_xattrs(int fd, Attrs attrs, FimEntry& e, bool is_dir) {
       if (!def.empty()) e.acl += " default:" + def;
     }
   }
-  if (has_caps && (attrs & kCaps)) {
-    if (cap_t c = cap_get_fd(fd)) {
-      if (char* t = cap_to_text(c, nullptr)) {
-        e.caps = t;
-        cap_free(t);
-      }
-      cap_free(c);
-    }
-  }
+  if (has_caps && (attrs & kCaps)) e.caps = collect::file_capabilities(fd);
 }
 
 int open_at(int dirfd, const char* name, int flags) {

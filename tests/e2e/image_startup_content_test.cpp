@@ -158,3 +158,54 @@ TEST(ImageStartupContent, PamExecAndPamScriptProgramsAndModifiedModules) {
   ASSERT_EQ(rows.size(), 1u) << r.out;
   EXPECT_EQ(rows[0]["options"], "quiet expose_authtok /usr/local/sbin/auth-log --all");
 }
+
+namespace {
+// Debian 12's sshd_config as installed (comments left out).
+constexpr const char* kDebianSshdConfig =
+    "Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\n"
+    "PrintMotd no\nAcceptEnv LANG LC_*\nSubsystem\tsftp\t/usr/lib/openssh/sftp-server\n";
+}  // namespace
+
+TEST(ImageSsh, SettingsKeysElsewhereAndLoginCommands) {
+  TempDir d;
+  base_root(d);
+  d.write("etc/ssh/sshd_config", kDebianSshdConfig);
+  d.write("etc/ssh/sshd_config.d/10-local.conf",
+          "AuthorizedKeysFile .ssh/authorized_keys /var/tmp/.k/%u\nPermitEmptyPasswords yes\n"
+          "AuthorizedKeysCommand /usr/local/bin/keys %u\nAuthorizedKeysCommandUser nobody\n"
+          "Match Address 198.51.100.7\n  PermitRootLogin yes\n");
+  d.write("var/tmp/.k/root", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlanted planted@attacker\n");
+  d.write("usr/local/bin/keys", "#!/bin/sh\necho 'ssh-ed25519 AAAAC3Nza any'\n");
+  age_files(d, 400);
+  auto all = triage(d, {"--since", "0"});
+  std::map<std::string, std::string> settings;  // setting -> severity
+  for (const auto& f : findings_of(all, "ssh.risky-setting"))
+    settings[f["vigil"]["ssh"]["setting"]] = f["vigil"]["severity"];
+  EXPECT_EQ(settings["permitemptypasswords yes"], "high");
+  EXPECT_EQ(settings["permitrootlogin yes"], "medium") << "granted only inside a Match block";
+  auto elsewhere = findings_of(all, "ssh.authorized-keys-elsewhere");
+  ASSERT_EQ(elsewhere.size(), 1u);
+  EXPECT_EQ(elsewhere[0]["file"]["path"], "/var/tmp/.k/root");
+  EXPECT_EQ(elsewhere[0]["vigil"]["severity"], "high");
+  auto command = findings_of(all, "ssh.login-command");
+  ASSERT_EQ(command.size(), 1u);
+  EXPECT_EQ(command[0]["process"]["command_line"], "/usr/local/bin/keys %u");
+  EXPECT_EQ(command[0]["vigil"]["severity"], "high");
+  // The table keeps the Match block each setting is in.
+  auto r = run_vigil({"query", "--root", d.path(), "--format", "json",
+                      "select file, line, match from sshd_config where keyword = 'permitrootlogin'"});
+  auto rows = nlohmann::json::parse(r.out);
+  ASSERT_EQ(rows.size(), 1u) << r.out;
+  EXPECT_EQ(rows[0]["file"], "/etc/ssh/sshd_config.d/10-local.conf");
+  EXPECT_EQ(rows[0]["line"], 6);
+  EXPECT_EQ(rows[0]["match"], "Address 198.51.100.7");
+}
+
+TEST(ImageSsh, DebianDefaultConfigIsQuiet) {
+  TempDir d;
+  base_root(d);
+  d.write("etc/ssh/sshd_config", kDebianSshdConfig);
+  fs::create_directories(d / "etc/ssh/sshd_config.d");
+  age_files(d, 400);
+  for (const auto& f : triage(d, {"--since", "0"})) EXPECT_EQ(f["vigil"]["severity"], "info") << f.dump();
+}

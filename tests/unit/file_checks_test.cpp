@@ -3,6 +3,7 @@
 #include <map>
 
 #include "collect/dpkg.hpp"
+#include "collect/file_capabilities.hpp"
 #include "collect/file_checks.hpp"
 #include "detect/detectors.hpp"
 #include "support/snapshot_builder.hpp"
@@ -141,4 +142,14 @@ TEST(DpkgStatus, PathFiltersLastMatchWins) {
   EXPECT_TRUE(path_filtered_out(f, "/usr/share/man/man1/ls.1.gz"));
   EXPECT_FALSE(path_filtered_out(f, "/usr/bin/ls"));
   EXPECT_FALSE(path_filtered_out({}, "/usr/bin/ls"));
+}
+
+TEST(FileCapabilities, RootEquivalentSetsAreTold) {
+  using vigil::collect::has_root_equivalent_capability;
+  EXPECT_TRUE(has_root_equivalent_capability("cap_setuid=ep"));
+  EXPECT_TRUE(has_root_equivalent_capability("cap_net_raw,cap_sys_admin+ep"));
+  EXPECT_TRUE(has_root_equivalent_capability("=ep"));  // every capability
+  EXPECT_FALSE(has_root_equivalent_capability("cap_net_raw=ep"));
+  EXPECT_FALSE(has_root_equivalent_capability("cap_net_bind_service,cap_net_admin=ep"));
+  EXPECT_FALSE(has_root_equivalent_capability(""));
 }

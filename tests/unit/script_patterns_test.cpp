@@ -51,6 +51,13 @@ TEST(ScriptPatterns, EachPatternFindsItsExample) {
       {"histignore-all", "HISTIGNORE='*'"},
       {"history-to-null", "ln -sf /dev/null /root/.bash_history"},
       {"history-clear", "history -c"},
+      {"php-request-exec", "<?php @eval($_POST['x']); ?>"},
+      {"php-backtick-request", "<?php echo `$_GET[c]`; ?>"},
+      {"php-variable-function", "<?php $_GET['f']($_GET['a']); ?>"},
+      {"php-preg-e", "<?php preg_replace('/.*/e', $_REQUEST['c'], ''); ?>"},
+      {"jsp-request-exec", "<% Runtime.getRuntime().exec(request.getParameter(\"cmd\")); %>"},
+      {"asp-request-eval", "<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"z\"],\"unsafe\");%>"},
+      {"webshell-marker", "$default_action = 'FilesMan';"},
   };
   for (const auto& p : script_patterns()) {
     auto it = examples.find(std::string(p.id));
@@ -82,6 +89,10 @@ TEST(ScriptPatterns, EverydayAdministrationFindsNothing) {
       "if command -v ncdu >/dev/null; then alias du=ncdu; fi",
       "systemd-tmpfiles --clean",
       "xterm -e /bin/bash",
+      "<?php echo htmlspecialchars($_GET['q']); ?>",
+      "<?php $page = intval($_GET['page']); include 'list.php'; ?>",
+      "<?php preg_replace('/\\s+/', ' ', $text); ?>",
+      "<% String q = request.getParameter(\"q\"); %>",
   };
   for (const char* l : lines) EXPECT_TRUE(ids_in(l).empty()) << l << " -> " << *ids_in(l).begin();
 }
