@@ -184,6 +184,28 @@ class FileCollector {
     }
   }
 
+  // Shell history files sent to /dev/null, or emptied: the sessions leave no record.
+  void history_files(const std::vector<UserRow>& users) {
+    std::set<std::string> homes;
+    for (const auto& u : users)
+      if (u.login_shell && u.home.starts_with('/') && u.home != "/") homes.insert(u.home);
+    for (const auto& home : homes)
+      for (std::string_view name : {".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".history"}) {
+        std::string path = home + "/" + std::string(name);
+        auto st = root_.lstat(path);
+        if (!st) continue;
+        if (S_ISLNK(st->st_mode)) {
+          auto target = root_.readlink(path);
+          if (target && (*target == "/dev/null" || target->starts_with("/dev/")))
+            rows_.push_back(row_for("history-to-null", path, *st, "a symbolic link to " + printable(*target)));
+        } else if (S_ISCHR(st->st_mode)) {
+          rows_.push_back(row_for("history-to-null", path, *st, "a device node, not a file"));
+        } else if (S_ISREG(st->st_mode) && st->st_size == 0) {
+          rows_.push_back(row_for("history-empty", path, *st, "an empty history file"));
+        }
+      }
+  }
+
   // /dev holds device nodes; a regular file or a hidden directory there is planted.
   void dev() {
     walk_once("/dev", 4, [&](const WalkEntry& e) {
@@ -332,6 +354,7 @@ std::vector<FileCheckRow> collect_file_checks(const Root& root, const std::vecto
   {
     std::jthread worker([&] { system.system_dirs(); });
     rest.user_writable_dirs(users);
+    rest.history_files(users);
     rest.dev();
     rest.path_dirs();
   }

@@ -20,8 +20,8 @@ namespace vigil::collect {
 
 struct FileCheckRow {
   std::string check;  // recent-system-file, suspicious-name, hidden-dir-programs, dev-file, setuid, capability,
-                      // web-shell, world-writable-path, elf-disguised, package-modified, package-missing,
-                      // conffile-modified
+                      // web-shell, history-to-null, history-empty, world-writable-path, elf-disguised,
+                      // package-modified, package-missing, conffile-modified
   std::string path;
   std::string detail;
   std::int64_t mode = 0;
@@ -38,7 +38,8 @@ struct FileCheckRow {
   static constexpr std::string_view kTable = "file_checks";
   static constexpr std::array<Column, 11> kColumns{{
       {"check", "recent-system-file, suspicious-name, hidden-dir-programs, dev-file, setuid, capability, web-shell, "
-                "world-writable-path, elf-disguised, package-modified, package-missing or conffile-modified"},
+                "history-to-null, history-empty, world-writable-path, elf-disguised, package-modified, package-missing "
+                "or conffile-modified"},
       {"path", "the file or directory"},
       {"detail", "why it was picked; for capability, the capabilities as getcap prints them (cap_net_raw=ep); for "
                  "web-shell, the pattern and its line"},

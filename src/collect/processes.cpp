@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <map>
 #include <set>
@@ -34,6 +35,29 @@ std::int64_t boot_time(const Root& live) {
       btime = to_number<std::int64_t>(trim(line.substr(6))).value_or(0);
   });
   return btime;
+}
+
+// The script argument of a shell or script interpreter: the first word that is not an
+// option; none when the code comes inline (-c, -e, -m, -r) or from standard input.
+std::string script_argument(const std::vector<std::string>& argv, std::string_view exe) {
+  bool interpreter = false;
+  for (std::string_view p : {"python", "perl", "ruby", "php", "node", "bash", "dash", "sh", "zsh", "ksh", "lua"})
+    interpreter = interpreter || exe == p || (exe.starts_with(p) && exe.size() > p.size() &&
+                                              (std::isdigit(static_cast<unsigned char>(exe[p.size()])) ||
+                                               exe[p.size()] == '.'));
+  if (!interpreter) return {};
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    const auto& a = argv[i];
+    if (a == "-c" || a == "-e" || a == "-E" || a == "-m" || a == "-r" || a == "-" || a == "--eval") return {};
+    if (a.starts_with('-')) continue;
+    // An option's value (python -W ignore) is no script: a script is named by a path or an
+    // extension.
+    bool script_like = a.find('/') != std::string::npos;
+    for (std::string_view ext : {".py", ".pl", ".rb", ".php", ".js", ".mjs", ".sh", ".lua"})
+      script_like = script_like || a.ends_with(ext);
+    return script_like ? a : std::string();
+  }
+  return {};
 }
 
 std::string join_argv(const std::vector<std::string>& argv) {
@@ -102,9 +126,21 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
     fd_path.resize(base_len);
     fd_path += e.name;
     auto target = live.readlink(fd_path);
+    if (target && e.name == "255" && target->starts_with('/')) {  // bash keeps its script open here
+      auto link = parse_exe_link(*target);
+      row.script = printable(link.path);
+      row.script_deleted = link.deleted;
+    }
     if (!target || !target->starts_with("socket:[")) continue;
     row.sockets.push_back({parse_ns_link(*target), to_number<std::int64_t>(e.name).value_or(-1)});
   }
+  // Other interpreters name their script as an argument and close it once read.
+  if (row.script.empty() && !row.in_container)
+    if (auto arg = script_argument(row.argv, basename_of(row.executable)); !arg.empty()) {
+      row.script = printable(arg.starts_with('/') || row.cwd.empty() ? arg : row.cwd + "/" + arg);
+      auto st = live.lstat(arg.starts_with('/') ? arg : row.cwd + "/" + arg);
+      row.script_deleted = !st && st.error().vanished() && !row.cwd.ends_with(" (deleted)");
+    }
   // The network namespace matters only for reading the socket tables a process can see.
   if (!row.sockets.empty())
     if (auto ns = live.readlink(dir + "/ns/net")) row.net_ns = parse_ns_link(*ns);

@@ -36,4 +36,12 @@ struct KnownArtifact {
 };
 Parsed<KnownArtifact> parse_known_artifacts(std::string_view text);
 
+// Mounts over a process's /proc entry (/proc/PID or below): a way to hide the process from
+// ps and top without a kernel module. From /proc/self/mountinfo; octal escapes decoded.
+struct ProcMount {
+  std::int64_t pid = 0;
+  std::string mount_point, fstype, source;
+};
+std::vector<ProcMount> parse_proc_pid_mounts(std::string_view mountinfo);
+
 }  // namespace vigil::collect

@@ -15,11 +15,13 @@
 #include <atomic>
 #include <cerrno>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "collect/net_parse.hpp"
 #include "collect/rootkit_compare.hpp"
+#include "collect/walk.hpp"
 #include "core/text.hpp"
 
 namespace vigil::collect {
@@ -258,6 +260,57 @@ void link_counts(const Root& root, std::vector<RootkitProbeRow>& rows, IssueLog&
 
 }  // namespace
 
+// Something mounted over /proc/PID hides that process from every tool that lists /proc.
+void proc_mounts(const Root& live, std::vector<RootkitProbeRow>& rows, IssueLog& log) {
+  auto text = live.read_pseudo("/proc/self/mountinfo");
+  if (!text) {
+    if (!text.error().vanished()) log.add(std::string(kCollector), text.error());
+    return;
+  }
+  for (const auto& m : parse_proc_pid_mounts(*text))
+    rows.push_back({"proc-mount", std::to_string(m.pid),
+                    m.mount_point + " has " + (m.fstype.empty() ? "a file system" : m.fstype) +
+                        (m.source.empty() ? "" : " (" + m.source + ")") + " mounted over it",
+                    "", ""});
+}
+
+// Kernel module files: every out-of-tree one (extra/, updates/), and any file named like a
+// known rootkit module anywhere under /lib/modules - on disk, loaded or not.
+void module_files(const Root& root, const std::map<std::string, std::string>& rootkit_modules,
+                  std::vector<RootkitProbeRow>& rows, IssueLog& log) {
+  const bool dkms = root.lstat("/var/lib/dkms").has_value();
+  auto versions = root.list("/lib/modules");
+  if (!versions) return;
+  auto module_name = [](std::string name) {
+    auto ko = name.find(".ko");
+    if (ko == std::string::npos || ko == 0) return std::string();
+    name.resize(ko);
+    std::replace(name.begin(), name.end(), '-', '_');
+    return name;
+  };
+  for (const auto& v : *versions) {
+    std::string base = "/lib/modules/" + v.name;
+    WalkLimits limits;
+    limits.max_depth = 10;
+    limits.max_entries = 200000;
+    walk(root, base, limits, kCollector, log, [&](const WalkEntry& e) {
+      if (!S_ISREG(e.st.st_mode)) return true;
+      std::string name = module_name(basename_of(e.path));
+      if (name.empty()) return true;
+      std::string_view rel = std::string_view(e.path).substr(base.size());
+      bool out_of_tree = rel.starts_with("/extra/") || rel.starts_with("/updates/");
+      if (auto it = rootkit_modules.find(name); it != rootkit_modules.end())
+        rows.push_back({"known-artifact", e.path, "kernel module file on disk (" + name + ")", it->second, ""});
+      else if (out_of_tree)
+        rows.push_back({"module-file", e.path,
+                        "out-of-tree kernel module " + name +
+                            (dkms && rel.starts_with("/updates/dkms/") ? "; built by DKMS" : ""),
+                        "", ""});
+      return true;
+    });
+  }
+}
+
 RootkitProbeResult collect_rootkit_probes(const Root& root, const RootkitProbeOptions& opts, IssueLog& log) {
   RootkitProbeResult out;
   if (root.live()) {
@@ -265,11 +318,19 @@ RootkitProbeResult collect_rootkit_probes(const Root& root, const RootkitProbeOp
     if (opts.port_probe) hidden_ports(root, out.rows, out.skipped);
     else out.skipped.push_back("hidden ports: --no-port-probe");
     hidden_kernel_modules(root, out.rows, log);
+    proc_mounts(root, out.rows, log);
   } else {
     out.skipped.push_back("hidden processes, ports and kernel modules: live only");
   }
-  if (!opts.known_artifacts.empty()) known_artifacts(root, opts, out.rows, log);
-  else out.skipped.push_back("known rootkit artefacts: no rules file");
+  std::map<std::string, std::string> rootkit_modules;  // name -> family
+  if (!opts.known_artifacts.empty()) {
+    known_artifacts(root, opts, out.rows, log);
+    for (const auto& a : parse_known_artifacts(opts.known_artifacts).rows)
+      if (a.kind == "module") rootkit_modules.emplace(a.name, a.family);
+  } else {
+    out.skipped.push_back("known rootkit artefacts: no rules file");
+  }
+  module_files(root, rootkit_modules, out.rows, log);
   link_counts(root, out.rows, log);
   return out;
 }

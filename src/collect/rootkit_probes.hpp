@@ -13,19 +13,21 @@
 namespace vigil::collect {
 
 struct RootkitProbeRow {
-  std::string probe;   // hidden-process, hidden-port, hidden-module, known-artifact, link-count
+  std::string probe;   // hidden-process, hidden-port, hidden-module, proc-mount, known-artifact, module-file,
+                       // link-count
   std::string target;  // pid, tcp/PORT, module name, path
   std::string detail;  // what answered and what did not
   std::string family;  // known artefacts: the rootkit or worm
-  std::string package; // known-artifact files: the owning package (then it is not reported)
+  std::string package; // known-artifact and module files: the owning package
 
   static constexpr std::string_view kTable = "rootkit_probes";
   static constexpr std::array<Column, 5> kColumns{{
-      {"probe", "hidden-process, hidden-port, hidden-module, known-artifact or link-count"},
+      {"probe", "hidden-process, hidden-port, hidden-module, proc-mount (something mounted over /proc/PID), "
+                "known-artifact, module-file (an out-of-tree kernel module on disk) or link-count"},
       {"target", "pid, protocol/port, module name or path"},
       {"detail", "what answered directly and what the listing showed"},
       {"family", "known artefacts: the rootkit or worm it belongs to"},
-      {"package", "known-artifact files: package that owns the path (a name clash, not a rootkit)"},
+      {"package", "known-artifact and module files: package that owns the path (for an artefact, a name clash)"},
   }};
   auto fields() const { return std::tie(probe, target, detail, family, package); }
 };

@@ -186,14 +186,17 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     paths.insert(paths.end(), exes.begin(), exes.end());
     auto files = package_query_paths(s.file_checks);
     paths.insert(paths.end(), files.begin(), files.end());
+    auto file_probe = [](const RootkitProbeRow& r) {
+      return (r.probe == "known-artifact" || r.probe == "module-file") && r.target.starts_with('/');
+    };
     for (const auto& r : s.rootkit_probes)
-      if (r.probe == "known-artifact" && r.target.starts_with('/')) paths.push_back(r.target);
+      if (file_probe(r)) paths.push_back(r.target);
     if (!paths.empty() && opts.ownership) {
       auto owners = s.packages->owners(paths, s.issues);
       apply_packages(s.persistence, owners);
       apply_packages(s.file_checks, owners);
       for (auto& r : s.rootkit_probes)
-        if (auto it = owners.find(r.target); r.probe == "known-artifact" && it != owners.end()) r.package = it->second;
+        if (auto it = owners.find(r.target); file_probe(r) && it != owners.end()) r.package = it->second;
       apply_packages(s.processes, owners);
       timed("package ownership");
     }

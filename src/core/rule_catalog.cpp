@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/attack_coverage.hpp"
 #include "core/change_catalog.hpp"
 #include "core/text.hpp"
 
@@ -41,6 +42,14 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "fileless malware and in-memory loaders.",
      "Dump /proc/PID/exe and /proc/PID/maps for analysis; find the parent that created it.",
      "T1620", "medium; high when it is networked or a shell or interpreter"},
+    {"process.suspicious-script", "Shell or interpreter runs a deleted or hidden script",
+     "The script a bash, python, perl or other interpreter runs was deleted after it started (droppers remove "
+     "themselves), or sits in a temporary or hidden directory: the process lives on with nothing on disk to "
+     "read.",
+     "Copy the script from /proc/PID/fd/255 (bash) or the process's memory before stopping it, then find what "
+     "started it.",
+     "T1070.004,T1059.004", "medium in a temporary or hidden directory; high when deleted; one step higher with "
+     "network connections (or deleted from a temporary directory)"},
     {"process.kernel-thread-masquerade", "User process disguised as a kernel thread",
      "Its name looks like a kernel thread ([kworker/0:1]) but it runs a program from a file: a "
      "classic way for a backdoor to hide in a process list.",
@@ -165,12 +174,12 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "directory survives reboots with a payload nobody installed properly.",
      "Look at the program it starts (copy it first), remove the item, and find who created it (file owner and "
      "mtime are in the evidence).",
-     "T1053.003,T1543.002", "high"},
+     "T1053.003,T1543.002,T1037,T1546.004", "high (medium for making a file there executable)"},
     {"persistence.download-exec", "Start-up item downloads and runs code",
      "Piping curl or wget into a shell, or fetching a file and making it executable, at every start runs "
      "whatever the attacker's server serves today: a classic dropper.",
-     "Note the URL, block it, remove the item, and look for what it already installed.", "T1105,T1059.004",
-     "high"},
+     "Note the URL, block it, remove the item, and look for what it already installed.",
+     "T1105,T1059.004,T1053.003,T1546.004", "high"},
     {"persistence.obfuscated-command", "Start-up item decodes hidden code and runs it",
      "A cron job, unit or script that base64- or hex-decodes a payload into a shell, or evaluates what a decoder "
      "prints, hides what it does from a reader: administrators have no reason to.",
@@ -180,7 +189,8 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
     {"persistence.reverse-shell", "Start-up item opens a remote shell or starts netcat",
      "A scheduled job or service that connects a shell to the network, or starts netcat or socat, is a "
      "backdoor that comes back after every reboot.",
-     "Remove the item, record the remote address, and treat the host as compromised.", "T1059.004,T1053.003",
+     "Remove the item, record the remote address, and treat the host as compromised.",
+     "T1059.004,T1053.003,T1543.002,T1546.004",
      "critical for a shell served to the network; high for netcat or socat alone"},
     {"persistence.ld-preload", "Library preloaded into every program",
      "/etc/ld.so.preload (or LD_PRELOAD in an environment file or unit) loads a library into every program "
@@ -194,12 +204,14 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "touch cannot set back) it is how fresh persistence looks.",
      "Confirm who made it; suppress it with a reason if it is yours.", "T1053.003,T1543.002,T1037",
      "low; medium when the file changed within --since"},
-    {"evasion.history-disabled", "Shell history switched off in a start-up file",
-     "unset HISTFILE, HISTFILE=/dev/null, HISTSIZE=0, set +o history or a history file linked to /dev/null in a "
-     "start-up file keeps every later session from leaving a record: an intruder covering tracks.",
+    {"evasion.history-disabled", "Shell history switched off",
+     "unset HISTFILE, HISTFILE=/dev/null, HISTSIZE=0 or set +o history in a start-up file, or a history file "
+     "that is a link to /dev/null, keeps every later session from leaving a record: an intruder covering "
+     "tracks.",
      "Remove the line, look at who changed the file and when, and rely on auditd or the journal for what the "
      "sessions did.",
-     "T1070.003,T1562.003", "medium; high when the file changed within --since"},
+     "T1070.003,T1562.003", "medium; high when the file changed within --since, or for root's history file "
+     "linked to /dev/null"},
     {"persistence.authorized-key-recent", "SSH authorized_keys changed recently",
      "A key added to authorized_keys gives its holder a login that survives password changes.",
      "Compare the keys with those you know; remove any you cannot name.", "T1098.004", "medium"},
@@ -260,7 +272,20 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
     {"rootkit.known-artifact", "File, directory or module of a known rootkit",
      "A path or module name that a published rootkit or worm installs is present, and no package owns it.",
      "Inspect it (copy it first), then treat the host as compromised.", "T1014",
-     "high; critical for a loaded kernel module"},
+     "high; critical for a kernel module, loaded or a module file on disk"},
+    {"rootkit.proc-mount", "Process hidden by a mount over /proc",
+     "Something is mounted over /proc/PID: ps, top and every tool that reads /proc see an empty or different "
+     "process there. No program has a reason to do this; it hides a process without a kernel module.",
+     "Unmount it (umount /proc/PID) from a shell you trust, look at the process it hid, and treat the host as "
+     "compromised.",
+     "T1564,T1014", "critical"},
+    {"rootkit.unowned-module", "Kernel module on disk that no package installed",
+     "An out-of-tree kernel module (lib/modules/*/extra or updates) that no package and no DKMS build put "
+     "there runs with the kernel's full power once loaded; loaded at every boot from modules-load.d it is how "
+     "kernel rootkits (Reptile, Diamorphine) persist.",
+     "Find where the module came from (modinfo FILE, its build time), remove the boot entry, and reboot from "
+     "known-good media if it was loaded.",
+     "T1547.006,T1014", "medium; high when a modules-load.d or /etc/modules entry loads it at boot"},
     {"rootkit.link-count", "Directory hides entries (link count mismatch)",
      "The directory's link count says it has more subdirectories than a listing shows: a rootkit filtering "
      "directory listings leaves this trace (chkrootkit's chkdirs).",
@@ -329,6 +354,11 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "logs scan), and find how it was uploaded.",
      "T1505.003", "critical for request input run as code or a shell, unpackaged; high for decoding and running "
      "hidden code; one step lower in a file a package installed"},
+    {"evasion.history-emptied", "Shell history emptied after the account logged in",
+     "The account's history file is empty although it logged in after the file was last written: the history "
+     "was cleared (history -c, > ~/.bash_history), or the sessions run with history off.",
+     "Rely on auditd, the journal and auth.log for what the sessions did; ask the account's owner.",
+     "T1070.003", "low; medium for root"},
     {"files.world-writable-path", "World-writable file or directory on root's PATH",
      "Anyone can replace a command that root runs, and so become root.",
      "chmod o-w it, and check the command was not already replaced.", "T1574.007", "high"},
@@ -381,7 +411,7 @@ std::string catalog_markdown() {
   for (const auto& r : rule_catalog())
     out += fmt::format("| `{}` | {} | {} | {} | {} |\n", r.id, r.title, r.severities,
                        r.attack.empty() ? "—" : r.attack, r.why);
-  return out;
+  return out + attack_coverage_markdown();
 }
 
 Finding make_finding(std::string_view id, Severity severity, std::string_view source,

@@ -99,6 +99,19 @@ std::optional<std::pair<Severity, std::string>> capability_judgement(const colle
   return std::nullopt;
 }
 
+// The latest login of the account with this uid (lastlog, wtmp), epoch seconds; 0 for none.
+std::int64_t last_login(const collect::Snapshot& s, std::int64_t uid) {
+  std::int64_t latest = 0;
+  std::string name;
+  for (const auto& u : s.accounts.users)
+    if (u.uid == uid) name = u.name;
+  for (const auto& l : s.logins.lastlog)
+    if (l.uid == uid) latest = std::max(latest, l.time);
+  for (const auto& r : s.logins.records)
+    if (r.file == "wtmp" && r.type == "USER_PROCESS" && !name.empty() && r.user == name) latest = std::max(latest, r.time);
+  return latest;
+}
+
 }  // namespace
 
 Findings detect_files(const collect::Snapshot& s, const Context&) {
@@ -155,6 +168,15 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
       }
       f = make_finding("files.web-shell", sev, kSource, "Here it " + std::string(p->what) + ".");
       f.add("vigil.pattern", std::string(p->id));
+    } else if (r.check == "history-to-null") {
+      f = make_finding("evasion.history-disabled", r.uid == 0 ? Severity::high : Severity::medium, kSource,
+                       "The history file is " + r.detail + ".");
+    } else if (r.check == "history-empty") {
+      // Empty is normal for an account that never used a shell; emptied after a login is not.
+      auto login = last_login(s, r.uid);
+      if (login <= r.mtime + 3600) continue;
+      f = make_finding("evasion.history-emptied", r.uid == 0 ? Severity::medium : Severity::low, kSource);
+      f.add("vigil.login.last", login);
     } else if (r.check == "world-writable-path") {
       f = make_finding("files.world-writable-path", Severity::high, kSource);
     } else if (r.check == "elf-disguised") {

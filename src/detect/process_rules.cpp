@@ -157,6 +157,23 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
       add_process_evidence(f, p);
       out.push_back(std::move(f));
     }
+    // What a shell or interpreter runs: a script deleted after it started (a dropper that
+    // cleans up), or one kept in a temporary or hidden directory.
+    if (!p.script.empty() && !p.in_container) {
+      const Place where = place_of(p.script);
+      if (p.script_deleted || where == Place::temp || where == Place::hidden) {
+        bool strong = networked || (p.script_deleted && where != Place::ordinary);
+        Severity sev = p.script_deleted ? Severity::high : Severity::medium;
+        if (strong) sev = p.script_deleted ? Severity::critical : Severity::high;
+        auto f = make_finding("process.suspicious-script", sev, kSource,
+                              fmt::format("Its script {}{}{}.", p.script_deleted ? "was deleted" : "lives in ",
+                                          p.script_deleted ? "" : place_text(where),
+                                          networked ? ", and it holds network connections" : ""));
+        add_process_evidence(f, p);
+        f.add("file.path", p.script);
+        out.push_back(std::move(f));
+      }
+    }
     if (kthread_name) {
       auto f = make_finding("process.kernel-thread-masquerade", Severity::high, kSource);
       add_process_evidence(f, p);

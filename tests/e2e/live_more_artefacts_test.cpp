@@ -1,7 +1,10 @@
 // More live artefacts: a fileless program, programs renamed as daemons and attacker tools, a
 // public unpackaged listener, a promiscuous interface. Each is planted for real and removed.
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -147,4 +151,64 @@ TEST(LiveMore, PromiscuousInterface_IsReported) {
   for (const auto& f : findings_of(triage_quick(), "network.promiscuous-interface"))
     if (f["observer"]["ingress"]["interface"]["name"] == "vigiltest0") seen = true;
   EXPECT_TRUE(seen);
+}
+
+TEST(LiveTriage, DeletedOrTemporaryScriptsOfInterpreters) {
+  TempDir dir("vigil-script");
+  // bash keeps its script open on descriptor 255; it waits on a FIFO with a builtin, so it
+  // starts no child that could outlive the test.
+  ASSERT_EQ(::mkfifo((dir / "wait").c_str(), 0600), 0);
+  std::string sh = dir.write("stage.sh", "#!/bin/bash\nexec 9<>" + (dir / "wait") + "\nread -t 300 -u 9\n");
+  Planted bash("/bin/bash", {"bash", sh});
+  std::unique_ptr<Planted> python;
+  std::string py;
+  if (fs::exists("/usr/bin/python3")) {
+    py = dir.write("loader.py", "import time\ntime.sleep(300)\n");
+    python = std::make_unique<Planted>("/usr/bin/python3", std::vector<std::string>{"python3", py});
+  }
+  ASSERT_TRUE(wait_for([&] {
+    std::error_code ec;
+    return fs::read_symlink("/proc/" + std::to_string(bash.pid()) + "/fd/255", ec).string() == sh;
+  }));
+  fs::remove(sh);  // the dropper cleans up after itself
+  auto all = triage_quick();
+  auto severity_for = [&](pid_t pid) {
+    for (const auto& f : findings_of(all, "process.suspicious-script"))
+      if (f["process"]["pid"] == pid) return std::string(f["vigil"]["severity"]);
+    return std::string();
+  };
+  EXPECT_EQ(severity_for(bash.pid()), "critical") << "deleted, and from a temporary directory";
+  if (python) EXPECT_EQ(severity_for(python->pid()), "medium") << "a script kept in a temporary directory";
+}
+
+TEST(LiveTriage, ProcessHiddenByAMountOverItsProcEntry) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting needs root";
+  Planted sleeper("/usr/bin/sleep", {"sleep", "300"});
+  ASSERT_GT(sleeper.pid(), 0);
+  TempDir dir("vigil-procmount");
+  std::string out = dir / "out.jsonl";
+  // The mount is made in a mount namespace of the child's own, which ends with it: the host's
+  // /proc is never touched.
+  pid_t child = ::fork();
+  if (child == 0) {
+    if (::unshare(CLONE_NEWNS) != 0) ::_exit(3);
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ::_exit(3);
+    std::string target = "/proc/" + std::to_string(sleeper.pid());
+    if (::mount("none", target.c_str(), "tmpfs", 0, nullptr) != 0) ::_exit(3);
+    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int nul = ::open("/dev/null", O_WRONLY);
+    if (fd < 0 || nul < 0 || ::dup2(fd, 1) < 0 || ::dup2(nul, 2) < 0) ::_exit(4);
+    ::execl(VIGIL_BINARY, "vigil", "triage", "--quick", "--format", "jsonl", "--no-suppress", nullptr);
+    ::_exit(4);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 3) GTEST_SKIP() << "no private mount namespace (or no mount over /proc) here";
+  ASSERT_LE(WEXITSTATUS(status), 1);
+  auto all = parse_jsonl(slurp(out));
+  bool found = false;
+  for (const auto& f : findings_of(all, "rootkit.proc-mount"))
+    found = found || (f["process"]["pid"] == sleeper.pid() && f["vigil"]["severity"] == "critical");
+  EXPECT_TRUE(found) << out << "\n" << slurp(out).substr(0, 2000);
 }

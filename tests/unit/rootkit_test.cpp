@@ -62,3 +62,18 @@ TEST(RootkitRules, ProbeRowsBecomeFindings_PackagedNameClashIsQuiet) {
   EXPECT_EQ(first_with_rule(f, "rootkit.known-artifact").get("file.path"), "/dev/.lib");
   EXPECT_EQ(count_rule(f, "rootkit.link-count"), 1u);
 }
+
+TEST(RootkitCompare, MountsOverProcPids) {
+  auto mounts = parse_proc_pid_mounts(
+      "22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+      "80 22 0:45 / /proc/4242 rw,relatime shared:30 - tmpfs none rw\n"
+      "81 22 0:46 / /proc/77/task rw - tmpfs x\\040y rw\n"
+      "82 22 0:47 / /proc/sys/fs/binfmt_misc rw - binfmt_misc binfmt_misc rw\n"
+      "83 22 0:48 / /proc/4242x rw - tmpfs none rw\ngarbage\n");
+  ASSERT_EQ(mounts.size(), 2u);
+  EXPECT_EQ(mounts[0].pid, 4242);
+  EXPECT_EQ(mounts[0].fstype, "tmpfs");
+  EXPECT_EQ(mounts[1].pid, 77);
+  EXPECT_EQ(mounts[1].mount_point, "/proc/77/task");
+  EXPECT_EQ(mounts[1].source, "x y");
+}
