@@ -3,6 +3,7 @@
 #include "collect/file_checks.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "collect/file_capabilities.hpp"
+#include "collect/logrotate_parse.hpp"
 #include "collect/script_patterns.hpp"
 #include "collect/walk.hpp"
 #include "core/hash.hpp"
@@ -206,6 +208,31 @@ class FileCollector {
       }
   }
 
+  // Logs logrotate rotates that are gone while their rotated copies remain: deleted, not
+  // rotated (logrotate recreates the file, or truncates it in place with copytruncate).
+  void rotated_logs() {
+    std::vector<std::string> configs = {"/etc/logrotate.conf"};
+    if (auto entries = root_.list("/etc/logrotate.d"))
+      for (const auto& e : *entries) configs.push_back("/etc/logrotate.d/" + e.name);
+    std::set<std::string> seen;
+    for (const auto& config : configs) {
+      auto text = root_.read(config, std::size_t{1} << 20);
+      if (!text) continue;
+      for (const auto& entry : parse_logrotate(*text))
+        for (const auto& path : entry.paths) {
+          if (path.find_first_of("*?[") != std::string::npos || !seen.insert(path).second) continue;
+          if (root_.lstat(path)) continue;
+          for (std::string_view suffix : {".1", ".1.gz", ".1.xz", ".1.zst", ".2.gz"})
+            if (auto rotated = root_.lstat(path + std::string(suffix)); rotated && S_ISREG(rotated->st_mode)) {
+              rows_.push_back(row_for("log-missing", path, *rotated,
+                                      fmt::format("{}:{} rotates it, and {}{} is there", config, entry.line,
+                                                  basename_of(path), suffix)));
+              break;
+            }
+        }
+    }
+  }
+
   // /dev holds device nodes; a regular file or a hidden directory there is planted.
   void dev() {
     walk_once("/dev", 4, [&](const WalkEntry& e) {
@@ -355,6 +382,7 @@ std::vector<FileCheckRow> collect_file_checks(const Root& root, const std::vecto
     std::jthread worker([&] { system.system_dirs(); });
     rest.user_writable_dirs(users);
     rest.history_files(users);
+    rest.rotated_logs();
     rest.dev();
     rest.path_dirs();
   }

@@ -17,6 +17,7 @@ struct ProcStat {
   std::int64_t ppid = 0;
   std::uint64_t flags = 0;
   std::uint64_t start_ticks = 0;  // clock ticks after boot
+  std::uint64_t cpu_ticks = 0;    // user + system time, clock ticks
 };
 
 inline constexpr std::uint64_t kPfKthread = 0x00200000;

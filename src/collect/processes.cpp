@@ -91,6 +91,7 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
   row.name = printable(st->comm);
   row.state = std::string(1, st->state);
   row.kernel_thread = (st->flags & kPfKthread) != 0;
+  row.cpu_seconds = static_cast<std::int64_t>(st->cpu_ticks / static_cast<std::uint64_t>(ticks));
   row.start_time =
       btime + static_cast<std::int64_t>(st->start_ticks / static_cast<std::uint64_t>(ticks));
   if (auto status = live.read_pseudo(dir + "/status")) {

@@ -37,6 +37,7 @@ struct ProcessRow {
   bool in_container = false;  // another mount namespace: paths are the container's, not ours
   std::string sha256;         // of the executable; filled for unowned ones, or all with --hash
   std::string copy_of;        // a packaged file with identical content (unowned executables)
+  std::int64_t cpu_seconds = 0;  // user + system CPU time used since it started
   std::string script;         // the script a shell or interpreter runs (bash's fd 255, or its argument)
   bool script_deleted = false;  // that script was deleted after the process started
 
@@ -48,7 +49,7 @@ struct ProcessRow {
   bool self = false;  // vigil's own process: known, so never judged
 
   static constexpr std::string_view kTable = "processes";
-  static constexpr std::array<Column, 19> kColumns{{
+  static constexpr std::array<Column, 20> kColumns{{
       {"pid", "process id"},
       {"ppid", "parent process id"},
       {"name", "process name (comm)"},
@@ -66,12 +67,14 @@ struct ProcessRow {
       {"in_container", "runs in another mount namespace (a container)"},
       {"sha256", "SHA-256 of the executable (unowned executables, or all with --hash)"},
       {"copy_of", "packaged file whose content is identical to this unowned executable"},
+      {"cpu_seconds", "user and system CPU time used since it started, seconds"},
       {"script", "the script a shell or interpreter runs (bash's descriptor 255, or its script argument)"},
       {"script_deleted", "that script was deleted after the process started"},
   }};
   auto fields() const {
     return std::tie(pid, ppid, name, executable, deleted, fileless, kernel_thread, cmdline, uid,
-                    user, start_time, cwd, state, package, in_container, sha256, copy_of, script, script_deleted);
+                    user, start_time, cwd, state, package, in_container, sha256, copy_of, cpu_seconds, script,
+                    script_deleted);
   }
 };
 static_assert(columns_match<ProcessRow>());

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "collect/net_parse.hpp"
+#include "collect/packet_filters.hpp"
 #include "collect/proc_parse.hpp"
 #include "core/text.hpp"
 
@@ -126,6 +127,9 @@ std::vector<SocketRow> collect_sockets(const Root& live, const std::vector<Proce
     }
     if (auto text = live.read_pseudo(dir + "/packet")) {
       auto parsed = parse_proc_net_packet(*text);
+      std::unordered_map<std::uint64_t, std::int64_t> filters;
+      if (!parsed.rows.empty())
+        filters = packet_socket_filters(ns == own_ns ? "" : dir.substr(0, dir.size() - 3) + "ns/net", log);
       for (const auto& e : parsed.errors)
         log.add(std::string(kCollector), fmt::format("{}/packet:{}", dir, e.line), e.message);
       for (const auto& s : parsed.rows) {
@@ -135,6 +139,7 @@ std::vector<SocketRow> collect_sockets(const Root& live, const std::vector<Proce
         row.inode = static_cast<std::int64_t>(s.inode);
         row.net_ns = static_cast<std::int64_t>(ns);
         row.packet_protocol = s.protocol;
+        if (auto f = filters.find(s.inode); f != filters.end()) row.bpf_filter = f->second;
         if (s.ifindex != 0) {
           auto it = if_names.find(s.ifindex);
           row.interface = ns == own_ns && it != if_names.end()

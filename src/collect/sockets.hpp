@@ -34,6 +34,7 @@ struct SocketRow {
   std::int64_t net_ns = 0;
   std::int64_t packet_protocol = 0;  // packet sockets: ethertype (3 = every frame)
   std::string interface;             // packet sockets: bound interface, "" for all
+  std::int64_t bpf_filter = 0;       // packet sockets: instructions of the attached BPF filter; 0 for none
 
   std::vector<SocketOwner> holders;  // not a column: every (pid, fd)
 
@@ -42,7 +43,7 @@ struct SocketRow {
   }
 
   static constexpr std::string_view kTable = "sockets";
-  static constexpr std::array<Column, 15> kColumns{{
+  static constexpr std::array<Column, 16> kColumns{{
       {"protocol", "tcp, tcp6, udp, udp6, raw, raw6 or packet"},
       {"state", "LISTEN, ESTABLISHED, … ; UNCONN for unconnected udp and raw"},
       {"local_address", "local address"},
@@ -58,10 +59,12 @@ struct SocketRow {
       {"net_ns", "network namespace inode"},
       {"packet_protocol", "packet sockets: ethertype (3 = ETH_P_ALL, every frame)"},
       {"interface", "packet sockets: bound interface; empty for all"},
+      {"bpf_filter", "packet sockets: instructions in the classic BPF filter attached (ss -0 -b); 0 for none"},
   }};
   auto fields() const {
     return std::tie(protocol, state, local_address, local_port, remote_address, remote_port, uid,
-                    inode, pid, process, executable, owners, net_ns, packet_protocol, interface);
+                    inode, pid, process, executable, owners, net_ns, packet_protocol, interface,
+                    bpf_filter);
   }
 };
 static_assert(columns_match<SocketRow>());

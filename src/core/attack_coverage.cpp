@@ -62,8 +62,7 @@ constexpr auto kTechniques = std::to_array<Technique>({
     {"Defence evasion", "T1562.006", "Impair Defenses: Indicator Blocking",
      "auditd and journald settings are judged by vigil audit (the hardening policy), not by triage"},
     {"Defence evasion", "T1620", "Reflective Code Loading", ""},
-    {"Defence evasion", "T1205.002", "Traffic Signaling: Socket Filters",
-     "packet sockets are found (network.packet-sniffer); the BPF filters attached to them are not read yet"},
+    {"Defence evasion", "T1205.002", "Traffic Signaling: Socket Filters", ""},
 });
 
 // A rule covers a technique when one of its ids is the technique or a sub-technique of it.

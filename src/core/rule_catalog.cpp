@@ -101,6 +101,21 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "tokens from traffic.",
      "Confirm who runs the capture and why; stop it if nobody does.", "T1040",
      "medium for a known capture tool; high for an unpackaged program"},
+    {"network.mining-pool", "Process talks to a cryptocurrency mining pool",
+     "A connection to a port mining pools use (3333, 5555, 7777, 14444, 45700 …) or a stratum+tcp:// URL in the "
+     "command line: a miner, the most common payload on a compromised Linux server; busy, unpackaged or run "
+     "from /tmp it is certainly not yours.",
+     "Stop the process, note the pool and wallet in its command line, and find how it got there (cron, "
+     "systemd, authorized keys).",
+     "T1496", "low for a pool port alone; medium for a stratum URL; high when it is busy (half a core or more), "
+     "unpackaged, or runs from a temporary, hidden or deleted file"},
+    {"network.bpf-filter-socket", "Packet socket with a BPF filter held by an unpackaged program",
+     "A program no package owns (or a deleted or fileless one) holds a packet socket with a classic BPF filter: "
+     "it sees chosen packets before any firewall, without a listening port for a scan to find. That is how "
+     "BPFDoor and similar backdoors wait for their magic packet.",
+     "Take a memory image of the process if you can, kill it, block the trigger traffic, and look for how it "
+     "starts (persistence findings).",
+     "T1205.002,T1014", "critical"},
     {"network.promiscuous-interface", "Network interface in promiscuous mode",
      "The interface accepts every frame on the wire, not only its own: what a sniffer sets.",
      "Find the process holding a packet socket on it (see the sockets inventory).", "T1040",
@@ -359,6 +374,12 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "was cleared (history -c, > ~/.bash_history), or the sessions run with history off.",
      "Rely on auditd, the journal and auth.log for what the sessions did; ask the account's owner.",
      "T1070.003", "low; medium for root"},
+    {"evasion.log-missing", "Log file deleted while its rotated copies remain",
+     "logrotate rotates this log and its older copy is there, but the file itself is gone: logrotate recreates "
+     "it (or truncates it in place), so someone deleted it - the crude way to clear tracks.",
+     "Recover what you can from the rotated copies, the journal and remote syslog; find who deleted it (auditd); "
+     "restart the logger so it writes again.",
+     "T1070.002", "medium; high for authentication, system and audit logs"},
     {"files.world-writable-path", "World-writable file or directory on root's PATH",
      "Anyone can replace a command that root runs, and so become root.",
      "chmod o-w it, and check the command was not already replaced.", "T1574.007", "high"},

@@ -177,6 +177,11 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
       if (login <= r.mtime + 3600) continue;
       f = make_finding("evasion.history-emptied", r.uid == 0 ? Severity::medium : Severity::low, kSource);
       f.add("vigil.login.last", login);
+    } else if (r.check == "log-missing") {
+      std::string name = basename_of(r.path);
+      bool key = name == "auth.log" || name == "secure" || name == "wtmp" || name == "btmp" || name == "lastlog" ||
+                 name == "audit.log" || name == "syslog" || name == "messages";
+      f = make_finding("evasion.log-missing", key ? Severity::high : Severity::medium, kSource);
     } else if (r.check == "world-writable-path") {
       f = make_finding("files.world-writable-path", Severity::high, kSource);
     } else if (r.check == "elf-disguised") {

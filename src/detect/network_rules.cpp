@@ -1,6 +1,7 @@
 // Network detectors: unpackaged listeners, sniffers, shells holding connections.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -35,6 +36,43 @@ void add_socket_evidence(Finding& f, const collect::SocketRow& s) {
     f.add("source.port", s.local_port);
     f.add("destination.ip", s.remote_address);
     f.add("destination.port", s.remote_port);
+  }
+}
+
+// Ports mining pools listen on (stratum), seen in Monero and other pool lists and in miner
+// configurations; a connection to one is one signal, a stratum URL in the command line another.
+bool mining_pool_port(std::int64_t port) {
+  static constexpr std::array<std::int64_t, 9> kPorts = {3333, 5555, 7777, 10128, 14433, 14444, 20580, 45560, 45700};
+  return std::find(kPorts.begin(), kPorts.end(), port) != kPorts.end();
+}
+
+void mining(const collect::Snapshot& s, const ProcessView& view, std::int64_t now, Findings& out) {
+  for (const auto& p : s.processes) {
+    if (p.self || p.kernel_thread) continue;
+    const bool stratum = p.cmdline.find("stratum+tcp://") != std::string::npos ||
+                         p.cmdline.find("stratum+ssl://") != std::string::npos ||
+                         p.cmdline.find("stratum2+tcp://") != std::string::npos;
+    const collect::SocketRow* pool = nullptr;
+    for (const auto* sock : view.inet_sockets(p.pid))
+      if (!sock->listening() && mining_pool_port(sock->remote_port) && !loopback_address(sock->remote_address))
+        pool = sock;
+    if (!stratum && !pool) continue;
+    const Place place = place_of(p.executable);
+    const bool busy = busy_process(p, now);
+    const bool odd = view.unowned(p) || place == Place::temp || place == Place::hidden || p.deleted || p.fileless;
+    Severity sev = stratum ? Severity::medium : Severity::low;
+    if (busy || odd) sev = Severity::high;
+    auto f = make_finding("network.mining-pool", sev, kSource,
+                          fmt::format("{}{}{}", stratum ? "Its command line names a stratum pool. " : "",
+                                      busy ? fmt::format("It has used {}% of a core since it started. ",
+                                                         cpu_percent(p, now))
+                                           : "",
+                                      odd ? "No package owns it, or it runs from a temporary, hidden or deleted "
+                                            "file."
+                                          : ""));
+    add_process_evidence(f, p);
+    if (pool) add_socket_evidence(f, *pool);
+    out.push_back(std::move(f));
   }
 }
 
@@ -78,6 +116,19 @@ void sniffers(const collect::Snapshot& s, const ProcessView& view, Findings& out
     std::string prog = program_name(p->argv.empty() ? "" : p->argv[0], p->name);
     bool unowned = view.unowned(*p);
     bool tool = known_capture_tool(prog) || known_capture_tool(p->name);
+    // A filter on a packet socket, held by a program no package owns, that is no capture tool:
+    // a backdoor waiting for its magic packet (BPFDoor), with no port for a scan to find.
+    if (sock.bpf_filter > 0 && !tool && (unowned || p->deleted || p->fileless)) {
+      done.insert(p->pid);
+      auto f = make_finding("network.bpf-filter-socket", Severity::critical, kSource,
+                            fmt::format("A {}-instruction filter is attached to its {} socket.", sock.bpf_filter,
+                                        sock.protocol));
+      add_process_evidence(f, *p);
+      f.add("network.transport", sock.protocol);
+      f.add("vigil.socket.bpf_filter", sock.bpf_filter);
+      out.push_back(std::move(f));
+      continue;
+    }
     // dhclient, systemd-networkd, lldpd and ping hold such sockets as packaged software.
     if (!unowned && !tool) continue;
     done.insert(p->pid);
@@ -133,10 +184,11 @@ bool loopback_address(std::string_view addr) {
   return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
 }
 
-Findings detect_network(const collect::Snapshot& s, const Context&) {
+Findings detect_network(const collect::Snapshot& s, const Context& ctx) {
   Findings out;
   ProcessView view(s);
   unowned_listeners(s, view, out);
+  mining(s, view, ctx.now, out);
   sniffers(s, view, out);
   shell_connections(s, view, out);
   return out;

@@ -111,7 +111,7 @@ void shell_from_service(const ProcessView& view, const collect::ProcessRow& p, F
 
 }  // namespace
 
-Findings detect_processes(const collect::Snapshot& s, const Context&) {
+Findings detect_processes(const collect::Snapshot& s, const Context& ctx) {
   Findings out;
   ProcessView view(s);
   for (const auto& p : s.processes) {
@@ -134,9 +134,14 @@ Findings detect_processes(const collect::Snapshot& s, const Context&) {
       out.push_back(std::move(f));
     }
     if (place != Place::ordinary && !p.fileless && !p.in_container) {
-      bool strong = p.deleted || networked || kthread_name;
-      std::string why = fmt::format("It runs from {}{}.", place_text(place),
-                                    strong ? ", and is also deleted, networked or disguised" : "");
+      // A miner from /tmp keeps a core busy: half a core or more for over a minute.
+      const bool busy = busy_process(p, ctx.now);
+      bool strong = p.deleted || networked || kthread_name || busy;
+      std::string why = fmt::format("It runs from {}{}{}.", place_text(place),
+                                    strong ? ", and is also deleted, networked, disguised or busy" : "",
+                                    busy ? fmt::format(" (it has used {}% of a core since it started)",
+                                                       cpu_percent(p, ctx.now))
+                                         : "");
       Severity sev;
       if (place == Place::home_dotdir)  // pyenv, nvm, cargo, ~/.local: one weak signal
         sev = p.deleted || kthread_name ? Severity::medium : Severity::low;

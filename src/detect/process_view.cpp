@@ -39,6 +39,16 @@ bool ProcessView::unowned(const collect::ProcessRow& p) const {
          !p.executable.empty() && p.package.empty();
 }
 
+std::int64_t cpu_percent(const collect::ProcessRow& p, std::int64_t now) {
+  std::int64_t alive = now - p.start_time;
+  if (p.start_time <= 0 || alive <= 0) return 0;
+  return p.cpu_seconds * 100 / alive;
+}
+
+bool busy_process(const collect::ProcessRow& p, std::int64_t now) {
+  return now - p.start_time > 60 && cpu_percent(p, now) >= 50;
+}
+
 void add_process_evidence(Finding& f, const collect::ProcessRow& p) {
   f.add("process.pid", p.pid);
   if (p.start_time) f.add("process.start", iso8601(p.start_time));  // with the pid, names one process

@@ -29,6 +29,11 @@ class ProcessView {
   std::vector<const collect::SocketRow*> none_;
 };
 
+// CPU used since start as a percentage of one core (0 when the start time is unknown).
+std::int64_t cpu_percent(const collect::ProcessRow& p, std::int64_t now);
+// Half a core or more, sustained for over a minute: what a miner does.
+bool busy_process(const collect::ProcessRow& p, std::int64_t now);
+
 // Standard evidence for a process: pid, ppid, name, executable, command line, user.
 void add_process_evidence(Finding& f, const collect::ProcessRow& p);
 

@@ -76,3 +76,21 @@ TEST(ImageEvasion, KernelModulesOnDiskLoadedAtBootOrKnownRootkits) {
   EXPECT_EQ(unowned["/lib/modules/6.1.0-28-amd64/updates/wl.ko"], "medium");
   EXPECT_EQ(unowned.size(), 2u) << "the packaged module and the DKMS build are not reported";
 }
+
+TEST(ImageEvasion, LogDeletedWhileItsRotatedCopiesRemain) {
+  TempDir d;
+  base_root(d);
+  d.write("etc/logrotate.d/rsyslog", "/var/log/syslog\n/var/log/auth.log\n{\n  rotate 4\n  weekly\n  postrotate\n"
+                                     "    /usr/lib/rsyslog/rsyslog-rotate\n  endscript\n}\n");
+  d.write("etc/logrotate.d/apt", "/var/log/apt/term.log {\n  monthly\n}\n/var/log/apt/history.log {\n  monthly\n}\n");
+  d.write("var/log/syslog", "Dec  7 03:00:01 host CRON[1]: ok\n");
+  d.write("var/log/auth.log.1", "Dec  1 10:00:00 host sshd[2]: Accepted password for root\n");  // auth.log is gone
+  d.write("var/log/apt/term.log", "");                  // present, empty: fine
+  d.write("var/log/apt/history.log.1.gz", "");          // history.log was never recreated ...
+  d.write("var/log/apt/history.log", "Start-Date: x\n");  // ... no: it is there
+  age_files(d, 400);
+  auto missing = findings_of(triage(d, {"--since", "0"}), "evasion.log-missing");
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0]["file"]["path"], "/var/log/auth.log");
+  EXPECT_EQ(missing[0]["vigil"]["severity"], "high");
+}

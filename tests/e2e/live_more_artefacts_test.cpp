@@ -1,5 +1,8 @@
 // More live artefacts: a fileless program, programs renamed as daemons and attacker tools, a
 // public unpackaged listener, a promiscuous interface. Each is planted for real and removed.
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -211,4 +214,38 @@ TEST(LiveTriage, ProcessHiddenByAMountOverItsProcEntry) {
   for (const auto& f : findings_of(all, "rootkit.proc-mount"))
     found = found || (f["process"]["pid"] == sleeper.pid() && f["vigil"]["severity"] == "critical");
   EXPECT_TRUE(found) << out << "\n" << slurp(out).substr(0, 2000);
+}
+
+TEST(LiveTriage, PacketSocketWithABpfFilterInAnUnpackagedProgram) {
+  if (::geteuid() != 0) GTEST_SKIP() << "packet sockets need root";
+  // The child holds the socket in a network namespace of its own: it sees none of the host's
+  // traffic, and its filter drops every packet anyway.
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::close(ready[0]);
+    char ok = 'n';
+    if (::unshare(CLONE_NEWNET) == 0) {
+      int s = ::socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+      sock_filter drop[] = {{BPF_RET | BPF_K, 0, 0, 0}};
+      sock_fprog prog{1, drop};
+      if (s >= 0 && ::setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) == 0) ok = 'y';
+    }
+    (void)!::write(ready[1], &ok, 1);
+    for (;;) ::pause();
+  }
+  ::close(ready[1]);
+  char ok = 'n';
+  (void)!::read(ready[0], &ok, 1);
+  ::close(ready[0]);
+  auto all = ok == 'y' ? triage_quick() : std::vector<nlohmann::json>{};
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  if (ok != 'y') GTEST_SKIP() << "no network namespace or packet socket here";
+  bool found = false;
+  for (const auto& f : findings_of(all, "network.bpf-filter-socket"))
+    found = found || (f["process"]["pid"] == child && f["vigil"]["severity"] == "critical" &&
+                      f["vigil"]["socket"]["bpf_filter"] == 1);
+  EXPECT_TRUE(found);
 }

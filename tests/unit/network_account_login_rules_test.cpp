@@ -117,6 +117,38 @@ TEST(NetworkRules, InterpreterOutboundOffStdio_IsLowAndLoopbackIsQuiet) {
   EXPECT_TRUE(count_rule(run(s), "network.shell-connection") == 0);
 }
 
+TEST(NetworkRules, MiningPool_ByPortStratumCpuAndPlace) {
+  constexpr std::int64_t kNow = 1700000000;
+  auto s = empty_snapshot();
+  // A packaged program talking to a pool port: one weak signal.
+  auto app = process(50, "/usr/bin/curl", {"curl", "http://198.51.100.3:3333/"}, "curl");
+  app.start_time = kNow - 30;
+  s.processes.push_back(app);
+  s.sockets.push_back(socket("tcp", "ESTABLISHED", "10.0.0.2", 40001, 50, 5, "198.51.100.3", 3333));
+  // A miner from /tmp that keeps most of a core busy for an hour, stratum URL and all.
+  auto miner = process(51, "/tmp/.x/kswapd", {"kswapd", "-o", "stratum+tcp://pool.example:14444"});
+  miner.start_time = kNow - 3600;
+  miner.cpu_seconds = 3000;
+  s.processes.push_back(miner);
+  detect::Context ctx;
+  ctx.now = kNow;
+  auto all_f = detect::run_triage(s, ctx);
+  auto f = with_rule(all_f, "network.mining-pool");
+  ASSERT_EQ(f.size(), 2u);
+  for (const auto* x : f) {
+    if (x->get("process.pid") == "50") EXPECT_EQ(x->severity, Severity::low);
+    if (x->get("process.pid") == "51") EXPECT_EQ(x->severity, Severity::high);
+  }
+  // The temp-dir program is raised by its sustained CPU alone.
+  auto temp = with_rule(all_f, "process.temp-executable");
+  ASSERT_EQ(temp.size(), 1u);
+  EXPECT_EQ(temp[0]->severity, Severity::high);
+  // A connection to a pool port on loopback, from a packaged program, is nothing.
+  s.processes.pop_back();
+  s.sockets[0].remote_address = "127.0.0.1";
+  EXPECT_EQ(count_rule(detect::run_triage(s, ctx), "network.mining-pool"), 0u);
+}
+
 TEST(AccountRules, CleanAccounts_AreQuiet) {
   auto s = empty_snapshot();
   s.accounts.users = {user("root", 0, "set"),

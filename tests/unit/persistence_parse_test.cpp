@@ -1,3 +1,4 @@
+#include "collect/logrotate_parse.hpp"
 #include "collect/persistence_parse.hpp"
 
 #include <gtest/gtest.h>
@@ -117,4 +118,19 @@ TEST(AptHooks, ScopesListsAndComments) {
   EXPECT_EQ(hooks[2].line, 4u);
   EXPECT_EQ(hooks[3].option, "DPkg::Pre-Install-Pkgs");
   EXPECT_EQ(hooks[3].line, 6u);
+}
+
+TEST(Logrotate, StanzasScriptsAndCopytruncate) {
+  auto entries = parse_logrotate(
+      "# global\nweekly\ninclude /etc/logrotate.d\n/var/log/syslog\n/var/log/auth.log {\n  rotate 4\n"
+      "  postrotate\n    /usr/lib/rsyslog/rsyslog-rotate { x }\n  endscript\n}\n"
+      "\"/var/log/app/app.log\" {\n  copytruncate\n}\n/var/log/wtmp { monthly }\n/var/log/*.log {\n}\n");
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0].paths, (std::vector<std::string>{"/var/log/syslog", "/var/log/auth.log"}));
+  EXPECT_EQ(entries[0].line, 4u);
+  EXPECT_FALSE(entries[0].copytruncate);
+  EXPECT_EQ(entries[1].paths, std::vector<std::string>{"/var/log/app/app.log"});
+  EXPECT_TRUE(entries[1].copytruncate);
+  EXPECT_EQ(entries[2].paths, std::vector<std::string>{"/var/log/wtmp"});
+  EXPECT_EQ(entries[3].paths, std::vector<std::string>{"/var/log/*.log"});
 }
