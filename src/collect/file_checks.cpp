@@ -113,7 +113,15 @@ class FileCollector {
         setuid(e);
         capability(e);
         std::int64_t changed = std::max<std::int64_t>(e.st.st_mtime, e.st.st_ctime);
-        if (since_days_ > 0 && changed >= cutoff_) {
+        const bool recent = since_days_ > 0 && changed >= cutoff_;
+        // A program whose mtime is days before its inode last changed: copied with its old
+        // times kept, or backdated (touch -r). Packaged ones are dropped once ownership is known
+        // (dpkg keeps the package's mtimes, so all of them look like this).
+        if (!recent && (e.st.st_mode & 0111) && is_program_dir(e.path) && e.st.st_ctime > e.st.st_mtime + 86400)
+          rows_.push_back(row_for("backdated-program", e.path, e.st,
+                                  fmt::format("mtime {} days before its inode changed",
+                                              (e.st.st_ctime - e.st.st_mtime) / 86400)));
+        if (recent) {
           auto r = row_for("recent-system-file", e.path, e.st,
                            e.st.st_ctime > e.st.st_mtime + 60 ? "changed (ctime) after its mtime: metadata or content "
                                                                "changed and the mtime was set back"
@@ -221,7 +229,18 @@ class FileCollector {
       for (const auto& entry : parse_logrotate(*text))
         for (const auto& path : entry.paths) {
           if (path.find_first_of("*?[") != std::string::npos || !seen.insert(path).second) continue;
-          if (root_.lstat(path)) continue;
+          if (auto st = root_.lstat(path)) {
+            // logrotate makes a new file (unless told copytruncate): one emptied since it was
+            // made was truncated in place - by hand, to remove what it held.
+            if (!S_ISREG(st->st_mode) || st->st_size != 0 || entry.copytruncate) continue;
+            auto born = root_.birth_time(path);
+            if (born && *born > 0 && st->st_mtime > *born + 3600)
+              rows_.push_back(row_for("log-emptied", path, *st,
+                                      fmt::format("empty, written {} s after it was created; {}:{} rotates it "
+                                                  "by making a new file",
+                                                  st->st_mtime - *born, config, entry.line)));
+            continue;
+          }
           for (std::string_view suffix : {".1", ".1.gz", ".1.xz", ".1.zst", ".2.gz"})
             if (auto rotated = root_.lstat(path + std::string(suffix)); rotated && S_ISREG(rotated->st_mode)) {
               rows_.push_back(row_for("log-missing", path, *rotated,
@@ -402,7 +421,9 @@ std::vector<std::string> package_query_paths(const std::vector<FileCheckRow>& ro
 void apply_packages(std::vector<FileCheckRow>& rows, const PathMap& owners) {
   for (auto& r : rows)
     if (auto it = owners.find(r.path); it != owners.end() && r.package.empty()) r.package = it->second;
-  std::erase_if(rows, [](const FileCheckRow& r) { return r.check == "recent-system-file" && !r.package.empty(); });
+  std::erase_if(rows, [](const FileCheckRow& r) {
+    return (r.check == "recent-system-file" || r.check == "backdated-program") && !r.package.empty();
+  });
 }
 
 std::vector<std::string> copy_query_md5s(const Root& root, std::vector<FileCheckRow>& rows, IssueLog& log) {

@@ -20,7 +20,9 @@ namespace vigil::collect {
 
 struct FileCheckRow {
   std::string check;  // recent-system-file, suspicious-name, hidden-dir-programs, dev-file, setuid, capability,
-                      // web-shell, history-to-null, history-empty, log-missing, world-writable-path, elf-disguised,
+                      // web-shell, history-to-null, history-empty, log-missing, log-emptied, backdated-program,
+                      // world-writable-path,
+                      // elf-disguised,
                       // package-modified, package-missing, conffile-modified
   std::string path;
   std::string detail;
@@ -38,7 +40,7 @@ struct FileCheckRow {
   static constexpr std::string_view kTable = "file_checks";
   static constexpr std::array<Column, 11> kColumns{{
       {"check", "recent-system-file, suspicious-name, hidden-dir-programs, dev-file, setuid, capability, web-shell, "
-                "history-to-null, history-empty, log-missing, world-writable-path, elf-disguised, package-modified, package-missing "
+                "history-to-null, history-empty, log-missing, log-emptied, backdated-program, world-writable-path, elf-disguised, package-modified, package-missing "
                 "or conffile-modified"},
       {"path", "the file or directory"},
       {"detail", "why it was picked; for capability, the capabilities as getcap prints them (cap_net_raw=ep); for "

@@ -54,9 +54,7 @@ constexpr auto kTechniques = std::to_array<Technique>({
     {"Defence evasion", "T1070.002", "Indicator Removal: Clear Linux or Mac System Logs", ""},
     {"Defence evasion", "T1070.003", "Indicator Removal: Clear Command History", ""},
     {"Defence evasion", "T1070.004", "Indicator Removal: File Deletion", ""},
-    {"Defence evasion", "T1070.006", "Indicator Removal: Timestomp",
-     "no rule of its own: every package upgrade sets ctime after mtime; ctime is in every file finding and "
-     "recency uses it, so touch -r cannot hide a change from the --since window"},
+    {"Defence evasion", "T1070.006", "Indicator Removal: Timestomp", ""},
     {"Defence evasion", "T1562.001", "Impair Defenses: Disable or Modify Tools", ""},
     {"Defence evasion", "T1562.003", "Impair Defenses: Impair Command History Logging", ""},
     {"Defence evasion", "T1562.006", "Impair Defenses: Indicator Blocking",

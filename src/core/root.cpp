@@ -203,6 +203,21 @@ expected<struct stat, IoError> Root::lstat(std::string_view inner) const {
   return st;
 }
 
+expected<std::int64_t, IoError> Root::birth_time(std::string_view inner) const {
+  struct statx stx {};
+  auto done = [&](int rc, std::string shown) -> expected<std::int64_t, IoError> {
+    if (rc != 0) return make_unexpected(IoError{std::move(shown), errno, {}});
+    return (stx.stx_mask & STATX_BTIME) ? static_cast<std::int64_t>(stx.stx_btime.tv_sec) : 0;
+  };
+  if (live_)
+    return done(::statx(AT_FDCWD, std::string(inner).c_str(), AT_SYMLINK_NOFOLLOW, STATX_BTIME, &stx),
+                std::string(inner));
+  auto parent = open_parent(inner);
+  if (!parent) return make_unexpected(parent.error());
+  return done(::statx(parent->first.get(), parent->second.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BTIME, &stx),
+              display(inner));
+}
+
 expected<struct stat, IoError> Root::stat(std::string_view inner) const {
   struct stat st {};
   auto fd = open_inner(inner, O_PATH);

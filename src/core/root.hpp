@@ -67,6 +67,9 @@ class Root {
   // capabilities (one xattr probe through the open directory, no open of the file).
   expected<std::vector<StatEntry>, IoError> list_stat(std::string_view inner, bool capabilities = false) const;
   expected<struct stat, IoError> lstat(std::string_view inner) const;
+  // When the file was created (statx's birth time), epoch seconds; 0 when the file system
+  // does not record it. Not following a final symlink.
+  expected<std::int64_t, IoError> birth_time(std::string_view inner) const;
   expected<struct stat, IoError> stat(std::string_view inner) const;
   expected<std::string, IoError> readlink(std::string_view inner) const;
   // An fd opened read-only inside the root (for streaming large files).

@@ -312,6 +312,11 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "within the --since window: where trojans and preload rootkits are put.",
      "Find who put it there (owner, ctime); compare with a known-good host; remove it if unexplained.",
      "T1036.005,T1574.006", "medium"},
+    {"files.backdated-program", "Unpackaged program whose modification time was set back",
+     "A program no package owns, in a system program directory, with an mtime days before its inode last "
+     "changed: copied with its times kept (a tarball install), or backdated with touch -r to look old. Either "
+     "way it escapes a 'recently changed' search; changed within --since it is files.recent-unowned-program.",
+     "Check where the program came from; compare its hash with the vendor's.", "T1070.006,T1036.005", "low"},
     {"files.recent-config", "Configuration changed recently",
      "Files under /etc that no package owns changed within the --since window (accounts, keys, services): "
      "worth a look after an incident.",
@@ -379,6 +384,13 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "it (or truncates it in place), so someone deleted it - the crude way to clear tracks.",
      "Recover what you can from the rotated copies, the journal and remote syslog; find who deleted it (auditd); "
      "restart the logger so it writes again.",
+     "T1070.002", "medium; high for authentication, system and audit logs"},
+    {"evasion.log-emptied", "Log file emptied in place",
+     "logrotate rotates this log by making a new file, yet the file is empty and was last written well after "
+     "it was created (its birth time): it was truncated in place (> /var/log/auth.log), the usual way to wipe "
+     "a log without the logger noticing.",
+     "Recover what you can from the rotated copies, the journal and remote syslog; find who truncated it "
+     "(auditd).",
      "T1070.002", "medium; high for authentication, system and audit logs"},
     {"files.world-writable-path", "World-writable file or directory on root's PATH",
      "Anyone can replace a command that root runs, and so become root.",

@@ -177,11 +177,15 @@ Findings detect_files(const collect::Snapshot& s, const Context&) {
       if (login <= r.mtime + 3600) continue;
       f = make_finding("evasion.history-emptied", r.uid == 0 ? Severity::medium : Severity::low, kSource);
       f.add("vigil.login.last", login);
-    } else if (r.check == "log-missing") {
+    } else if (r.check == "backdated-program") {
+      if (!have_packages || !r.package.empty()) continue;
+      f = make_finding("files.backdated-program", Severity::low, kSource, "Its " + r.detail + ".");
+    } else if (r.check == "log-missing" || r.check == "log-emptied") {
       std::string name = basename_of(r.path);
       bool key = name == "auth.log" || name == "secure" || name == "wtmp" || name == "btmp" || name == "lastlog" ||
                  name == "audit.log" || name == "syslog" || name == "messages";
-      f = make_finding("evasion.log-missing", key ? Severity::high : Severity::medium, kSource);
+      f = make_finding(r.check == "log-missing" ? "evasion.log-missing" : "evasion.log-emptied",
+                       key ? Severity::high : Severity::medium, kSource);
     } else if (r.check == "world-writable-path") {
       f = make_finding("files.world-writable-path", Severity::high, kSource);
     } else if (r.check == "elf-disguised") {

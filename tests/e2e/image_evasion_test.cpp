@@ -1,5 +1,8 @@
-// End-to-end: traces an intruder removes - shell history sent to /dev/null or emptied after a
-// login - planted in a fixture root.
+// End-to-end: traces an intruder removes or hides - shell history sent to /dev/null or emptied
+// after a login, logs deleted or emptied in place, kernel modules on disk - planted in a
+// fixture root.
+#include <sys/stat.h>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -93,4 +96,43 @@ TEST(ImageEvasion, LogDeletedWhileItsRotatedCopiesRemain) {
   ASSERT_EQ(missing.size(), 1u);
   EXPECT_EQ(missing[0]["file"]["path"], "/var/log/auth.log");
   EXPECT_EQ(missing[0]["vigil"]["severity"], "high");
+}
+
+TEST(ImageEvasion, LogEmptiedInPlaceAfterItWasCreated) {
+  TempDir d;
+  base_root(d);
+  d.write("etc/logrotate.d/rsyslog", "/var/log/syslog\n/var/log/auth.log\n{\n  weekly\n}\n");
+  d.write("etc/logrotate.d/app", "/var/log/app.log {\n  copytruncate\n}\n");
+  d.write("var/log/syslog", "");    // rotated and quiet since: created and written at once
+  d.write("var/log/auth.log", "");  // emptied in place, two hours after it was created
+  d.write("var/log/app.log", "");   // copytruncate: emptied in place by logrotate itself
+  age_files(d, 400);
+  std::string probe = d.write("probe", "");
+  struct statx stx{};
+  if (::statx(AT_FDCWD, probe.c_str(), 0, STATX_BTIME, &stx) != 0 || !(stx.stx_mask & STATX_BTIME))
+    GTEST_SKIP() << "the file system under /tmp records no birth time";
+  struct timespec same[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
+  ::utimensat(AT_FDCWD, (d / "var/log/syslog").c_str(), same, 0);
+  struct timespec later[2] = {{0, UTIME_OMIT}, {::time(nullptr) + 7200, 0}};
+  ::utimensat(AT_FDCWD, (d / "var/log/auth.log").c_str(), later, 0);
+  ::utimensat(AT_FDCWD, (d / "var/log/app.log").c_str(), later, 0);
+  auto emptied = findings_of(triage(d, {"--since", "0"}), "evasion.log-emptied");
+  ASSERT_EQ(emptied.size(), 1u);
+  EXPECT_EQ(emptied[0]["file"]["path"], "/var/log/auth.log");
+  EXPECT_EQ(emptied[0]["vigil"]["severity"], "high");
+}
+
+TEST(ImageEvasion, UnpackagedProgramWithItsTimeSetBack) {
+  TempDir d;
+  base_root(d);
+  d.write("usr/bin/ls", "#!/bin/sh\necho packaged\n");
+  d.write("usr/bin/kupd", "#!/bin/sh\necho planted\n");
+  std::filesystem::permissions(d / "usr/bin/ls", std::filesystem::perms::owner_all);
+  std::filesystem::permissions(d / "usr/bin/kupd", std::filesystem::perms::owner_all);
+  d.write("var/lib/dpkg/info/coreutils.list", "/usr/bin/ls\n");
+  age_files(d, 400);  // touch -r: the mtime says a year ago, the inode changed today
+  auto found = findings_of(triage(d, {"--since", "0"}), "files.backdated-program");
+  ASSERT_EQ(found.size(), 1u) << "dpkg keeps package mtimes: ls looks the same and is packaged";
+  EXPECT_EQ(found[0]["file"]["path"], "/usr/bin/kupd");
+  EXPECT_EQ(found[0]["vigil"]["severity"], "low");
 }
