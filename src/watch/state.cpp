@@ -1,0 +1,111 @@
+// The watch state as CBOR (nlohmann), written with write + fsync + rename.
+#include "watch/state.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
+#include "core/unique_fd.hpp"
+
+namespace vigil::watch {
+
+namespace {
+
+constexpr int kVersion = 1;
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::string encode_state(const WatchState& s) {
+  nlohmann::json j;
+  j["version"] = kVersion;
+  j["tails"] = nlohmann::json::array();
+  for (const auto& t : s.tails)
+    j["tails"].push_back({{"path", t.path}, {"dev", t.dev}, {"ino", t.ino}, {"offset", t.offset}, {"line", t.line},
+                          {"head", t.head}});
+  j["engine"] = nlohmann::json::binary(std::vector<std::uint8_t>(s.engine.begin(), s.engine.end()));
+  j["emitted"] = s.emitted;
+  auto bytes = nlohmann::json::to_cbor(j);
+  return {bytes.begin(), bytes.end()};
+}
+
+expected<WatchState, std::string> decode_state(std::string_view blob) {
+  try {
+    // Even with exceptions off, nlohmann throws for a size that cannot be reserved.
+    auto j = nlohmann::json::from_cbor(blob.begin(), blob.end(), true, false);
+    if (j.is_discarded() || !j.is_object()) return make_unexpected(std::string("not a vigil watch state (bad CBOR)"));
+    if (j.at("version").get<int>() != kVersion)
+      return make_unexpected("state version " + j.at("version").dump() + ", expected " + std::to_string(kVersion));
+    WatchState s;
+    for (const auto& t : j.at("tails")) {
+      TailPosition p;
+      p.path = t.at("path").get<std::string>();
+      p.dev = t.at("dev").get<std::uint64_t>();
+      p.ino = t.at("ino").get<std::uint64_t>();
+      p.offset = t.at("offset").get<std::uint64_t>();
+      p.line = t.at("line").get<std::uint64_t>();
+      p.head = t.at("head").get<std::string>();
+      s.tails.push_back(std::move(p));
+    }
+    const auto& engine = j.at("engine");
+    if (!engine.is_binary()) return make_unexpected(std::string("engine state is not a byte string"));
+    s.engine.assign(engine.get_binary().begin(), engine.get_binary().end());
+    for (const auto& k : j.at("emitted")) s.emitted.push_back(k.get<std::string>());
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    return make_unexpected(std::string("malformed state: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return make_unexpected(std::string("malformed state: a size larger than memory"));
+  }
+}
+
+expected<WatchState, std::string> load_state(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return WatchState{};
+    return make_unexpected(path + ": " + std::strerror(errno));
+  }
+  std::string blob((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto s = decode_state(blob);
+  if (!s) return make_unexpected(path + ": " + s.error());
+  return s;
+}
+
+expected<void, std::string> save_state(const std::string& path, const WatchState& s) {
+  std::string blob = encode_state(s);
+  std::string tmp = path + ".tmp";
+  auto fail = [&](const char* what) -> expected<void, std::string> {
+    std::string why = std::string(what) + " " + tmp + ": " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return make_unexpected(why);
+  };
+  {
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (fd.get() < 0) return fail("cannot create");
+    for (std::size_t done = 0; done < blob.size();) {
+      ssize_t n = ::write(fd.get(), blob.data() + done, blob.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fail("cannot write");
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) return fail("cannot sync");
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
+  UniqueFd dir(::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() >= 0) ::fsync(dir.get());
+  return {};
+}
+
+}  // namespace vigil::watch

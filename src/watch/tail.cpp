@@ -1,0 +1,171 @@
+// File tail: pread from the last offset, whole lines out, rotation judged after each read.
+#include "watch/tail.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vigil::watch {
+
+namespace {
+
+constexpr std::size_t kChunk = 1 << 16;
+
+int open_log(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // O_NOATIME needs ownership
+  return fd;
+}
+
+// "LEN:HASH" of the first bytes (FNV-1a): names the file's beginning, not a secret.
+std::string head_of(int fd, std::size_t limit = kHeadBytes) {
+  char buf[kHeadBytes];
+  ssize_t n = ::pread(fd, buf, std::min(limit, kHeadBytes), 0);
+  if (n < 0) n = 0;
+  std::uint64_t h = 14695981039346656037ull;
+  for (ssize_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(buf[i])) * 1099511628211ull;
+  char out[48];
+  std::snprintf(out, sizeof out, "%zd:%016llx", n, static_cast<unsigned long long>(h));
+  return out;
+}
+
+std::size_t head_length(const std::string& head) { return static_cast<std::size_t>(std::strtoull(head.c_str(), nullptr, 10)); }
+
+}  // namespace
+
+void FileTail::emit_lines(std::string_view bytes, const LineFn& line) {
+  while (!bytes.empty()) {
+    auto nl = bytes.find('\n');
+    if (nl == std::string_view::npos) {
+      partial_.append(bytes);
+      if (partial_.size() >= kMaxLine) {  // a line without end: cut, and go on
+        line(std::string_view(partial_).substr(0, kMaxLine), line_++);
+        partial_.clear();
+      }
+      return;
+    }
+    if (partial_.empty()) {
+      line(bytes.substr(0, nl), line_++);
+    } else {
+      partial_.append(bytes.substr(0, nl));
+      line(std::string_view(partial_).substr(0, kMaxLine), line_++);
+      partial_.clear();
+    }
+    bytes.remove_prefix(nl + 1);
+  }
+}
+
+void FileTail::read_to_end(const LineFn& line, const NoteFn& note) {
+  std::string buf(kChunk, '\0');
+  for (;;) {
+    ssize_t n = ::pread(fd_.get(), buf.data(), kChunk, static_cast<off_t>(offset_));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      note(path_ + ": read: " + std::strerror(errno));
+      return;
+    }
+    if (n == 0) return;
+    offset_ += static_cast<std::uint64_t>(n);
+    emit_lines(std::string_view(buf.data(), static_cast<std::size_t>(n)), line);
+  }
+}
+
+bool FileTail::open_now(const NoteFn& note) {
+  UniqueFd fd(open_log(path_));
+  if (fd.get() < 0) {
+    if (errno != ENOENT && !reported_missing_) note(path_ + ": " + std::strerror(errno));
+    reported_missing_ = true;
+    return false;
+  }
+  struct stat st{};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (!reported_missing_) note(path_ + ": not a regular file");
+    reported_missing_ = true;
+    return false;
+  }
+  reported_missing_ = false;
+  fd_ = std::move(fd);
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
+  offset_ = 0;
+  line_ = 1;
+  partial_.clear();
+  head_ = head_of(fd_.get());
+  sample_.assign(4096, '\0');
+  ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
+  sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  reopened_ = true;
+  if (!saved_.path.empty()) {
+    // The file a previous run followed, unchanged at its beginning: carry on where it stopped.
+    bool same = saved_.dev == dev_ && saved_.ino == ino_ &&
+                head_of(fd_.get(), head_length(saved_.head)) == saved_.head &&
+                saved_.offset <= static_cast<std::uint64_t>(st.st_size);
+    if (same) {
+      offset_ = saved_.offset;
+      line_ = saved_.line;
+    } else {
+      note(path_ + ": a different file than when last followed (rotated while vigil was stopped); read from "
+                   "its start");
+    }
+    saved_ = {};
+  } else if (first_open_ && !from_start_) {
+    // First start: what is already there is history (vigil logs scan reads it), not news.
+    offset_ = static_cast<std::uint64_t>(st.st_size);
+    std::string buf(kChunk, '\0');
+    for (std::uint64_t at = 0; at < offset_;) {
+      ssize_t r = ::pread(fd_.get(), buf.data(), std::min<std::uint64_t>(kChunk, offset_ - at), static_cast<off_t>(at));
+      if (r <= 0) break;
+      for (ssize_t i = 0; i < r; ++i) line_ += buf[static_cast<std::size_t>(i)] == '\n';
+      at += static_cast<std::uint64_t>(r);
+    }
+  }
+  first_open_ = false;
+  return true;
+}
+
+void FileTail::poll(const LineFn& line, const NoteFn& note) {
+  reopened_ = false;
+  if (!fd_ && !open_now(note)) return;
+  // Truncated in place (copytruncate) - shorter than where we are, or rewritten from its start
+  // by the time we look (it may have grown past our offset again): everything in it is new.
+  struct stat now{};
+  if (::fstat(fd_.get(), &now) == 0 &&
+      (static_cast<std::uint64_t>(now.st_size) < offset_ || head_of(fd_.get(), head_length(head_)) != head_)) {
+    offset_ = 0;
+    line_ = 1;
+    partial_.clear();
+    head_ = head_of(fd_.get());
+  }
+  read_to_end(line, note);
+  if (head_length(head_) < kHeadBytes) head_ = head_of(fd_.get());  // the beginning grew: name it with more bytes
+  struct stat st{};
+  if (::stat(path_.c_str(), &st) != 0) return;  // renamed away or deleted: the new one comes later
+  if (static_cast<std::uint64_t>(st.st_ino) != ino_ || static_cast<std::uint64_t>(st.st_dev) != dev_) {
+    // Rotated by rename: the old file was read to its end above; its unfinished last line
+    // is a line too. Then the new file, from its start.
+    if (!partial_.empty()) {
+      std::string last = std::move(partial_);
+      partial_.clear();
+      line(last, line_++);
+    }
+    fd_ = UniqueFd();
+    if (open_now(note)) read_to_end(line, note);
+  }
+}
+
+TailPosition FileTail::position() const {
+  TailPosition p;
+  p.path = path_;
+  p.dev = dev_;
+  p.ino = ino_;
+  p.offset = offset_ - partial_.size();  // an unfinished line is read again after a restart
+  p.line = line_;
+  p.head = head_;
+  if (!fd_ && !saved_.path.empty()) return saved_;
+  return p;
+}
+
+}  // namespace vigil::watch

@@ -1,0 +1,61 @@
+// Following one log file as it grows, across rotation: rename-and-create (the old file is read
+// to its end, then the new one from its start), copytruncate (the file shrinks: read again
+// from 0), deletion and re-creation, and a file that appears later. The position is kept as
+// device, inode, offset and a hash of the first bytes, so a restart resumes where it stopped
+// and a reused inode is not taken for the old file.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/unique_fd.hpp"
+
+namespace vigil::watch {
+
+struct TailPosition {
+  std::string path;
+  std::uint64_t dev = 0, ino = 0, offset = 0;
+  std::uint64_t line = 1;  // number of the next line
+  std::string head;        // hex SHA-256 of the file's first kHeadBytes (fewer while shorter)
+};
+
+inline constexpr std::size_t kHeadBytes = 256;
+inline constexpr std::size_t kMaxLine = 1 << 20;  // a longer line is cut here
+
+class FileTail {
+ public:
+  // `from_start`: on the very first start (no saved position) read what the file already
+  // holds; otherwise that is history and following starts at its end.
+  explicit FileTail(std::string path, bool from_start = false) : path_(std::move(path)), from_start_(from_start) {}
+  // Before the first poll: where a previous run stopped.
+  void resume(TailPosition p) { saved_ = std::move(p); }
+  // Reads everything appended since the last poll and calls `line` for each whole line (no
+  // newline), in order, with its number; `note` hears about rotation and errors.
+  using LineFn = std::function<void(std::string_view line, std::uint64_t number)>;
+  using NoteFn = std::function<void(const std::string& what)>;
+  void poll(const LineFn& line, const NoteFn& note);
+  TailPosition position() const;
+  const std::string& path() const { return path_; }
+  // The first bytes of the file being followed (for format detection); "" before it opens.
+  const std::string& sample() const { return sample_; }
+  // True when the last poll switched to a new file (rotation or first open).
+  bool reopened() const { return reopened_; }
+
+ private:
+  bool open_now(const NoteFn& note);
+  void read_to_end(const LineFn& line, const NoteFn& note);
+  void emit_lines(std::string_view bytes, const LineFn& line);
+
+  std::string path_;
+  TailPosition saved_;
+  UniqueFd fd_;
+  std::uint64_t dev_ = 0, ino_ = 0, offset_ = 0, line_ = 1;
+  std::string head_, sample_, partial_;
+  bool from_start_ = false, first_open_ = true;
+  bool reopened_ = false, reported_missing_ = false;
+};
+
+}  // namespace vigil::watch

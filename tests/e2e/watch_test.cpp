@@ -1,0 +1,154 @@
+// End-to-end: vigil watch follows a real auth.log as lines are appended, across rename and
+// copytruncate rotation and a kill -9, and writes each brute force exactly once.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "e2e/vigil_run.hpp"
+#include "support/temp_dir.hpp"
+#include "watch/state.hpp"
+
+using namespace vigil::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+class Daemon {
+ public:
+  explicit Daemon(const TempDir& d) : dir_(d) {
+    err_ = ::open((d / "err.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    p_ = std::make_unique<Planted>(VIGIL_BINARY,
+                                   std::vector<std::string>{"vigil", "watch", "--log", d / "auth.log", "--state-dir",
+                                                            d / "state", "--output", d / "out.jsonl"},
+                                   err_);
+  }
+  ~Daemon() { ::close(err_); }
+  void kill9() { p_.reset(); }
+  pid_t pid() const { return p_ ? p_->pid() : -1; }
+
+ private:
+  const TempDir& dir_;
+  int err_ = -1;
+  std::unique_ptr<Planted> p_;
+};
+
+std::string syslog_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%b %e %H:%M:%S", std::localtime(&t));
+  return buf;
+}
+
+void failure(const TempDir& d, int n, const std::string& file = "auth.log") {
+  std::ofstream(d / file, std::ios::app) << syslog_now() << " web1 sshd[" << 4000 + n
+                                         << "]: Failed password for root from 198.51.100.7 port " << 50000 + n
+                                         << " ssh2\n";
+}
+
+std::vector<nlohmann::json> brute_forces(const TempDir& d) {
+  std::vector<nlohmann::json> out;
+  for (const auto& f : parse_jsonl(slurp(d / "out.jsonl")))
+    if (f["rule"]["id"] == "logs.auth-brute-force") out.push_back(f);
+  return out;
+}
+
+// The daemon has read, and saved, everything the log holds now.
+bool counted(const TempDir& d) {
+  std::ifstream s(d / "state/watch.state", std::ios::binary);
+  std::string blob((std::istreambuf_iterator<char>(s)), {});
+  auto state = vigil::watch::decode_state(blob);
+  std::error_code ec;
+  auto size = fs::file_size(d / "auth.log", ec);
+  return state && !state->tails.empty() && !ec && state->tails[0].offset == size && size > 0;
+}
+
+// Started, and following (its first state is written once the logs are open).
+void started(const TempDir& d) {
+  ASSERT_TRUE(wait_for([&] { return fs::exists(d / "state/watch.state"); })) << slurp(d / "err.txt");
+}
+
+}  // namespace
+
+TEST(Watch, BruteForceAppendedToAFollowedLogIsWrittenWithinASecond) {
+  TempDir d("vigil-watch");
+  d.write("auth.log", syslog_now() + " web1 sshd[1]: Failed password for root from 198.51.100.7 port 1 ssh2\n");
+  Daemon w(d);
+  started(d);  // the line already there is history, not counted
+  for (int i = 1; i <= 4; ++i) failure(d, i);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_TRUE(brute_forces(d).empty()) << "four failures are not five";
+  auto fifth = std::chrono::steady_clock::now();
+  failure(d, 5);
+  ASSERT_TRUE(wait_for([&] { return !brute_forces(d).empty(); }, 1.0)) << slurp(d / "err.txt");
+  EXPECT_LT(std::chrono::steady_clock::now() - fifth, std::chrono::seconds(1));
+  failure(d, 6);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  auto found = brute_forces(d);
+  ASSERT_EQ(found.size(), 1u) << "the sixth failure is the same attack";
+  EXPECT_EQ(found[0]["source"]["ip"], "198.51.100.7");
+  EXPECT_EQ(found[0]["log"]["file"]["path"], d / "auth.log");
+}
+
+TEST(Watch, RotationByRenameAndByCopytruncateLosesNothing) {
+  for (bool copytruncate : {false, true}) {
+    TempDir d("vigil-watch");
+    d.write("auth.log", "");
+    Daemon w(d);
+    started(d);
+    for (int i = 1; i <= 3; ++i) failure(d, i);
+    // Lines written between the last read and a copytruncate are lost to any follower: let it
+    // read them first, as a logger writing slower than a poll would.
+    ASSERT_TRUE(wait_for([&] { return counted(d); }));
+    if (copytruncate) {
+      fs::copy_file(d / "auth.log", d / "auth.log.1");
+      fs::resize_file(d / "auth.log", 0);
+    } else {
+      fs::rename(d / "auth.log", d / "auth.log.1");
+      d.write("auth.log", "");
+    }
+    for (int i = 4; i <= 6; ++i) failure(d, i);
+    ASSERT_TRUE(wait_for([&] { return !brute_forces(d).empty(); }, 2.0))
+        << (copytruncate ? "copytruncate" : "rename") << ": " << slurp(d / "err.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_EQ(brute_forces(d).size(), 1u) << (copytruncate ? "copytruncate" : "rename");
+  }
+}
+
+TEST(Watch, KilledMidWindowAndRestartedFiresExactlyOnce) {
+  TempDir d("vigil-watch");
+  d.write("auth.log", "");
+  auto w = std::make_unique<Daemon>(d);
+  started(d);
+  for (int i = 1; i <= 3; ++i) failure(d, i);
+  // The three failures are counted (and saved) before the kill.
+  ASSERT_TRUE(wait_for([&] { return counted(d); }));
+  w->kill9();
+  failure(d, 4);  // written while the daemon is down
+  w = std::make_unique<Daemon>(d);
+  failure(d, 5);
+  ASSERT_TRUE(wait_for([&] { return !brute_forces(d).empty(); }, 2.0)) << slurp(d / "err.txt");
+  failure(d, 6);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  w->kill9();  // and once more, after the finding: a replay must not write it again
+  w = std::make_unique<Daemon>(d);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(brute_forces(d).size(), 1u) << slurp(d / "out.jsonl");
+}
+
+TEST(Watch, BadStartsExitTwoAndSaySo) {
+  TempDir d("vigil-watch");
+  auto none = run_vigil({"watch", "--state-dir", d / "state"});
+  EXPECT_EQ(none.exit_code, 2);
+  fs::create_directories(d / "state");
+  d.write("state/watch.state", "this is not a state file");
+  d.write("auth.log", "");
+  auto corrupt = run_vigil({"watch", "--log", d / "auth.log", "--state-dir", d / "state"});
+  EXPECT_EQ(corrupt.exit_code, 2);
+  EXPECT_NE(corrupt.err.find("watch.state"), std::string::npos) << corrupt.err;
+}
