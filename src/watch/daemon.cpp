@@ -41,6 +41,7 @@ std::int64_t now_seconds() {
 struct Followed {
   FileTail tail;
   logs::SourceCursor cursor;
+  std::uint64_t generation = 0;  // of the tail the cursor was set up for
 };
 
 class Watcher {
@@ -165,7 +166,8 @@ class Watcher {
     for (auto& f : followed_) {
       f->tail.poll(
           [&](std::string_view line, std::uint64_t number) {
-            if (f->tail.reopened() || !f->cursor.detected) {
+            if (f->tail.generation() != f->generation) {
+              f->generation = f->tail.generation();
               f->cursor = {};
               f->cursor.detect(f->tail.sample());
               f->cursor.year = logs::year_reference(std::time(nullptr));

@@ -97,7 +97,7 @@ bool FileTail::open_now(const NoteFn& note) {
   sample_.assign(4096, '\0');
   ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
   sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  reopened_ = true;
+  ++generation_;
   if (!saved_.path.empty()) {
     // The file a previous run followed, unchanged at its beginning: carry on where it stopped.
     bool same = saved_.dev == dev_ && saved_.ino == ino_ &&
@@ -126,8 +126,43 @@ bool FileTail::open_now(const NoteFn& note) {
   return true;
 }
 
+void FileTail::catch_up_rotated(const LineFn& line, const NoteFn& note) {
+  struct stat st{};
+  if (saved_.path.empty() || (::stat(path_.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_ino) == saved_.ino &&
+                              static_cast<std::uint64_t>(st.st_dev) == saved_.dev))
+    return;
+  // The file followed before the stop was rotated meanwhile: finish it where logrotate put it.
+  for (std::string_view suffix : {".1", ".0", "-old"}) {
+    std::string rotated = path_ + std::string(suffix);
+    UniqueFd fd(open_log(rotated));
+    struct stat rs{};
+    if (fd.get() < 0 || ::fstat(fd.get(), &rs) != 0 || static_cast<std::uint64_t>(rs.st_ino) != saved_.ino ||
+        static_cast<std::uint64_t>(rs.st_dev) != saved_.dev || head_of(fd.get(), head_length(saved_.head)) != saved_.head ||
+        static_cast<std::uint64_t>(rs.st_size) < saved_.offset)
+      continue;
+    fd_ = std::move(fd);
+    offset_ = saved_.offset;
+    line_ = saved_.line;
+    sample_.assign(4096, '\0');
+    ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
+    sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    ++generation_;
+    read_to_end(line, note);
+    if (!partial_.empty()) {
+      std::string last = std::move(partial_);
+      partial_.clear();
+      line(last, line_++);
+    }
+    fd_ = UniqueFd();
+    note(path_ + ": rotated to " + rotated + " while vigil was stopped; its end was read");
+    saved_ = {};
+    first_open_ = false;  // the new file is news from its first line
+    return;
+  }
+}
+
 void FileTail::poll(const LineFn& line, const NoteFn& note) {
-  reopened_ = false;
+  if (!fd_) catch_up_rotated(line, note);
   if (!fd_ && !open_now(note)) return;
   // Truncated in place (copytruncate) - shorter than where we are, or rewritten from its start
   // by the time we look (it may have grown past our offset again): everything in it is new.

@@ -41,11 +41,13 @@ class FileTail {
   const std::string& path() const { return path_; }
   // The first bytes of the file being followed (for format detection); "" before it opens.
   const std::string& sample() const { return sample_; }
-  // True when the last poll switched to a new file (rotation or first open).
-  bool reopened() const { return reopened_; }
+  // Counts the files followed so far (first open, rotations, a rotated file finished after a
+  // restart): a new value means the lines come from another file, whose format is judged anew.
+  std::uint64_t generation() const { return generation_; }
 
  private:
   bool open_now(const NoteFn& note);
+  void catch_up_rotated(const LineFn& line, const NoteFn& note);
   void read_to_end(const LineFn& line, const NoteFn& note);
   void emit_lines(std::string_view bytes, const LineFn& line);
 
@@ -55,7 +57,8 @@ class FileTail {
   std::uint64_t dev_ = 0, ino_ = 0, offset_ = 0, line_ = 1;
   std::string head_, sample_, partial_;
   bool from_start_ = false, first_open_ = true;
-  bool reopened_ = false, reported_missing_ = false;
+  bool reported_missing_ = false;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace vigil::watch

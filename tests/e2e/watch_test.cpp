@@ -152,3 +152,23 @@ TEST(Watch, BadStartsExitTwoAndSaySo) {
   EXPECT_EQ(corrupt.exit_code, 2);
   EXPECT_NE(corrupt.err.find("watch.state"), std::string::npos) << corrupt.err;
 }
+
+TEST(Watch, ALogRotatedWhileStoppedIsFinishedFromItsRotatedName) {
+  TempDir d("vigil-watch");
+  d.write("auth.log", "");
+  auto w = std::make_unique<Daemon>(d);
+  started(d);
+  for (int i = 1; i <= 2; ++i) failure(d, i);
+  ASSERT_TRUE(wait_for([&] { return counted(d); }));
+  w->kill9();
+  // While vigil is down: two more failures, then logrotate renames the file, then two more.
+  for (int i = 3; i <= 4; ++i) failure(d, i);
+  fs::rename(d / "auth.log", d / "auth.log.1");
+  d.write("auth.log", "");
+  for (int i = 5; i <= 6; ++i) failure(d, i);
+  w = std::make_unique<Daemon>(d);
+  ASSERT_TRUE(wait_for([&] { return !brute_forces(d).empty(); }, 2.0))
+      << "failures 3 and 4 are in auth.log.1: " << slurp(d / "err.txt");
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(brute_forces(d).size(), 1u);
+}
