@@ -16,6 +16,7 @@
 #include "cli/suppressions.hpp"
 #include "report/result_set.hpp"
 #include "core/outside_root.hpp"
+#include "core/text.hpp"
 
 namespace vigil::cli {
 
@@ -53,8 +54,7 @@ void add_report_options(CLI::App* cmd, ReportOptions& o, std::string_view what) 
 }
 
 expected<std::optional<Severity>, std::string> parse_fail_on(std::string_view word) {
-  std::string lower(word);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = ascii_lower(word);
   if (lower == "none") return std::optional<Severity>{};
   auto s = parse_severity(lower);
   if (!s) return make_unexpected("--fail-on: unknown severity '" + std::string(word) + "' (info, low, medium, high, "

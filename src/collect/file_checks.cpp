@@ -51,8 +51,7 @@ FileCheckRow row_for(std::string check, const std::string& path, const struct st
 bool server_script(std::string_view name) {
   auto dot = name.rfind('.');
   if (dot == std::string_view::npos) return false;
-  std::string ext(name.substr(dot + 1));
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string ext = ascii_lower(name.substr(dot + 1));
   static const std::set<std::string, std::less<>> kServer = {
       "php", "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "pht", "inc", "jsp", "jspx",
       "asp", "aspx", "ashx", "asmx", "cfm", "cgi", "pl"};
@@ -382,8 +381,7 @@ std::string suspicious_name_reason(std::string_view name) {
 bool data_extension(std::string_view name) {
   auto dot = name.rfind('.');
   if (dot == std::string_view::npos || dot == 0) return false;
-  std::string ext(name.substr(dot + 1));
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string ext = ascii_lower(name.substr(dot + 1));
   static const std::set<std::string, std::less<>> kData = {"jpg", "jpeg", "png", "gif", "bmp", "ico", "svg",
                                                            "txt", "css", "js",  "html", "htm", "pdf", "log",
                                                            "dat", "doc", "mp3", "mp4", "avi", "csv", "xml", "json"};

@@ -394,10 +394,9 @@ std::vector<std::string> content_check_paths(const std::vector<PersistenceRow>& 
   return {files.begin(), files.end()};
 }
 
-void apply_verification(std::vector<PersistenceRow>& rows, const std::set<std::string, std::less<>>& checked,
+void apply_verification(std::vector<PersistenceRow>& rows, const std::set<std::string, std::less<>>& wanted,
+                        const std::set<std::string, std::less<>>& checked,
                         const std::set<std::string, std::less<>>& modified) {
-  std::set<std::string, std::less<>> wanted;
-  for (auto& p : content_check_paths(rows)) wanted.insert(std::move(p));
   for (auto& r : rows) {
     auto f = judged_file(r);
     if (!wanted.contains(f)) continue;

@@ -76,8 +76,10 @@ std::vector<std::string> package_query_paths(const std::vector<PersistenceRow>& 
 void apply_packages(std::vector<PersistenceRow>& rows, const PathMap& owners);
 // Files whose items match a start-up pattern: checked against their package's checksums.
 std::vector<std::string> content_check_paths(const std::vector<PersistenceRow>& rows);
-// Marks those rows "ok" (checked and unchanged) or "modified".
-void apply_verification(std::vector<PersistenceRow>& rows, const std::set<std::string, std::less<>>& checked,
+// Marks the rows of those files (`wanted`, from content_check_paths) "ok" (checked and
+// unchanged) or "modified".
+void apply_verification(std::vector<PersistenceRow>& rows, const std::set<std::string, std::less<>>& wanted,
+                        const std::set<std::string, std::less<>>& checked,
                         const std::set<std::string, std::less<>>& modified);
 
 }  // namespace vigil::collect

@@ -314,8 +314,7 @@ namespace {
 
 // The options whose values APT hands to the shell.
 bool apt_hook_option(std::string_view option) {
-  std::string lower;
-  for (char c : option) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string lower = ascii_lower(option);
   while (lower.ends_with(':')) lower.pop_back();
   for (std::string_view hook : {"::pre-invoke", "::post-invoke", "::post-invoke-success", "::post-invoke-failure",
                                 "::pre-install-pkgs"})

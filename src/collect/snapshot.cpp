@@ -125,7 +125,7 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
     std::set<std::string, std::less<>> checked, differ;
     auto modified = verify_package_files(root, *s.packages, scope, startup, s.issues, &checked);
     for (const auto& r : modified) differ.insert(r.path);
-    apply_verification(s.persistence, checked, differ);
+    apply_verification(s.persistence, startup, checked, differ);
     return modified;
   };
   // The SSH server's settings say where it looks for keys and what it runs at login.

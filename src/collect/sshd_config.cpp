@@ -17,12 +17,6 @@ namespace {
 constexpr std::string_view kCollector = "sshd_config";
 constexpr int kMaxIncludeDepth = 16;  // sshd's own limit
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 class Reader {
  public:
   Reader(const Root& root, IssueLog& log) : root_(root), log_(log) {}
@@ -40,7 +34,7 @@ class Reader {
     }
     for (auto& l : parse_sshd_config(*text)) {
       if (l.keyword == "match") {
-        match = lower(l.value) == "all" ? "" : l.value;
+        match = ascii_lower(l.value) == "all" ? "" : l.value;
       } else if (l.keyword == "include") {
         for (auto w : split_ws(l.value)) include(std::string(w), match, depth + 1);
       } else {
@@ -91,7 +85,7 @@ std::vector<SshdLine> parse_sshd_config(std::string_view text) {
     auto rest = trim(t.substr(end));
     if (rest.starts_with('=')) rest = trim(rest.substr(1));
     if (end == 0) return;
-    out.push_back({n, lower(t.substr(0, end)), printable(rest)});
+    out.push_back({n, ascii_lower(t.substr(0, end)), printable(rest)});
   });
   return out;
 }

@@ -176,7 +176,7 @@ expected<std::vector<Root::StatEntry>, IoError> Root::list_stat(std::string_view
   auto fd = open_inner(inner, O_RDONLY | O_DIRECTORY);
   if (!fd) return make_unexpected(fd.error());
   std::vector<StatEntry> entries;
-  const std::string through = "/proc/self/fd/" + std::to_string(fd->get()) + "/";
+  const std::string through = capabilities ? "/proc/self/fd/" + std::to_string(fd->get()) + "/" : std::string();
   int err = for_each_dirent(fd->get(), [&](const dirent64& d) {
     StatEntry e{d.d_name, {}};
     if (::fstatat(fd->get(), d.d_name, &e.st, AT_SYMLINK_NOFOLLOW) != 0) return;

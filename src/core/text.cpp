@@ -66,6 +66,13 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string basename_of(std::string_view path) {
   auto p = path.rfind('/');
   return std::string(p == std::string_view::npos ? path : path.substr(p + 1));

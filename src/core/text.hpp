@@ -14,6 +14,8 @@ namespace vigil {
 std::vector<std::string_view> split(std::string_view s, char sep);
 std::vector<std::string_view> split_ws(std::string_view s);
 std::string_view trim(std::string_view s);
+// ASCII lower case (keywords, extensions, rule fields); other bytes as they are.
+std::string ascii_lower(std::string_view s);
 
 template <class T>
 std::optional<T> to_number(std::string_view s, int base = 10) {

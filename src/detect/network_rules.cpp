@@ -49,9 +49,7 @@ bool mining_pool_port(std::int64_t port) {
 void mining(const collect::Snapshot& s, const ProcessView& view, std::int64_t now, Findings& out) {
   for (const auto& p : s.processes) {
     if (p.self || p.kernel_thread) continue;
-    const bool stratum = p.cmdline.find("stratum+tcp://") != std::string::npos ||
-                         p.cmdline.find("stratum+ssl://") != std::string::npos ||
-                         p.cmdline.find("stratum2+tcp://") != std::string::npos;
+    const bool stratum = names_mining_pool(p.cmdline);
     const collect::SocketRow* pool = nullptr;
     for (const auto* sock : view.inet_sockets(p.pid))
       if (!sock->listening() && mining_pool_port(sock->remote_port) && !loopback_address(sock->remote_address))

@@ -74,6 +74,13 @@ bool is_netcat_like(std::string_view name) {
   return one_of(name, kNc);
 }
 
+bool names_mining_pool(std::string_view command_line) {
+  std::string cmd = ascii_lower(command_line);
+  for (std::string_view scheme : {"stratum+tcp://", "stratum+ssl://", "stratum2+tcp://"})
+    if (cmd.find(scheme) != std::string::npos) return true;
+  return false;
+}
+
 bool is_network_service(std::string_view name) {
   static constexpr std::array<std::string_view, 16> kServices = {
       "apache2",      "httpd",  "nginx",  "lighttpd", "caddy",    "mysqld", "mariadbd", "postgres",

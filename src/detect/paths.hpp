@@ -23,6 +23,8 @@ bool is_shell(std::string_view name);
 // python*, perl*, php*, ruby*, lua*, node, tclsh, awk family.
 bool is_interpreter(std::string_view name);
 bool is_netcat_like(std::string_view name);
+// A command line that names a mining pool (stratum+tcp://, stratum+ssl://, stratum2+tcp://).
+bool names_mining_pool(std::string_view command_line);
 // Long-running network services whose children should not be shells.
 bool is_network_service(std::string_view name);
 // Names of system daemons an intruder would borrow (sshd, cron, systemd-*, …).

@@ -57,14 +57,14 @@ constexpr std::array kTools = std::to_array<ToolName>({
 });
 
 void attacker_tool(const collect::ProcessRow& p, Findings& out) {
-  std::string prog = lower(p.argv.empty() ? p.name : program_name(p.argv[0], p.name));
-  std::string exe = lower(basename_of(p.executable));
+  std::string prog = ascii_lower(p.argv.empty() ? p.name : program_name(p.argv[0], p.name));
+  std::string exe = ascii_lower(basename_of(p.executable));
   // Scripts run through an interpreter: the script is the first non-option argument.
   std::string script;
   if (is_interpreter(prog) || is_shell(prog))
     for (std::size_t i = 1; i < p.argv.size(); ++i)
       if (!p.argv[i].starts_with('-')) {
-        script = lower(basename_of(p.argv[i]));
+        script = ascii_lower(basename_of(p.argv[i]));
         break;
       }
   for (const auto& t : kTools) {
@@ -76,8 +76,7 @@ void attacker_tool(const collect::ProcessRow& p, Findings& out) {
     out.push_back(std::move(f));
     return;
   }
-  if (contains(lower(p.cmdline), "stratum+tcp://") ||
-      contains(lower(p.cmdline), "stratum+ssl://")) {
+  if (names_mining_pool(p.cmdline)) {
     auto f =
         make_finding("process.attacker-tool", Severity::high, kSource,
                      "Its command line names a mining pool (stratum://): a cryptocurrency miner.");

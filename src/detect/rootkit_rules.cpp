@@ -26,10 +26,11 @@ Findings detect_rootkit(const collect::Snapshot& s, const Context&) {
       f.add("vigil.kernel.module", r.target);
     } else if (r.probe == "known-artifact") {
       if (!r.package.empty()) continue;
-      bool module = !r.target.starts_with('/') || r.detail.starts_with("kernel module file");
+      const bool loaded = !r.target.starts_with('/');  // a module name; otherwise a path
+      const bool module = loaded || r.detail.starts_with("kernel module file");
       f = make_finding("rootkit.known-artifact", module ? Severity::critical : Severity::high, kSource,
                        "It belongs to " + r.family + ".");
-      f.add(module && !r.target.starts_with('/') ? "vigil.kernel.module" : "file.path", r.target);
+      f.add(loaded ? "vigil.kernel.module" : "file.path", r.target);
       f.add("vigil.rootkit.family", r.family);
     } else if (r.probe == "proc-mount") {
       f = make_finding("rootkit.proc-mount", Severity::critical, kSource, "Here " + r.detail + ".");

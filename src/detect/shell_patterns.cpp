@@ -10,12 +10,6 @@
 
 namespace vigil::detect {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 namespace {
 
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
@@ -39,7 +33,7 @@ std::optional<std::string> reverse_shell_reason(const std::vector<std::string>& 
   if (argv.empty()) return std::nullopt;
   const std::string prog = program_name(argv[0], comm);
   const std::string exe = basename_of(executable);
-  const std::string cmd = lower(cmdline);
+  const std::string cmd = ascii_lower(cmdline);
   const bool netcat = is_netcat_like(prog) || is_netcat_like(exe);
   for (std::size_t i = 1; i < argv.size(); ++i) {
     std::string_view a = argv[i];
@@ -52,7 +46,7 @@ std::optional<std::string> reverse_shell_reason(const std::vector<std::string>& 
     if (a == "-e" && i + 1 < argv.size() && is_shell(basename_of(argv[i + 1])) &&
         has_port_argument(argv))
       return "serves a shell with -e " + argv[i + 1];
-    if (netcat && (contains(lower(a), "exec:") || contains(lower(a), "system:")))
+    if (netcat && (contains(ascii_lower(a), "exec:") || contains(ascii_lower(a), "system:")))
       return "socat connects the network to a program (" + std::string(a) + ")";
   }
   if ((is_shell(prog) || contains(cmd, "sh -c") || contains(cmd, "bash -c")) &&

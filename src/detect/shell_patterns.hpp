@@ -15,6 +15,5 @@ std::optional<std::string> reverse_shell_reason(const std::vector<std::string>& 
                                                 std::string_view executable, std::string_view cmdline);
 // Whitespace-separated words with simple surrounding quotes removed.
 std::vector<std::string> command_words(std::string_view command);
-std::string lower(std::string_view s);
 
 }  // namespace vigil::detect

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "core/rule_files.hpp"
+#include "core/text.hpp"
 #include "core/yaml_error.hpp"
 #include "logs/sigma_rule.hpp"
 
@@ -35,11 +36,6 @@ std::vector<std::string> string_list(const YAML::Node& n) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Severity level_severity(const std::string& level) {
   if (level == "informational") return Severity::info;
   if (auto s = parse_severity(level)) return *s;
@@ -57,10 +53,10 @@ void read_meta(const YAML::Node& doc, const std::string& file, RuleMeta& m) {
   m.references = string_list(doc["references"]);
   m.falsepositives = string_list(doc["falsepositives"]);
   m.remedy = scalar(doc["remedy"]);
-  if (doc["level"]) m.level = lower(scalar(doc["level"]));
+  if (doc["level"]) m.level = ascii_lower(scalar(doc["level"]));
   m.severity = level_severity(m.level);
   for (const auto& tag : string_list(doc["tags"])) {
-    std::string t = lower(tag);
+    std::string t = ascii_lower(tag);
     if (t.rfind("attack.t", 0) == 0) {
       std::string id = tag.substr(7);
       for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -72,8 +68,8 @@ void read_meta(const YAML::Node& doc, const std::string& file, RuleMeta& m) {
 
 // Which events a logsource covers.
 LogSource map_logsource(const YAML::Node& ls) {
-  std::string product = lower(scalar(ls["product"])), category = lower(scalar(ls["category"])),
-              service = lower(scalar(ls["service"]));
+  std::string product = ascii_lower(scalar(ls["product"])), category = ascii_lower(scalar(ls["category"])),
+              service = ascii_lower(scalar(ls["service"]));
   LogSource out;
   if (category == "webserver" && (product.empty() || product == "apache" || product == "nginx" || product == "iis")) {
     out.family = LogFamily::web;
@@ -110,7 +106,7 @@ LogSource map_logsource(const YAML::Node& ls) {
 
 std::optional<Field> map_field(const std::string& name, LogFamily family) {
   if (auto f = field_by_name(name)) return f;
-  std::string n = lower(name);
+  std::string n = ascii_lower(name);
   struct Alias {
     std::string_view name;
     Field field;
@@ -198,7 +194,7 @@ struct Modifiers {
 Modifiers parse_modifiers(const std::vector<std::string>& mods) {
   Modifiers m;
   for (const auto& raw : mods) {
-    std::string mod = lower(raw);
+    std::string mod = ascii_lower(raw);
     if (mod == "contains") m.contains = true;
     else if (mod == "startswith") m.startswith = true;
     else if (mod == "endswith") m.endswith = true;
@@ -275,7 +271,7 @@ class RuleBuilder {
     Matcher m;
     m.field = field;
     if (mods.exists) {
-      std::string b = lower(scalar(v));
+      std::string b = ascii_lower(scalar(v));
       if (!field) throw RuleError("|exists needs a field");
       m.op = (b == "true" || b == "yes") ? Op::exists : Op::missing;
       test.matchers.push_back(push(m));
@@ -429,7 +425,7 @@ void parse_correlation(const YAML::Node& doc, const std::string& file, RuleFiles
   Correlation c;
   read_meta(doc, file, c.meta);
   const YAML::Node cor = doc["correlation"];
-  std::string type = lower(scalar(cor["type"]));
+  std::string type = ascii_lower(scalar(cor["type"]));
   if (type == "event_count") c.type = CorrelationType::event_count;
   else if (type == "value_count") c.type = CorrelationType::value_count;
   else if (type == "temporal") c.type = CorrelationType::temporal;
@@ -445,13 +441,13 @@ void parse_correlation(const YAML::Node& doc, const std::string& file, RuleFiles
     c.group_by.push_back(*f);
   }
   c.timespan = parse_timespan(scalar(cor["timespan"]) + (cor["timeframe"] ? scalar(cor["timeframe"]) : ""));
-  if (cor["generate"]) c.generate = lower(scalar(cor["generate"])) == "true";
+  if (cor["generate"]) c.generate = ascii_lower(scalar(cor["generate"])) == "true";
   const YAML::Node cond = cor["condition"];
   if (c.type == CorrelationType::event_count || c.type == CorrelationType::value_count) {
     if (!cond || !cond.IsMap()) throw RuleError("correlation without a condition");
     bool have = false;
     for (const auto& kv : cond) {
-      std::string k = lower(kv.first.as<std::string>());
+      std::string k = ascii_lower(kv.first.as<std::string>());
       if (k == "field") {
         auto f = field_by_name(scalar(kv.second));
         if (!f) f = map_field(scalar(kv.second), LogFamily::web);
