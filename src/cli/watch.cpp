@@ -1,44 +1,63 @@
-// vigil watch: follow logs as they grow and write findings as they happen.
+// vigil watch: follow logs as they grow and send findings as they happen.
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "core/host_files.hpp"
 #include "watch/daemon.hpp"
+#include "watch/status.hpp"
 
 namespace vigil::cli {
 
 namespace {
 
 constexpr const char* kWatchExitCodes =
-    "Exit codes:\n  0  stopped by SIGINT or SIGTERM, state saved\n  2  error (no log given, an unusable state "
-    "directory or output file, a state file that is not one)";
+    "Exit codes:\n  0  stopped by SIGINT or SIGTERM, state saved (--check-config: the config is good; --status: "
+    "the daemon runs)\n  2  error: the config has errors (each is listed with file:line:column), nothing to follow, "
+    "an unusable state directory or output, another daemon on the same state directory\n  3  --status: the daemon "
+    "does not run (its last status is shown)";
 
 }  // namespace
 
 void add_watch_command(CLI::App& app, int& exit_code) {
-  auto o = std::make_shared<watch::WatchOptions>();
-  auto rules = std::make_shared<std::vector<std::string>>();
-  auto no_builtin = std::make_shared<bool>(false);
+  auto cl = std::make_shared<watch::CommandLine>();
+  auto check = std::make_shared<bool>(false);
+  auto status = std::make_shared<bool>(false);
+  auto format = std::make_shared<std::string>("text");
   auto* cmd = app.add_subcommand(
       "watch",
-      "Follow logs as they grow (rotation and restarts included) and write each finding as it happens, as JSON "
-      "lines; the state (positions, windows) survives kill -9");
-  cmd->add_option("--log", o->logs, "a log file to follow (repeatable)")->required()->allow_extra_args(false);
-  cmd->add_option("--output", o->output, "JSONL file the findings are appended to (default STATE_DIR/findings.jsonl)");
-  cmd->add_option("--state-dir", o->state_dir, "where positions and the engine's state are kept")
-      ->capture_default_str();
-  cmd->add_option("--rules", *rules, "more log rule files or directories (repeatable)")->allow_extra_args(false);
-  cmd->add_flag("--no-builtin", *no_builtin, "only the --rules given, not vigil's rules/logs");
-  cmd->add_flag("--from-start", o->from_start,
+      "Follow logs (files, directories, the journal) as they grow, through rotation and restarts, and send each "
+      "finding as it happens to JSONL files, stdout, syslog or the journal; configured in /etc/vigil/watch.yaml");
+  cmd->add_option("--config", cl->config,
+                  "the config file (default /etc/vigil/watch.yaml when it exists and no --log is given)");
+  cmd->add_option("--log", cl->logs, "a log file, a directory of logs or 'journal' to follow (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--output", cl->output, "JSONL file the findings are appended to (default STATE_DIR/findings.jsonl)");
+  cmd->add_option("--state-dir", cl->state_dir, "where positions, the engine's state and spools are kept (default "
+                                                 "/var/lib/vigil/watch)");
+  cmd->add_option("--rules", cl->rules, "more log rule files or directories (repeatable)")->allow_extra_args(false);
+  cmd->add_flag("--no-builtin", cl->no_builtin, "only the --rules given, not vigil's rules/logs");
+  cmd->add_flag("--from-start", cl->from_start,
                 "on a first start, read what the logs already hold (otherwise following starts at their end)");
   auto foreground = std::make_shared<bool>(false);
   cmd->add_flag("--foreground", *foreground, "run in the foreground (vigil watch always does; for service managers)");
+  cmd->add_flag("--check-config", *check, "read the config and its rules, list every error, and exit");
+  cmd->add_flag("--status", *status, "show what the running daemon does (from its state directory) and exit");
+  cmd->add_option("--format", *format, "for --status: text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->footer(kWatchExitCodes);
-  cmd->callback([o, rules, no_builtin, foreground, &exit_code] {
-    o->rule_paths = *rules;
-    if (!*no_builtin) o->rule_paths.push_back(default_rules_dir() + "/logs");
-    exit_code = watch::run_watch(*o, std::cerr);
+  cmd->callback([cl, check, status, format, &exit_code] {
+    cl->builtin_rules = default_rules_dir() + "/logs";
+    if (*status) {
+      std::string dir = cl->state_dir;
+      if (dir.empty()) {  // the configured one, else the default
+        auto c = watch::resolve_config(*cl);
+        dir = c ? c->state_dir : watch::kDefaultStateDir;
+      }
+      exit_code = watch::print_status(dir, *format == "json", std::cout, std::cerr);
+      return;
+    }
+    watch::ConfigLoader load = [cl] { return watch::resolve_config(*cl); };
+    exit_code = *check ? watch::check_watch_config(load, std::cout, std::cerr) : watch::run_watch(load, std::cerr);
   });
 }
 

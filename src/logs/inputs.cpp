@@ -15,6 +15,7 @@
 #include <map>
 
 #include "core/unique_fd.hpp"
+#include "logs/journal_entry.hpp"
 #include "logs/line_sieve.hpp"
 #include "logs/timestamp.hpp"
 
@@ -95,33 +96,8 @@ void read_journal(ReadNotes& notes, LineCutter& cutter) {
     notes.messages.push_back(fmt::format("cannot open the systemd journal: {}", std::strerror(-r)));
     return;
   }
-  std::string line;
-  auto field = [&](const char* name) -> std::string_view {
-    const void* data = nullptr;
-    size_t len = 0;
-    if (sd_journal_get_data(j, name, &data, &len) < 0) return {};
-    std::string_view v(static_cast<const char*>(data), len);
-    auto eq = v.find('=');
-    return eq == std::string_view::npos ? std::string_view{} : v.substr(eq + 1);
-  };
   SD_JOURNAL_FOREACH(j) {
-    std::uint64_t usec = 0;
-    sd_journal_get_realtime_usec(j, &usec);
-    auto secs = static_cast<std::time_t>(usec / 1000000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    std::string_view ident = field("SYSLOG_IDENTIFIER");
-    if (ident.empty()) ident = field("_COMM");
-    std::string_view pid = field("SYSLOG_PID");
-    if (pid.empty()) pid = field("_PID");
-    std::string_view host = field("_HOSTNAME");
-    std::string_view msg = field("MESSAGE");
-    line = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z {} {}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                       tm.tm_hour, tm.tm_min, tm.tm_sec, host.empty() ? "-" : host, ident.empty() ? "-" : ident);
-    if (!pid.empty()) line += fmt::format("[{}]", pid);
-    line += ": ";
-    for (char c : msg) line += (c == '\n') ? ' ' : c;  // one event, one line
-    line += '\n';
+    auto line = journal_entry_line(j);
     cutter.feed(line.data(), line.size());
   }
   sd_journal_close(j);

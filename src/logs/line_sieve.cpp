@@ -68,6 +68,24 @@ void LineSieve::finish() {
 // is binary; ANSI colours, the odd stray byte and a Latin-1 name or two are text. Inside binary
 // data a line must look solidly like text to end it (16 bytes or more, at most 2 % odd): random
 // bytes hold short runs that would pass on their own.
+bool binary_line(std::string_view s) {
+  std::size_t odd = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = 1;
+    if (c == 0) return true;
+    if (c < 0x80) {
+      odd += (c < 0x20 && c != '\t' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b) || c == 0x7f;
+    } else {
+      len = utf8_len(s, i);
+      odd += len == 0;
+      len = std::max<std::size_t>(len, 1);
+    }
+    i += len;
+  }
+  return odd * 50 > s.size();
+}
+
 bool LineSieve::binary(std::string_view s) const {
   constexpr std::size_t kPrefix = 24;
   std::size_t odd = 0, nul = 0, seen = 0, prefix_odd = 0;

@@ -19,6 +19,10 @@ struct SieveCounts {
   std::uint64_t nul_bytes = 0;                                    // NUL bytes dropped from text lines
 };
 
+// One line (no newline) that is not text: NUL bytes, or more than one byte in fifty a control
+// character or invalid UTF-8. For a tail, which judges line by line.
+bool binary_line(std::string_view line);
+
 class LineSieve {
  public:
   explicit LineSieve(LineCutter& cutter) : cutter_(cutter) {}

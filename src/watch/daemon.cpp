@@ -1,153 +1,289 @@
-// The watch loop: wake on a log change, a timer or a signal; read every tail; feed the engine;
-// write findings, then the state that says so.
+// The watch loop: wake on a log change, a journal entry, a timer or a signal; read every
+// source; feed the engine; send findings to the sinks, then save the state that says so.
 #include "watch/daemon.hpp"
 
+#include <malloc.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <deque>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "collect/snapshot.hpp"
 #include "core/root.hpp"
-#include "core/text.hpp"
+#include "core/rule_catalog.hpp"
+#include "core/time_format.hpp"
 #include "core/unique_fd.hpp"
 #include "logs/engine.hpp"
-#include "logs/inputs.hpp"
 #include "logs/rules.hpp"
 #include "report/ecs.hpp"
+#include "watch/limits.hpp"
 #include "watch/sink.hpp"
+#include "watch/sources.hpp"
+#include "watch/spooled_sink.hpp"
 #include "watch/state.hpp"
-#include "watch/tail.hpp"
+#include "watch/status.hpp"
 
 namespace vigil::watch {
 
 namespace {
 
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+constexpr std::string_view kSource = "watch";
+constexpr std::int64_t kDrainMs = 4000;  // of the 5 s a SIGTERM allows
+
+// A config with its rules loaded and the rule ids it names checked.
+struct Prepared {
+  WatchConfig config;
+  std::unique_ptr<logs::LogRules> rules;
+  std::set<std::string> disabled;  // finding rule ids
+  std::vector<std::string> warnings;
+};
+
+expected<Prepared, std::vector<ConfigError>> prepare(const ConfigLoader& load) {
+  auto config = load();
+  if (!config) return make_unexpected(std::move(config.error()));
+  Prepared p;
+  p.config = std::move(*config);
+  p.rules = std::make_unique<logs::LogRules>(logs::load_log_rules(p.config.rule_paths));
+  for (const auto& problem : p.rules->problems) p.warnings.push_back("rules: " + problem.file + ": " + problem.reason);
+  std::vector<ConfigError> errors;
+  for (const auto& [id, mark] : p.config.disabled_rules) {
+    std::string found;
+    for (const auto& m : p.rules->loaded)
+      if (m.finding_id == id || m.id == id || m.name == id) found = m.finding_id;
+    for (auto b : logs::builtin_rule_ids())
+      if (b == id) found = id;
+    for (const auto& r : rule_catalog())
+      if (r.id == id) found = id;
+    if (found.empty())
+      errors.push_back({p.config.file, mark,
+                        fmt::format("rules.disable: no rule '{}' is loaded (`vigil logs rules` lists them)", id)});
+    else
+      p.disabled.insert(found);
+  }
+  if (!errors.empty()) return make_unexpected(std::move(errors));
+  return p;
 }
 
-struct Followed {
-  FileTail tail;
-  logs::SourceCursor cursor;
-  std::uint64_t generation = 0;  // of the tail the cursor was set up for
-};
+void print_errors(const std::vector<ConfigError>& errors, std::ostream& err) {
+  for (const auto& e : errors) err << "vigil: watch: " << format_error(e) << "\n";
+}
+
+std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+Finding self_finding(std::string_view rule, Severity s, std::string detail) {
+  auto f = make_finding(rule, s, kSource, detail);
+  f.add("event.start", iso8601(now_seconds()));  // each episode is its own finding
+  f.identity = {"event.start"};
+  return f;
+}
 
 class Watcher {
  public:
-  Watcher(const WatchOptions& o, std::ostream& err) : o_(o), err_(err) {}
+  Watcher(const ConfigLoader& load, std::ostream& err) : load_(load), err_(err) {}
 
   int run() {
-    if (!prepare()) return 2;
-    UniqueFd ep(::epoll_create1(EPOLL_CLOEXEC));
+    auto prepared = prepare(load_);
+    if (!prepared) {
+      print_errors(prepared.error(), err_);
+      return 2;
+    }
+    for (const auto& w : prepared->warnings) note(w);
+    if (!start(std::move(*prepared))) return 2;
     sigset_t mask;
     sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGHUP);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&mask, s);
     ::sigprocmask(SIG_BLOCK, &mask, nullptr);
     UniqueFd sig(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
     UniqueFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-    UniqueFd notify(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
-    if (ep.get() < 0 || sig.get() < 0 || timer.get() < 0 || notify.get() < 0) {
+    notify_ = UniqueFd(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+    ep_ = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
+    if (ep_.get() < 0 || sig.get() < 0 || timer.get() < 0 || notify_.get() < 0) {
       err_ << "vigil: watch: " << std::strerror(errno) << "\n";
       return 2;
     }
-    // Changes in the logs' directories wake the loop at once; the timer catches the rest
-    // (a directory that appears later, a file system without inotify) and drives flush().
-    std::set<std::string> dirs;
-    for (const auto& f : followed_) dirs.insert(dirname_of(f->tail.path()));
-    for (const auto& d : dirs)
-      ::inotify_add_watch(notify.get(), d.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+    // Changes in the logs' directories and new journal entries wake the loop at once; the
+    // timer catches the rest (a directory that appears later, a file system without inotify)
+    // and drives flush, delivery, status and the watchdog.
     itimerspec every{};
     every.it_interval.tv_nsec = every.it_value.tv_nsec = 250'000'000;
     ::timerfd_settime(timer.get(), 0, &every, nullptr);
-    for (int fd : {sig.get(), timer.get(), notify.get()}) {
-      epoll_event ev{};
-      ev.events = EPOLLIN;
-      ev.data.fd = fd;
-      ::epoll_ctl(ep.get(), EPOLL_CTL_ADD, fd, &ev);
-    }
+    for (int fd : {sig.get(), timer.get(), notify_.get()}) watch_fd(fd);
+    watch_sources();
     step(true);
-    for (;;) {
+    housekeeping();
+    sd_notify(0, "READY=1\nSTATUS=following logs");
+    bool stop = false;
+    while (!stop) {
       epoll_event events[8];
-      int n = ::epoll_wait(ep.get(), events, 8, -1);
+      int n = ::epoll_wait(ep_.get(), events, 8, -1);
       if (n < 0 && errno != EINTR) break;
-      bool stop = false;
+      bool reload = false;
       for (int i = 0; i < n; ++i) {
         int fd = events[i].data.fd;
-        char drain[4096];
         if (fd == sig.get()) {
           signalfd_siginfo si{};
-          while (::read(sig.get(), &si, sizeof si) == sizeof si)
-            if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM) stop = true;
-        } else {
+          while (::read(sig.get(), &si, sizeof si) == sizeof si) {
+            if (si.ssi_signo == SIGHUP) reload = true;
+            else stop = true;
+          }
+        } else if (fd == notify_.get() || fd == timer.get()) {
+          char drain[4096];
           while (::read(fd, drain, sizeof drain) > 0) {
           }
         }
       }
+      if (reload) this->reload();
       step(false);
-      if (stop) break;
+      if (monotonic_ms() - last_housekeeping_ >= 1000) housekeeping();
     }
+    sd_notify(0, "STOPPING=1");
     save();
-    return failed_ ? 2 : 0;
+    std::int64_t deadline = monotonic_ms() + kDrainMs;
+    for (auto& s : sinks_) s->drain(deadline);
+    save();
+    write_status(config_.state_dir, status());
+    return 0;
   }
 
  private:
-  bool prepare() {
-    if (o_.logs.empty()) {
-      err_ << "vigil: watch: no log to follow (--log PATH)\n";
+  void note(const std::string& what) {
+    err_ << "vigil: watch: " << what << "\n";
+    errors_.push_back(iso8601(now_seconds()) + " " + what);
+    while (errors_.size() > 20) errors_.pop_front();
+  }
+
+  void watch_fd(int fd) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    ::epoll_ctl(ep_.get(), EPOLL_CTL_ADD, fd, &ev);
+  }
+
+  void watch_sources() {
+    for (const auto& d : sources_->directories())
+      ::inotify_add_watch(notify_.get(), d.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+    journal_fd_ = sources_->journal_fd();
+    if (journal_fd_ >= 0) watch_fd(journal_fd_);
+  }
+
+  expected<std::vector<std::unique_ptr<Sink>>, std::string> open_sinks(const WatchConfig& c,
+                                                                       const std::map<std::string, Spool::Mark>& marks) {
+    std::vector<std::unique_ptr<Sink>> out;
+    for (const auto& sc : c.sinks) {
+      auto s = make_sink(sc, c.state_dir);
+      if (!s) return make_unexpected(s.error());
+      if (auto m = marks.find(sc.name); m != marks.end()) (*s)->restore(m->second);
+      out.push_back(std::move(*s));
+    }
+    return out;
+  }
+
+  bool start(Prepared p) {
+    config_ = std::move(p.config);
+    std::error_code ec;
+    std::filesystem::create_directories(config_.state_dir, ec);
+    if (!std::filesystem::is_directory(config_.state_dir, ec)) {
+      err_ << "vigil: watch: state directory " << config_.state_dir << ": cannot be created\n";
       return false;
     }
-    ::mkdir(o_.state_dir.c_str(), 0700);
-    struct stat st{};
-    if (::stat(o_.state_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      err_ << "vigil: watch: state directory " << o_.state_dir << ": " << std::strerror(errno) << "\n";
+    auto lock = lock_state_dir(config_.state_dir);
+    if (!lock) {
+      err_ << "vigil: watch: " << lock.error() << "\n";
       return false;
     }
-    state_path_ = o_.state_dir + "/watch.state";
+    lock_ = std::move(*lock);
+    state_path_ = config_.state_dir + "/watch.state";
     auto state = load_state(state_path_);
     if (!state) {
       err_ << "vigil: watch: " << state.error() << "\n";
       return false;
     }
-    rules_ = std::make_unique<logs::LogRules>(logs::load_log_rules(o_.rule_paths));
-    for (const auto& p : rules_->problems) err_ << "vigil: watch: rules: " << p.file << ": " << p.reason << "\n";
-    logs::EngineOptions eo;
-    eo.idle_close = o_.idle_close;
-    engine_ = std::make_unique<logs::LogEngine>(*rules_, eo);
-    engine_->on_event([this](const Finding& f) { pending_.push_back(f); });
-    if (!state->engine.empty())
-      if (auto r = engine_->restore(state->engine); !r)
-        err_ << "vigil: watch: " << state_path_ << ": engine state not restored (" << r.error() << "); starting afresh\n";
-    for (const auto& path : o_.logs) {
-      auto f = std::make_unique<Followed>(Followed{FileTail(path, o_.from_start), {}});
-      for (const auto& t : state->tails)
-        if (t.path == path) f->tail.resume(t);
-      followed_.push_back(std::move(f));
-    }
-    for (auto& k : state->emitted) remember(std::move(k));
-    auto sink = JsonlFileSink::open(o_.output.empty() ? o_.state_dir + "/findings.jsonl" : o_.output);
-    if (!sink) {
-      err_ << "vigil: watch: " << sink.error() << "\n";
+    rules_ = std::move(p.rules);
+    disabled_ = std::move(p.disabled);
+    make_engine(state->engine);
+    sources_ = std::make_unique<Sources>(config_.logs, config_.from_start, *state);
+    auto sinks = open_sinks(config_, state->spools);
+    if (!sinks) {
+      err_ << "vigil: watch: " << sinks.error() << "\n";
       return false;
     }
-    sink_ = std::make_unique<JsonlFileSink>(std::move(*sink));
-    // Findings written just before a crash the state did not record yet.
-    for (auto& k : sink_->recent_keys()) remember(std::move(k));
+    sinks_ = std::move(*sinks);
+    for (auto& k : state->emitted) remember(std::move(k));
+    // Findings sent just before a crash the state did not record yet.
+    for (const auto& s : sinks_)
+      for (auto& k : s->recent_keys()) remember(std::move(k));
     if (auto root = Root::open("/")) host_ = collect::collect_host_info(*root);
+    monitor_.set_limits(config_.rss_limit, config_.cpu_limit);
+    started_ = now_seconds();
     return true;
+  }
+
+  void make_engine(std::string_view blob) {
+    logs::EngineOptions eo;
+    eo.idle_close = config_.idle_close_ms / 1000;
+    engine_ = std::make_unique<logs::LogEngine>(*rules_, eo);
+    engine_->on_event([this](const Finding& f) { pending_.push_back(f); });
+    if (!blob.empty())
+      if (auto r = engine_->restore(blob); !r)
+        note(state_path_ + ": engine state not restored (" + std::string(r.error()) + "); starting afresh");
+  }
+
+  // SIGHUP: the new config replaces the old one only when it has no error.
+  void reload() {
+    sd_notify(0, "RELOADING=1");
+    auto next = prepare(load_);
+    std::string why;
+    if (!next) {
+      for (const auto& e : next.error()) why += (why.empty() ? "" : "; ") + format_error(e);
+    } else if (next->config.state_dir != config_.state_dir) {
+      why = "state_dir cannot change while running (restart vigil watch)";
+    }
+    if (!why.empty()) {
+      note("new config refused, the old one stays: " + why);
+      pending_.push_back(self_finding("watch.config-rejected", Severity::info, why));
+      sd_notify(0, "READY=1");
+      return;
+    }
+    for (const auto& w : next->warnings) note(w);
+    WatchState now;
+    sources_->save(now);
+    for (const auto& s : sinks_) now.spools[s->config().name] = s->progress();
+    auto blob = engine_->save();
+    if (journal_fd_ >= 0) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, journal_fd_, nullptr);
+    sinks_.clear();
+    config_ = std::move(next->config);
+    rules_ = std::move(next->rules);
+    disabled_ = std::move(next->disabled);
+    make_engine(blob);
+    sources_ = std::make_unique<Sources>(config_.logs, false, now);
+    auto sinks = open_sinks(config_, now.spools);
+    if (!sinks) {
+      note("after reload: " + sinks.error() + "; findings go to the JSONL file in the state directory");
+      SinkConfig fallback;
+      sinks_.clear();
+      if (auto s = make_sink(fallback, config_.state_dir)) sinks_.push_back(std::move(*s));
+    } else {
+      sinks_ = std::move(*sinks);
+    }
+    monitor_.set_limits(config_.rss_limit, config_.cpu_limit);
+    watch_sources();
+    note("config reloaded" + (config_.file.empty() ? std::string() : " from " + config_.file));
+    sd_notify(0, "READY=1");
   }
 
   void remember(std::string key) {
@@ -159,79 +295,242 @@ class Watcher {
     }
   }
 
-  // One wake: read every log, feed the engine, flush on schedule, write what was found, and
-  // save the state when anything moved.
+  // One wake: read every source (within the budget when slowed down), feed the engine, flush
+  // on schedule, send what was found, and save the state when anything moved.
   void step(bool first) {
+    std::uint64_t budget = shedding_ ? (budget_left_ > 0 ? budget_left_ : 0) : UINT64_MAX;
+    std::uint64_t bytes = 0;
     std::uint64_t lines = 0;
-    for (auto& f : followed_) {
-      f->tail.poll(
-          [&](std::string_view line, std::uint64_t number) {
-            if (f->tail.generation() != f->generation) {
-              f->generation = f->tail.generation();
-              f->cursor = {};
-              f->cursor.detect(f->tail.sample());
-              f->cursor.year = logs::year_reference(std::time(nullptr));
-            }
-            f->cursor.next_line = number;
-            engine_->feed(f->cursor, line, f->tail.path());
-            ++lines;
+    if (budget > 0)
+      lines = sources_->poll(
+          [&](logs::SourceCursor& cursor, std::string_view line, const std::string& path) {
+            bytes += line.size() + 1;
+            engine_->feed(cursor, line, path);
           },
-          [&](const std::string& what) { err_ << "vigil: watch: " << what << "\n"; });
-    }
+          [&](Finding f) { pending_.push_back(std::move(f)); }, [&](const std::string& what) { note(what); }, budget);
+    lines_ += lines;
+    bytes_second_ += bytes;
+    if (shedding_) budget_left_ -= std::min(budget_left_, bytes);
     auto now = std::chrono::steady_clock::now();
-    if (first || now - last_flush_ >= std::chrono::milliseconds(o_.flush_ms)) {
+    if (first || now - last_flush_ >= std::chrono::milliseconds(config_.flush_ms)) {
       last_flush_ = now;
       auto closed = engine_->flush(now_seconds());
       pending_.insert(pending_.end(), std::make_move_iterator(closed.begin()), std::make_move_iterator(closed.end()));
     }
     bool wrote = emit();
-    if (first || lines > 0 || wrote) save();  // the first save says: following now
+    bool moved = false;
+    for (auto& s : sinks_) {
+      auto before = s->progress();
+      s->pump();
+      auto after = s->progress();
+      moved = moved || before.ino != after.ino || before.delivered != after.delivered;
+    }
+    sink_health();
+    if (first || lines > 0 || wrote || moved) save();  // the first save says: following now
+  }
+
+  // A sink that went down, or dropped findings, is said through the others (and itself,
+  // once it is back).
+  void sink_health() {
+    for (auto& s : sinks_) {
+      const auto& st = s->stats();
+      auto [it, fresh] = sink_up_.try_emplace(s->config().name, true);
+      bool& was_up = it->second;
+      if (was_up && !st.up) {
+        auto f = self_finding("watch.sink-down", Severity::info, "Sink " + s->config().name + ": " + st.last_error + ".");
+        f.add("vigil.sink", s->config().name);
+        f.identity.push_back("vigil.sink");
+        pending_.push_back(std::move(f));
+      }
+      was_up = st.up;
+      if (auto dropped = s->take_new_drops()) {
+        auto f = self_finding("watch.sink-dropped", Severity::info,
+                              fmt::format("Sink {}: {} findings dropped.", s->config().name, dropped));
+        f.add("vigil.sink", s->config().name);
+        f.add("vigil.dropped", static_cast<std::int64_t>(dropped));
+        f.identity.push_back("vigil.sink");
+        pending_.push_back(std::move(f));
+      }
+    }
   }
 
   bool emit() {
     if (pending_.empty()) return false;
-    std::vector<nlohmann::json> out;
+    std::vector<std::pair<Severity, nlohmann::json>> out;
+    host_.collected_at = now_seconds();
     for (const auto& f : pending_) {
+      if (disabled_.contains(f.rule)) {
+        ++suppressed_;
+        continue;
+      }
       auto j = report::finding_to_ecs(f, host_);
       auto key = finding_key(j);
-      if (emitted_set_.contains(key)) continue;  // written before a restart
-      out.push_back(std::move(j));
+      if (emitted_set_.contains(key)) continue;  // sent before a restart
+      out.emplace_back(f.severity, std::move(j));
       remember(std::move(key));
     }
     pending_.clear();
     if (out.empty()) return false;
-    if (auto r = sink_->write(out); !r) {
-      err_ << "vigil: watch: " << r.error() << "\n";
-      failed_ = true;
+    findings_ += out.size();
+    for (auto& s : sinks_) {
+      std::vector<nlohmann::json> selected;
+      for (const auto& [severity, j] : out)
+        if (severity >= s->config().min_severity) selected.push_back(j);
+      if (selected.empty()) continue;
+      if (auto r = s->accept(selected); !r) note("sink " + s->config().name + ": " + r.error());
     }
     return true;
   }
 
   void save() {
     WatchState s;
-    for (const auto& f : followed_) s.tails.push_back(f->tail.position());
+    sources_->save(s);
     s.engine = engine_->save();
     s.emitted = emitted_;
-    if (auto r = save_state(state_path_, s); !r) err_ << "vigil: watch: " << r.error() << "\n";
+    for (const auto& k : sinks_) s.spools[k->config().name] = k->progress();
+    if (auto r = save_state(state_path_, s); !r) {
+      if (!save_failing_) {
+        note(r.error());
+        pending_.push_back(self_finding("watch.state-unsaved", Severity::medium, r.error()));
+      }
+      save_failing_ = true;
+      return;
+    }
+    save_failing_ = false;
+    bool again = false;
+    for (auto& k : sinks_) again = k->committed() || again;
+    if (again) {
+      s.spools.clear();
+      for (const auto& k : sinks_) s.spools[k->config().name] = k->progress();
+      (void)save_state(state_path_, s);
+    }
   }
 
-  const WatchOptions& o_;
+  // Once a second: limits, sink health, status file, watchdog.
+  void housekeeping() {
+    auto now = monotonic_ms();
+    double seconds = last_housekeeping_ ? static_cast<double>(now - last_housekeeping_) / 1000.0 : 1.0;
+    last_housekeeping_ = now;
+    lines_per_s_ = static_cast<double>(lines_ - lines_before_) / std::max(seconds, 0.001);
+    findings_per_s_ = static_cast<double>(findings_ - findings_before_) / std::max(seconds, 0.001);
+    lines_before_ = lines_, findings_before_ = findings_;
+    monitor_.sample();
+    if (!shedding_ && (monitor_.cpu_over() || monitor_.rss_over())) {
+      shedding_ = true;
+      auto what = fmt::format("RSS {} MiB (limit {} MiB), CPU {:.1f}% of a core (limit {}%)", monitor_.rss() >> 20,
+                              monitor_.rss_limit() >> 20, monitor_.cpu(), monitor_.cpu_limit());
+      // Read what the limit allows: the last second's bytes scaled by limit / use.
+      double scale = monitor_.cpu_over() ? monitor_.cpu_limit() / std::max(monitor_.cpu(), 0.01) : 0.5;
+      budget_per_s_ = std::max<std::uint64_t>(256 * 1024, static_cast<std::uint64_t>(static_cast<double>(bytes_second_) * scale));
+      note("over its limits (" + what + "): reading at most " + std::to_string(budget_per_s_ >> 10) +
+           " KiB/s until back under");
+      auto f = self_finding("watch.self-limit", Severity::low, what);
+      f.add("process.memory.rss", static_cast<std::int64_t>(monitor_.rss()));
+      pending_.push_back(std::move(f));
+      if (monitor_.rss_over()) ::malloc_trim(0);
+    } else if (shedding_ && monitor_.comfortably_under()) {
+      shedding_ = false;
+      note("back under its limits: reading at full speed");
+    }
+    budget_left_ = budget_per_s_;
+    bytes_second_ = 0;
+    write_status(config_.state_dir, status());
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) > 0) sd_notify(0, "WATCHDOG=1");
+  }
+
+  nlohmann::json status() const {
+    nlohmann::json s;
+    s["pid"] = ::getpid();
+    s["started"] = started_;
+    s["updated"] = now_seconds();
+    if (!config_.file.empty()) s["config"] = config_.file;
+    s["lines"] = lines_;
+    s["findings"] = findings_;
+    s["suppressed"] = suppressed_;
+    s["lines_per_s"] = lines_per_s_;
+    s["findings_per_s"] = findings_per_s_;
+    s["sources"] = nlohmann::json::array();
+    for (const auto& src : sources_->status())
+      s["sources"].push_back(
+          {{"path", src.path}, {"lines", src.lines}, {"lag", src.lag}, {"line", src.line}, {"problem", src.problem}});
+    s["sinks"] = nlohmann::json::array();
+    for (const auto& k : sinks_) {
+      const auto& st = k->stats();
+      s["sinks"].push_back({{"name", k->config().name},
+                            {"kind", sink_kind_name(k->config().kind)},
+                            {"up", st.up},
+                            {"accepted", st.accepted},
+                            {"delivered", st.delivered},
+                            {"queued", st.queued},
+                            {"dropped", st.dropped},
+                            {"last_error", st.last_error}});
+    }
+    s["rss"] = monitor_.rss();
+    s["rss_limit"] = monitor_.rss_limit();
+    s["cpu"] = monitor_.cpu();
+    s["cpu_limit"] = monitor_.cpu_limit();
+    s["shedding"] = shedding_;
+    s["errors"] = errors_;
+    return s;
+  }
+
+  const ConfigLoader& load_;
   std::ostream& err_;
+  WatchConfig config_;
+  UniqueFd lock_, ep_, notify_;
+  int journal_fd_ = -1;
   std::string state_path_;
   std::unique_ptr<logs::LogRules> rules_;
+  std::set<std::string> disabled_;
   std::unique_ptr<logs::LogEngine> engine_;
-  std::vector<std::unique_ptr<Followed>> followed_;
-  std::unique_ptr<JsonlFileSink> sink_;
+  std::unique_ptr<Sources> sources_;
+  std::vector<std::unique_ptr<Sink>> sinks_;
+  std::map<std::string, bool> sink_up_;
   collect::HostInfo host_;
   Findings pending_;
   std::deque<std::string> emitted_;
   std::unordered_set<std::string> emitted_set_;
+  std::deque<std::string> errors_;
   std::chrono::steady_clock::time_point last_flush_{};
-  bool failed_ = false;
+  ResourceMonitor monitor_{0, 0};
+  bool shedding_ = false, save_failing_ = false;
+  std::uint64_t budget_per_s_ = 0, budget_left_ = 0, bytes_second_ = 0;
+  std::uint64_t lines_ = 0, findings_ = 0, suppressed_ = 0, lines_before_ = 0, findings_before_ = 0;
+  double lines_per_s_ = 0, findings_per_s_ = 0;
+  std::int64_t started_ = 0, last_housekeeping_ = 0;
 };
 
 }  // namespace
 
-int run_watch(const WatchOptions& options, std::ostream& err) { return Watcher(options, err).run(); }
+int run_watch(const ConfigLoader& load, std::ostream& err) { return Watcher(load, err).run(); }
+
+int check_watch_config(const ConfigLoader& load, std::ostream& out, std::ostream& err) {
+  auto p = prepare(load);
+  if (!p) {
+    print_errors(p.error(), err);
+    err << "vigil: watch: " << p.error().size() << (p.error().size() == 1 ? " error" : " errors")
+        << "; vigil watch would not start\n";
+    return 2;
+  }
+  for (const auto& w : p->warnings) err << "vigil: watch: " << w << "\n";
+  const auto& c = p->config;
+  out << "config: " << (c.file.empty() ? "(built-in defaults)" : c.file) << " - OK\n";
+  out << "state directory: " << c.state_dir << "\n";
+  out << "sources:\n";
+  for (const auto& l : c.logs) out << "  " << l << "\n";
+  out << fmt::format("rules: {} loaded from {} files, {} disabled\n", p->rules->loaded.size(), p->rules->files,
+                     p->disabled.size());
+  out << "sinks:\n";
+  for (const auto& s : c.sinks) {
+    out << "  " << s.name << " (" << sink_kind_name(s.kind) << ")";
+    if (s.kind == SinkKind::jsonl) out << " " << (s.path.empty() ? c.state_dir + "/findings.jsonl" : s.path);
+    if (s.kind == SinkKind::syslog) out << " " << s.address;
+    if (s.min_severity != Severity::info) out << ", " << to_string(s.min_severity) << " and above";
+    out << "\n";
+  }
+  out << fmt::format("limits: RSS {} MiB, CPU {}% of a core\n", c.rss_limit >> 20, c.cpu_limit);
+  return 0;
+}
 
 }  // namespace vigil::watch

@@ -1,26 +1,26 @@
-// vigil watch: one event loop (epoll over inotify, a timer and signals) that follows logs into
-// the log engine and writes what it finds, keeping its state so a restart carries on.
+// vigil watch: one event loop (epoll over inotify, the journal, a timer and signals) that
+// follows logs into the log engine and sends what it finds to its sinks, keeping its state so
+// a restart carries on; SIGHUP reloads the config, SIGTERM drains and stops.
 #pragma once
 
-#include <cstdint>
+#include <functional>
 #include <ostream>
-#include <string>
 #include <vector>
+
+#include "core/expected.hpp"
+#include "watch/config.hpp"
 
 namespace vigil::watch {
 
-struct WatchOptions {
-  std::vector<std::string> logs;        // files to follow
-  std::vector<std::string> rule_paths;  // log rule files and directories
-  std::string output;                   // JSONL findings file; default STATE_DIR/findings.jsonl
-  std::string state_dir = "/var/lib/vigil/watch";
-  bool from_start = false;              // on a first start, read what the logs already hold
-  std::int64_t flush_ms = 1000;         // windows evicted and idle groups closed this often
-  std::int64_t idle_close = 600;        // a finding group idle this long is closed (seconds)
-};
+// Reads the config (the command line's file and overrides): at start and on every SIGHUP.
+using ConfigLoader = std::function<expected<WatchConfig, std::vector<ConfigError>>()>;
 
-// Runs until SIGINT or SIGTERM (then saves its state and returns 0), or an error at start
-// (said on `err`, returns 2).
-int run_watch(const WatchOptions& options, std::ostream& err);
+// Runs until SIGINT or SIGTERM (then saves its state, drains the sinks for up to 5 s and
+// returns 0), or an error at start (every one said on `err`, returns 2).
+int run_watch(const ConfigLoader& load, std::ostream& err);
+
+// --check-config: reads the config and its rules as a start would, prints every error (or
+// what would be watched) and returns 0 when it would start, 2 when not.
+int check_watch_config(const ConfigLoader& load, std::ostream& out, std::ostream& err);
 
 }  // namespace vigil::watch

@@ -1,4 +1,4 @@
-// JSONL file sink.
+// What every sink shares, and the choice of sink by kind.
 #include "watch/sink.hpp"
 
 #include <fcntl.h>
@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <chrono>
 
 #include "core/text.hpp"
+#include "core/unique_fd.hpp"
+#include "watch/sink_kinds.hpp"
 
 namespace vigil::watch {
 
@@ -22,17 +24,21 @@ std::string finding_key(const nlohmann::json& ecs) {
   return key;
 }
 
-expected<JsonlFileSink, std::string> JsonlFileSink::open(const std::string& path) {
-  JsonlFileSink s;
-  s.path_ = path;
-  s.fd_ = UniqueFd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
-  if (s.fd_.get() < 0) return make_unexpected(path + ": " + std::strerror(errno));
-  return s;
+bool write_all(int fd, std::string_view bytes) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
 }
 
-std::vector<std::string> JsonlFileSink::recent_keys(std::size_t tail_bytes) const {
+std::vector<std::string> keys_in_file_tail(const std::string& path, std::size_t tail_bytes) {
   std::vector<std::string> keys;
-  UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st{};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) return keys;
   std::size_t size = static_cast<std::size_t>(st.st_size), from = size > tail_bytes ? size - tail_bytes : 0;
@@ -46,19 +52,32 @@ std::vector<std::string> JsonlFileSink::recent_keys(std::size_t tail_bytes) cons
   return keys;
 }
 
-expected<void, std::string> JsonlFileSink::write(const std::vector<nlohmann::json>& objects) {
-  std::string out;
-  for (const auto& o : objects) out += o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  for (std::size_t done = 0; done < out.size();) {
-    ssize_t n = ::write(fd_.get(), out.data() + done, out.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_unexpected(path_ + ": " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
+void Sink::drain(std::int64_t deadline_ms) {
+  auto now = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  while (stats_.queued > 0 && now() < deadline_ms) {
+    auto before = stats_.queued;
+    pump();
+    if (stats_.queued == before) ::usleep(20'000);
   }
-  if (::fdatasync(fd_.get()) != 0) return make_unexpected(path_ + ": " + std::strerror(errno));
-  return {};
+}
+
+std::uint64_t Sink::take_new_drops() {
+  auto n = stats_.dropped - drops_reported_;
+  drops_reported_ = stats_.dropped;
+  return n;
+}
+
+expected<std::unique_ptr<Sink>, std::string> make_sink(const SinkConfig& c, const std::string& state_dir) {
+  switch (c.kind) {
+    case SinkKind::jsonl: return open_jsonl_sink(c, state_dir);
+    case SinkKind::stdout_: return open_stdout_sink(c);
+    case SinkKind::syslog: return open_syslog_sink(c, state_dir);
+    case SinkKind::journal: return open_journal_sink(c, state_dir);
+  }
+  return make_unexpected(std::string("unknown sink kind"));
 }
 
 }  // namespace vigil::watch

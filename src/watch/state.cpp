@@ -35,6 +35,9 @@ std::string encode_state(const WatchState& s) {
                           {"head", t.head}});
   j["engine"] = nlohmann::json::binary(std::vector<std::uint8_t>(s.engine.begin(), s.engine.end()));
   j["emitted"] = s.emitted;
+  j["journal"] = s.journal_cursor;
+  j["spools"] = nlohmann::json::object();
+  for (const auto& [name, m] : s.spools) j["spools"][name] = {m.ino, m.delivered};
   auto bytes = nlohmann::json::to_cbor(j);
   return {bytes.begin(), bytes.end()};
 }
@@ -61,6 +64,11 @@ expected<WatchState, std::string> decode_state(std::string_view blob) {
     if (!engine.is_binary()) return make_unexpected(std::string("engine state is not a byte string"));
     s.engine.assign(engine.get_binary().begin(), engine.get_binary().end());
     for (const auto& k : j.at("emitted")) s.emitted.push_back(k.get<std::string>());
+    // Added after the first release of the format: optional.
+    if (auto c = j.find("journal"); c != j.end()) s.journal_cursor = c->get<std::string>();
+    if (auto sp = j.find("spools"); sp != j.end())
+      for (const auto& [name, m] : sp->items())
+        s.spools[name] = {m.at(0).get<std::uint64_t>(), m.at(1).get<std::uint64_t>()};
     return s;
   } catch (const nlohmann::json::exception& e) {
     return make_unexpected(std::string("malformed state: ") + e.what());

@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/expected.hpp"
+#include "watch/spool.hpp"
 #include "watch/tail.hpp"
 
 namespace vigil::watch {
@@ -19,6 +21,8 @@ struct WatchState {
   std::vector<TailPosition> tails;
   std::string engine;                // logs::LogEngine::save()
   std::deque<std::string> emitted;   // keys of the findings last written, oldest first
+  std::string journal_cursor;        // of the last journal entry read
+  std::map<std::string, Spool::Mark> spools;  // by sink name: where delivery stopped
 };
 
 inline constexpr std::size_t kEmittedKept = 4096;

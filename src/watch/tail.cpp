@@ -58,17 +58,19 @@ void FileTail::emit_lines(std::string_view bytes, const LineFn& line) {
   }
 }
 
-void FileTail::read_to_end(const LineFn& line, const NoteFn& note) {
+bool FileTail::read_to_end(const LineFn& line, const NoteFn& note, std::uint64_t budget) {
   std::string buf(kChunk, '\0');
-  for (;;) {
+  for (std::uint64_t read = 0;;) {
+    if (read >= budget) return false;
     ssize_t n = ::pread(fd_.get(), buf.data(), kChunk, static_cast<off_t>(offset_));
     if (n < 0) {
       if (errno == EINTR) continue;
-      note(path_ + ": read: " + std::strerror(errno));
-      return;
+      note(true, path_ + ": read: " + std::strerror(errno));
+      return true;
     }
-    if (n == 0) return;
+    if (n == 0) return true;
     offset_ += static_cast<std::uint64_t>(n);
+    read += static_cast<std::uint64_t>(n);
     emit_lines(std::string_view(buf.data(), static_cast<std::size_t>(n)), line);
   }
 }
@@ -76,13 +78,13 @@ void FileTail::read_to_end(const LineFn& line, const NoteFn& note) {
 bool FileTail::open_now(const NoteFn& note) {
   UniqueFd fd(open_log(path_));
   if (fd.get() < 0) {
-    if (errno != ENOENT && !reported_missing_) note(path_ + ": " + std::strerror(errno));
+    if (errno != ENOENT && !reported_missing_) note(true, path_ + ": " + std::strerror(errno));
     reported_missing_ = true;
     return false;
   }
   struct stat st{};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    if (!reported_missing_) note(path_ + ": not a regular file");
+    if (!reported_missing_) note(true, path_ + ": not a regular file");
     reported_missing_ = true;
     return false;
   }
@@ -107,7 +109,7 @@ bool FileTail::open_now(const NoteFn& note) {
       offset_ = saved_.offset;
       line_ = saved_.line;
     } else {
-      note(path_ + ": a different file than when last followed (rotated while vigil was stopped); read from "
+      note(false, path_ + ": a different file than when last followed (rotated while vigil was stopped); read from "
                    "its start");
     }
     saved_ = {};
@@ -154,14 +156,14 @@ void FileTail::catch_up_rotated(const LineFn& line, const NoteFn& note) {
       line(last, line_++);
     }
     fd_ = UniqueFd();
-    note(path_ + ": rotated to " + rotated + " while vigil was stopped; its end was read");
+    note(false, path_ + ": rotated to " + rotated + " while vigil was stopped; its end was read");
     saved_ = {};
     first_open_ = false;  // the new file is news from its first line
     return;
   }
 }
 
-void FileTail::poll(const LineFn& line, const NoteFn& note) {
+void FileTail::poll(const LineFn& line, const NoteFn& note, std::uint64_t budget) {
   if (!fd_) catch_up_rotated(line, note);
   if (!fd_ && !open_now(note)) return;
   // Truncated in place (copytruncate) - shorter than where we are, or rewritten from its start
@@ -174,8 +176,9 @@ void FileTail::poll(const LineFn& line, const NoteFn& note) {
     partial_.clear();
     head_ = head_of(fd_.get());
   }
-  read_to_end(line, note);
+  bool finished = read_to_end(line, note, budget);
   if (head_length(head_) < kHeadBytes) head_ = head_of(fd_.get());  // the beginning grew: name it with more bytes
+  if (!finished) return;  // a rotation is looked for once this file is read to its end
   struct stat st{};
   if (::stat(path_.c_str(), &st) != 0) return;  // renamed away or deleted: the new one comes later
   if (static_cast<std::uint64_t>(st.st_ino) != ino_ || static_cast<std::uint64_t>(st.st_dev) != dev_) {
@@ -187,8 +190,20 @@ void FileTail::poll(const LineFn& line, const NoteFn& note) {
       line(last, line_++);
     }
     fd_ = UniqueFd();
-    if (open_now(note)) read_to_end(line, note);
+    if (open_now(note)) read_to_end(line, note, budget);
   }
+}
+
+bool FileTail::deleted() const {
+  struct stat st{}, by_name{};
+  return fd_ && ::fstat(fd_.get(), &st) == 0 && st.st_nlink == 0 && ::stat(path_.c_str(), &by_name) != 0;
+}
+
+std::uint64_t FileTail::lag() const {
+  struct stat st{};
+  if (!fd_ || ::fstat(fd_.get(), &st) != 0) return 0;
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  return size > offset_ ? size - offset_ : 0;
 }
 
 TailPosition FileTail::position() const {

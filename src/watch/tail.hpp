@@ -33,10 +33,16 @@ class FileTail {
   // Before the first poll: where a previous run stopped.
   void resume(TailPosition p) { saved_ = std::move(p); }
   // Reads everything appended since the last poll and calls `line` for each whole line (no
-  // newline), in order, with its number; `note` hears about rotation and errors.
+  // newline), in order, with its number; `note` hears about rotation (problem false) and
+  // errors (problem true). At most about `budget` bytes are read; the rest waits for the next
+  // poll (a daemon over its CPU limit reads less, never skips).
   using LineFn = std::function<void(std::string_view line, std::uint64_t number)>;
-  using NoteFn = std::function<void(const std::string& what)>;
-  void poll(const LineFn& line, const NoteFn& note);
+  using NoteFn = std::function<void(bool problem, const std::string& what)>;
+  void poll(const LineFn& line, const NoteFn& note, std::uint64_t budget = UINT64_MAX);
+  // The file being followed was deleted (no name left) and none has taken its place yet.
+  bool deleted() const;
+  // Bytes between the position and the end of the file followed (0 when none is open).
+  std::uint64_t lag() const;
   TailPosition position() const;
   const std::string& path() const { return path_; }
   // The first bytes of the file being followed (for format detection); "" before it opens.
@@ -48,7 +54,8 @@ class FileTail {
  private:
   bool open_now(const NoteFn& note);
   void catch_up_rotated(const LineFn& line, const NoteFn& note);
-  void read_to_end(const LineFn& line, const NoteFn& note);
+  // False when the budget ran out before the end.
+  bool read_to_end(const LineFn& line, const NoteFn& note, std::uint64_t budget = UINT64_MAX);
   void emit_lines(std::string_view bytes, const LineFn& line);
 
   std::string path_;

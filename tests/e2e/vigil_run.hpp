@@ -131,6 +131,20 @@ class Planted {
   Planted& operator=(const Planted&) = delete;
   pid_t pid() const { return pid_; }
   bool alive() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
+  // Sends `sig` and waits up to `seconds` for the exit; the exit code (128 + signal when
+  // killed), or -1 when it did not exit in time (it is then killed).
+  int stop(int sig, double seconds = 10) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, sig);
+    int status = 0;
+    auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > end) return -1;  // the destructor kills it
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
 
  private:
   pid_t pid_ = -1;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e/vigil_run.hpp"
+#include "e2e/watch_support.hpp"
 #include "support/temp_dir.hpp"
 #include "watch/state.hpp"
 
@@ -19,44 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class Daemon {
- public:
-  explicit Daemon(const TempDir& d) : dir_(d) {
-    err_ = ::open((d / "err.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    p_ = std::make_unique<Planted>(VIGIL_BINARY,
-                                   std::vector<std::string>{"vigil", "watch", "--log", d / "auth.log", "--state-dir",
-                                                            d / "state", "--output", d / "out.jsonl"},
-                                   err_);
-  }
-  ~Daemon() { ::close(err_); }
-  void kill9() { p_.reset(); }
-  pid_t pid() const { return p_ ? p_->pid() : -1; }
+using Daemon = WatchDaemon;
 
- private:
-  const TempDir& dir_;
-  int err_ = -1;
-  std::unique_ptr<Planted> p_;
-};
-
-std::string syslog_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%b %e %H:%M:%S", std::localtime(&t));
-  return buf;
-}
-
-void failure(const TempDir& d, int n, const std::string& file = "auth.log") {
-  std::ofstream(d / file, std::ios::app) << syslog_now() << " web1 sshd[" << 4000 + n
-                                         << "]: Failed password for root from 198.51.100.7 port " << 50000 + n
-                                         << " ssh2\n";
-}
-
-std::vector<nlohmann::json> brute_forces(const TempDir& d) {
-  std::vector<nlohmann::json> out;
-  for (const auto& f : parse_jsonl(slurp(d / "out.jsonl")))
-    if (f["rule"]["id"] == "logs.auth-brute-force") out.push_back(f);
-  return out;
-}
+std::vector<nlohmann::json> brute_forces(const TempDir& d) { return written(d, "logs.auth-brute-force"); }
 
 // The daemon has read, and saved, everything the log holds now.
 bool counted(const TempDir& d) {
@@ -68,10 +34,7 @@ bool counted(const TempDir& d) {
   return state && !state->tails.empty() && !ec && state->tails[0].offset == size && size > 0;
 }
 
-// Started, and following (its first state is written once the logs are open).
-void started(const TempDir& d) {
-  ASSERT_TRUE(wait_for([&] { return fs::exists(d / "state/watch.state"); })) << slurp(d / "err.txt");
-}
+void started(const TempDir& d) { ASSERT_TRUE(watch_started(d)) << slurp(d / "err.txt"); }
 
 }  // namespace
 
@@ -143,8 +106,10 @@ TEST(Watch, KilledMidWindowAndRestartedFiresExactlyOnce) {
 
 TEST(Watch, BadStartsExitTwoAndSaySo) {
   TempDir d("vigil-watch");
-  auto none = run_vigil({"watch", "--state-dir", d / "state"});
+  d.write("empty.yaml", "");
+  auto none = run_vigil({"watch", "--config", d / "empty.yaml", "--state-dir", d / "state"});
   EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("nothing to follow"), std::string::npos) << none.err;
   fs::create_directories(d / "state");
   d.write("state/watch.state", "this is not a state file");
   d.write("auth.log", "");

@@ -1,0 +1,97 @@
+// What vigil watch follows, which rules it runs, where findings go and how much it may use:
+// /etc/vigil/watch.yaml read into one typed value. Every error is reported (file:line:column,
+// what was expected); an unknown key or a bad value is an error, never a silent default.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "core/finding.hpp"
+
+namespace vigil::watch {
+
+inline constexpr const char* kDefaultConfigPath = "/etc/vigil/watch.yaml";
+inline constexpr const char* kDefaultStateDir = "/var/lib/vigil/watch";
+
+// Where in the config a value was written (1-based), for errors found after parsing.
+struct ConfigMark {
+  int line = 0, column = 0;
+};
+
+struct ConfigError {
+  std::string file;
+  ConfigMark mark;
+  std::string message;
+};
+std::string format_error(const ConfigError& e);
+
+enum class SinkKind { jsonl, stdout_, syslog, journal };
+enum class SyslogTransport { udp, tcp, unix_ };
+
+struct SinkConfig {
+  SinkKind kind = SinkKind::jsonl;
+  std::string name = "jsonl";                // unique; names the sink in --status and its spool
+  Severity min_severity = Severity::info;    // findings below this are not sent here
+  // jsonl
+  std::string path;                          // empty: STATE_DIR/findings.jsonl
+  std::int64_t max_size = 100ll << 20;       // rotated to PATH.1 … PATH.keep beyond this
+  int keep = 5;
+  // syslog
+  SyslogTransport transport = SyslogTransport::udp;
+  std::string address;                       // host:port, [v6]:port, or a socket path (unix)
+  int facility = 10;                         // authpriv
+  // syslog and journal: findings kept on disk while the receiver is down
+  std::int64_t buffer = 64ll << 20;
+  std::size_t queue = 10'000;                // stdout: findings held in memory (limits.queue)
+};
+
+struct WatchConfig {
+  std::string file;                          // the config it came from; empty for defaults
+  std::string state_dir = kDefaultStateDir;
+  std::vector<std::string> logs;             // files, directories, or "journal"
+  bool from_start = false;
+  bool builtin_rules = true;
+  std::vector<std::string> rule_paths;
+  std::vector<std::pair<std::string, ConfigMark>> disabled_rules;  // checked against the loaded rules
+  std::int64_t flush_ms = 1000;
+  std::int64_t idle_close_ms = 600'000;
+  std::vector<SinkConfig> sinks;
+  std::int64_t rss_limit = 200ll << 20;      // bytes
+  double cpu_limit = 10;                     // percent of one core over a minute
+  std::size_t queue = 10'000;                // findings held in memory per sink
+};
+
+// Parses `text` (named `file` in errors). Every error found is returned, not just the first.
+expected<WatchConfig, std::vector<ConfigError>> parse_config(std::string_view text, const std::string& file);
+expected<WatchConfig, std::vector<ConfigError>> load_config(const std::string& file);
+
+// What runs with no config at all: the system's auth log and syslog, web server logs that
+// exist, the journal when journald runs; a JSONL sink in the state directory, and stdout when
+// it is a terminal.
+WatchConfig default_config();
+
+// Paths in `candidates` that exist, for the default sources (a test can give its own list).
+std::vector<std::string> existing_default_logs();
+
+std::string_view sink_kind_name(SinkKind k);
+
+// The command line's part: a config file, and overrides that combine with it.
+struct CommandLine {
+  std::string config;              // --config; empty: /etc/vigil/watch.yaml if it exists and no --log is given
+  std::vector<std::string> logs;   // --log: with a config, added to its sources; without, the only sources
+  std::string output;              // --output: the (first) JSONL sink's file
+  std::string state_dir;           // --state-dir
+  bool from_start = false;         // --from-start
+  std::vector<std::string> rules;  // --rules, added
+  bool no_builtin = false;         // --no-builtin
+  std::string builtin_rules;       // vigil's rules/logs directory
+};
+
+// The config a daemon runs with: read (or the defaults), then the overrides; the rule
+// directories resolved (builtin added unless switched off).
+expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine& cl);
+
+}  // namespace vigil::watch
