@@ -128,27 +128,24 @@ bool FileTail::open_now(const NoteFn& note) {
   return true;
 }
 
-void FileTail::catch_up_rotated(const LineFn& line, const NoteFn& note) {
-  struct stat st{};
-  if (saved_.path.empty() || (::stat(path_.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_ino) == saved_.ino &&
-                              static_cast<std::uint64_t>(st.st_dev) == saved_.dev))
-    return;
-  // The file followed before the stop was rotated meanwhile: finish it where logrotate put it.
+bool FileTail::finish_from_copy(const TailPosition& was, const LineFn& line, const NoteFn& note) {
+  // Where logrotate puts the file it rotated: renamed (the same inode), or copied before the
+  // truncation (copytruncate: another inode with the same first bytes, at least as long).
   for (std::string_view suffix : {".1", ".0", "-old"}) {
     std::string rotated = path_ + std::string(suffix);
     UniqueFd fd(open_log(rotated));
     struct stat rs{};
-    if (fd.get() < 0 || ::fstat(fd.get(), &rs) != 0 || static_cast<std::uint64_t>(rs.st_ino) != saved_.ino ||
-        static_cast<std::uint64_t>(rs.st_dev) != saved_.dev || head_of(fd.get(), head_length(saved_.head)) != saved_.head ||
-        static_cast<std::uint64_t>(rs.st_size) < saved_.offset)
+    if (fd.get() < 0 || ::fstat(fd.get(), &rs) != 0 || static_cast<std::uint64_t>(rs.st_size) < was.offset ||
+        head_of(fd.get(), head_length(was.head)) != was.head)
       continue;
+    bool renamed = static_cast<std::uint64_t>(rs.st_ino) == was.ino && static_cast<std::uint64_t>(rs.st_dev) == was.dev;
+    if (!renamed && head_length(was.head) == 0 && was.offset == 0) continue;  // an empty file names nothing
     fd_ = std::move(fd);
-    offset_ = saved_.offset;
-    line_ = saved_.line;
+    offset_ = was.offset;
+    line_ = was.line;
     sample_.assign(4096, '\0');
     ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
     sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-    ++generation_;
     read_to_end(line, note);
     if (!partial_.empty()) {
       std::string last = std::move(partial_);
@@ -156,11 +153,30 @@ void FileTail::catch_up_rotated(const LineFn& line, const NoteFn& note) {
       line(last, line_++);
     }
     fd_ = UniqueFd();
-    note(false, path_ + ": rotated to " + rotated + " while vigil was stopped; its end was read");
-    saved_ = {};
-    first_open_ = false;  // the new file is news from its first line
+    note(false, path_ + ": its end was read from " + rotated + (renamed ? " (renamed)" : " (copied, then truncated)"));
+    return true;
+  }
+  return false;
+}
+
+void FileTail::catch_up_rotated(const LineFn& line, const NoteFn& note) {
+  if (saved_.path.empty()) return;
+  // The file followed before the stop, still there and only grown: nothing to catch up.
+  UniqueFd now(open_log(path_));
+  struct stat st{};
+  if (now.get() >= 0 && ::fstat(now.get(), &st) == 0 && static_cast<std::uint64_t>(st.st_ino) == saved_.ino &&
+      static_cast<std::uint64_t>(st.st_dev) == saved_.dev && static_cast<std::uint64_t>(st.st_size) >= saved_.offset &&
+      head_of(now.get(), head_length(saved_.head)) == saved_.head)
+    return;
+  // Rotated while vigil was stopped: finish it where logrotate put it, then the new file is news
+  // from its first line.
+  ++generation_;
+  if (!finish_from_copy(saved_, line, note)) {
+    --generation_;
     return;
   }
+  saved_ = {};
+  first_open_ = false;
 }
 
 void FileTail::poll(const LineFn& line, const NoteFn& note, std::uint64_t budget) {
@@ -171,6 +187,12 @@ void FileTail::poll(const LineFn& line, const NoteFn& note, std::uint64_t budget
   struct stat now{};
   if (::fstat(fd_.get(), &now) == 0 &&
       (static_cast<std::uint64_t>(now.st_size) < offset_ || head_of(fd_.get(), head_length(head_)) != head_)) {
+    // What was written after our last read and before the truncation is in the copy.
+    TailPosition was = position();
+    was.offset = offset_;  // partial_ is kept: the copy continues it
+    UniqueFd current = std::move(fd_);
+    finish_from_copy(was, line, note);
+    fd_ = std::move(current);
     offset_ = 0;
     line_ = 1;
     partial_.clear();

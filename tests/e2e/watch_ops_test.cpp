@@ -166,3 +166,32 @@ TEST(WatchOps, AFullStateDiskIsAFindingAndFindingsStillFlow) {
   ASSERT_TRUE(wait_for([&] { return !written(d, "logs.auth-brute-force").empty(); }, 2.0)) << slurp(d / "err.txt");
   EXPECT_EQ(written(d, "watch.state-unsaved").size(), 1u) << "said once, not at every save";
 }
+
+TEST(WatchOps, OverItsCpuLimitItSlowsDownSaysSoAndSkipsNothing) {
+  TempDir d("vigil-watch-limit");
+  d.write("auth.log", "");
+  d.write("w.yaml", base_config(d, d / "auth.log", "limits:\n  cpu: 0.01%\n"));
+  WatchDaemon w(d, {"--config", d / "w.yaml"});
+  ASSERT_TRUE(watch_started(d)) << slurp(d / "err.txt");
+  // A flood of noise (200,000 lines) puts it over its limit.
+  std::string noise = syslog_now() + " web1 CRON[7]: pam_unix(cron:session): session closed for user root\n";
+  auto flood = [&](int lines) {
+    std::ofstream log(d / "auth.log", std::ios::app);
+    for (int i = 0; i < lines; ++i) log << noise;
+  };
+  flood(200'000);
+  ASSERT_TRUE(wait_for([&] { return !written(d, "watch.self-limit").empty(); }, 10.0)) << slurp(d / "err.txt");
+  auto f = written(d, "watch.self-limit")[0];
+  EXPECT_EQ(f["vigil"]["severity"], "low");
+  EXPECT_NE(f["message"].get<std::string>().find("limit 0.01%"), std::string::npos) << f.dump();
+  // Slowed down (at least 256 KiB/s): a second flood of 1.5 MB takes it seconds, which
+  // --status shows as lag; the attack after it is still found - nothing is skipped.
+  flood(20'000);
+  for (int i = 1; i <= 6; ++i) failure(d, i);
+  EXPECT_TRUE(wait_for([&] {
+    auto st = run_vigil({"watch", "--status", "--state-dir", d / "state", "--format", "json"});
+    auto j = nlohmann::json::parse(st.out, nullptr, false);
+    return !j.is_discarded() && j["shedding"] == true && j["sources"][0]["lag"].get<std::uint64_t>() > 0;
+  })) << "slowed down with a backlog";
+  ASSERT_TRUE(wait_for([&] { return !written(d, "logs.auth-brute-force").empty(); }, 30.0)) << slurp(d / "err.txt");
+}

@@ -137,3 +137,24 @@ TEST(Watch, ALogRotatedWhileStoppedIsFinishedFromItsRotatedName) {
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   EXPECT_EQ(brute_forces(d).size(), 1u);
 }
+
+TEST(Watch, CopytruncateLosesNothingEvenWhenTheLinesWereNotReadYet) {
+  // Live: three failures and at once a copytruncate, before the daemon may have read them.
+  // The log holds a line already, which names it (an empty file's copy looks like any file).
+  for (bool stopped : {false, true}) {
+    TempDir d("vigil-watch");
+    d.write("auth.log", syslog_now() + " web1 CRON[7]: pam_unix(cron:session): session closed for user root\n");
+    auto w = std::make_unique<Daemon>(d);
+    started(d);
+    if (stopped) w->kill9();  // and while stopped: the restart finds the copy
+    for (int i = 1; i <= 3; ++i) failure(d, i);
+    fs::copy_file(d / "auth.log", d / "auth.log.1");
+    fs::resize_file(d / "auth.log", 0);
+    for (int i = 4; i <= 6; ++i) failure(d, i);
+    if (stopped) w = std::make_unique<Daemon>(d);
+    ASSERT_TRUE(wait_for([&] { return !brute_forces(d).empty(); }, 2.0))
+        << (stopped ? "stopped: " : "live: ") << slurp(d / "err.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_EQ(brute_forces(d).size(), 1u) << (stopped ? "stopped" : "live");
+  }
+}
