@@ -260,6 +260,32 @@ def run_vigil(a):
     }
 
 
+def fail2ban_lags(log, stream):
+    """A ban's log time minus the write time of the IP's 5th failure line (fail2ban's maxretry):
+    its own "Found" lines carry no usable line time here, so the stream as written tells."""
+    bans = {}
+    for line in open(log, errors="replace"):
+        if "] Ban " in line:
+            try:
+                at = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            except ValueError:
+                continue
+            bans.setdefault(line.rsplit("] Ban ", 1)[1].strip(), at)
+    fifth, counts = {}, {}
+    marks = ("Failed password", "Invalid user", "authentication failure", "Too many authentication")
+    for line in open(stream, errors="replace"):
+        if not any(m in line for m in marks):
+            continue
+        for word in line.replace(" port ", " ").split():
+            if word in bans and word not in fifth:
+                counts[word] = counts.get(word, 0) + 1
+                if counts[word] == 5:
+                    fifth[word] = line_time(line)
+                break
+    lags = [bans[ip] - t for ip, t in fifth.items() if t is not None]
+    return lags, set(bans)
+
+
 def run_fail2ban(a):
     target = os.path.join(a.dir, "auth.log")
     open(target, "w").close()
@@ -314,25 +340,7 @@ def run_fail2ban(a):
         server.wait(timeout=20)
     except subprocess.TimeoutExpired:
         server.kill()
-    # Lag: a ban's log time minus the write time of the failure that completed it.
-    found_time, lags, bans = {}, [], set()
-    for line in open(log, errors="replace"):
-        try:
-            at = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
-        except ValueError:
-            continue
-        if "] Found " in line:
-            parts = line.split("] Found ", 1)[1].split(" - ", 1)
-            if len(parts) == 2:
-                try:
-                    found_time[parts[0]] = datetime.datetime.strptime(parts[1].strip()[:19], "%Y-%m-%d %H:%M:%S").timestamp()
-                except ValueError:
-                    pass
-        elif "] Ban " in line:
-            ip = line.rsplit("] Ban ", 1)[1].strip()
-            bans.add(ip)
-            if ip in found_time:
-                lags.append(at - found_time[ip])
+    lags, bans = fail2ban_lags(log, os.path.join(a.dir, "stream.log"))
     return {
         "tool": "fail2ban-server (sshd jail, polling)", "lines": writer.written, "seconds": round(writer.elapsed, 2),
         "lines_per_s": round(writer.written / writer.elapsed), "caught_up_s": round(caught_up, 2),

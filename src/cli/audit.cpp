@@ -20,7 +20,7 @@
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
-#include "cli/suppressions.hpp"
+#include "core/suppressions_file.hpp"
 #include "collect/snapshot.hpp"
 #include "core/host_files.hpp"
 #include "core/outside_root.hpp"

@@ -9,7 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_output.hpp"
-#include "cli/suppressions.hpp"
+#include "core/suppressions_file.hpp"
 #include "collect/snapshot.hpp"
 #include "core/host_files.hpp"
 #include "core/root.hpp"

@@ -13,7 +13,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "cli/suppressions.hpp"
+#include "core/suppressions_file.hpp"
 #include "report/result_set.hpp"
 #include "core/outside_root.hpp"
 #include "core/text.hpp"

@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kWatchExitCodes =
     "Exit codes:\n  0  stopped by SIGINT or SIGTERM, state saved (--check-config: the config is good; --status: "
-    "the daemon runs)\n  2  error: the config has errors (each is listed with file:line:column), nothing to follow, "
+    "the daemon runs)\n  2  error: the config has errors (each is listed with file:line:column), nothing to watch, "
     "an unusable state directory or output, another daemon on the same state directory\n  3  --status: the daemon "
     "does not run (its last status is shown)";
 

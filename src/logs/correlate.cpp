@@ -93,19 +93,26 @@ void CorrelationState::input(const CorrelationSet::Consumer& c, std::int64_t tim
   double value = 0;
   std::int64_t start = time;
   switch (corr.type) {
-    case CorrelationType::event_count:
-      g.times.push_back(time);
+    case CorrelationType::event_count: {
+      // Kept sorted (lines may come a little out of order), and at most `cap` of them: a
+      // flood of a million events in one window costs kilobytes, and every condition up to
+      // the cap is judged the same (the count saturates above it).
+      g.times.insert(std::upper_bound(g.times.begin(), g.times.end(), time), time);
       while (!g.times.empty() && g.times.front() < from) g.times.pop_front();
+      const std::size_t cap = std::max<std::size_t>(1000, static_cast<std::size_t>(corr.condition.value) + 2);
+      while (g.times.size() > cap) g.times.pop_front();
       value = static_cast<double>(g.times.size());
       fired = corr.condition.met(value);
-      if (fired) start = *std::min_element(g.times.begin(), g.times.end());
+      if (fired) start = g.times.front();
       break;
+    }
     case CorrelationType::value_count: {
       std::string v(values(*corr.field));
       if (v.empty()) return;
       g.values.emplace_back(time, v);
       ++g.distinct[v];
-      while (!g.values.empty() && g.values.front().first < from) {
+      const std::size_t cap = std::max<std::size_t>(10'000, 4 * static_cast<std::size_t>(corr.condition.value));
+      while (!g.values.empty() && (g.values.front().first < from || g.values.size() > cap)) {
         auto d = g.distinct.find(g.values.front().second);
         if (d != g.distinct.end() && --d->second == 0) g.distinct.erase(d);
         g.values.pop_front();
@@ -137,8 +144,10 @@ void CorrelationState::input(const CorrelationSet::Consumer& c, std::int64_t tim
       break;
     }
   }
+  bool first = fired && !g.met;
+  g.met = fired;
   if (!fired) return;
-  fire({c.correlation, key, time, start, value});
+  fire({c.correlation, key, time, start, value, first});
   if (depth > 8) return;
   for (const auto& next : set_->corr_consumers_[c.correlation]) {
     std::string k = set_->group_key(set_->corr_[next.correlation], values);
@@ -179,6 +188,7 @@ nlohmann::json CorrelationState::save() const {
       if (!g.values.empty()) j["v"] = g.values;
       if (!g.last.empty()) j["l"] = g.last;
       if (!g.start.empty()) j["s"] = g.start;
+      if (g.met) j["m"] = true;
       groups[key] = std::move(j);
     }
   }
@@ -201,6 +211,7 @@ void CorrelationState::restore(const nlohmann::json& j) {
       }
       if (auto l = gj.find("l"); l != gj.end()) g.last = l->get<std::vector<std::int64_t>>();
       if (auto s = gj.find("s"); s != gj.end()) g.start = s->get<std::vector<std::int64_t>>();
+      if (auto m = gj.find("m"); m != gj.end() && m->is_boolean()) g.met = m->get<bool>();
       // A correlation whose rule list changed since the save starts its sequence again.
       if (!g.last.empty() && g.last.size() != corr.rules.size()) g.last.clear();
       if (!g.start.empty() && g.start.size() != corr.rules.size()) g.start.clear();

@@ -27,6 +27,10 @@ struct CorrelationFire {
   std::int64_t time = 0;
   std::int64_t start = 0;  // the oldest event in the window that fired (the first failure)
   double value = 0;   // the count (or distinct values) that met the condition
+  // The condition was not met at this group's previous event: an episode begins. Every
+  // later event while it stays met fires too (the batch counts them); a live reader reports
+  // the episode once.
+  bool first = false;
 };
 
 using FieldLookup = std::function<std::string_view(Field)>;
@@ -84,6 +88,7 @@ class CorrelationState {
     std::unordered_map<std::string, int> distinct;
     std::vector<std::int64_t> last;   // temporal: last time of each rule
     std::vector<std::int64_t> start;  // temporal_ordered: when the chain up to each step began
+    bool met = false;                 // the condition held at the last event
     std::int64_t newest() const;
   };
   void input(const CorrelationSet::Consumer& c, std::int64_t time, const std::string& key, const FieldLookup& values,

@@ -169,7 +169,7 @@ void LogEngine::fired(const CorrelationFire& f, const Hit& h, const std::string&
         ++a->kinds[c.meta.title];
       }
     }
-  if (on_event_) {  // this firing alone, as it happens
+  if (on_event_ && f.first) {  // the episode, as it begins
     Group one;
     one.correlation = true;
     one.index = f.correlation;

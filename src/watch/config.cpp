@@ -102,9 +102,20 @@ class Reader {
   }
 
   void sources(const YAML::Node& n, WatchConfig& c) {
-    if (!keys(n, "sources", {"logs", "from_start"})) return;
+    if (!keys(n, "sources", {"logs", "from_start", "triage"})) return;
     c.logs = strings(n["logs"], "sources.logs");
     boolean(n["from_start"], "sources.from_start", c.from_start);
+    if (auto t = n["triage"]) {
+      if (t.IsScalar() && (t.Scalar() == "off" || t.Scalar() == "false")) {
+        c.triage_quick_ms = c.triage_full_ms = 0;
+      } else if (keys(t, "sources.triage", {"quick", "full"})) {
+        for (auto [key, out] : {std::pair{"quick", &c.triage_quick_ms}, std::pair{"full", &c.triage_full_ms}}) {
+          auto v = t[key];
+          if (v && v.IsScalar() && v.Scalar() == "off") *out = 0;
+          else unit(v, std::string("sources.triage.") + key, "a duration such as 1m, or off", parse_duration_ms, *out);
+        }
+      }
+    }
   }
 
   void rules(const YAML::Node& n, WatchConfig& c) {
@@ -219,9 +230,12 @@ class Reader {
 
   void document(const YAML::Node& root, WatchConfig& c) {
     if (!root || root.IsNull()) return;  // an empty file: every default
-    if (!keys(root, "watch.yaml", {"state_dir", "sources", "rules", "sinks", "limits"})) return;
+    if (!keys(root, "watch.yaml", {"state_dir", "sources", "rules", "suppressions", "sinks", "limits"})) return;
     if (auto v = root["state_dir"]) {
       if (auto s = string(v, "state_dir")) c.state_dir = *s;
+    }
+    if (auto v = root["suppressions"]) {
+      if (auto s = string(v, "suppressions")) c.suppressions = *s, c.suppressions_mark = mark(v);
     }
     if (auto v = root["sources"]) sources(v, c);
     if (auto v = root["rules"]) rules(v, c);
@@ -337,6 +351,7 @@ expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine
     c = default_config();
   } else {
     c.sinks.push_back(SinkConfig{});
+    c.triage_quick_ms = c.triage_full_ms = 0;  // --log alone: those logs, nothing else
   }
   c.logs.insert(c.logs.end(), cl.logs.begin(), cl.logs.end());
   if (!cl.state_dir.empty()) c.state_dir = cl.state_dir;
@@ -349,11 +364,11 @@ expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine
   c.rule_paths.insert(c.rule_paths.end(), cl.rules.begin(), cl.rules.end());
   if (cl.no_builtin) c.builtin_rules = false;
   if (c.builtin_rules && !cl.builtin_rules.empty()) c.rule_paths.push_back(cl.builtin_rules);
-  if (c.logs.empty())
+  if (c.logs.empty() && c.triage_quick_ms == 0 && c.triage_full_ms == 0)
     return make_unexpected(std::vector<ConfigError>{
         {file.empty() ? "vigil watch" : file, {},
-         "nothing to follow: no log given (--log PATH, or sources.logs in the config) and none of the usual logs "
-         "exists here"}});
+         "nothing to watch: no log given (--log PATH, or sources.logs in the config), none of the usual logs "
+         "exists here, and the periodic triage is off"}});
   return c;
 }
 

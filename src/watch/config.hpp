@@ -53,9 +53,15 @@ struct WatchConfig {
   std::string state_dir = kDefaultStateDir;
   std::vector<std::string> logs;             // files, directories, or "journal"
   bool from_start = false;
+  std::int64_t triage_quick_ms = 60'000;   // periodic triage, cheap tables; 0 off
+  std::int64_t triage_full_ms = 300'000;   // every table; 0 off
   bool builtin_rules = true;
   std::vector<std::string> rule_paths;
   std::vector<std::pair<std::string, ConfigMark>> disabled_rules;  // checked against the loaded rules
+  // The administrator's suppression file (known local services, a reason each); empty: the
+  // default /etc/vigil/suppressions.conf when it exists. `none` turns it off.
+  std::string suppressions;
+  ConfigMark suppressions_mark;
   std::int64_t flush_ms = 1000;
   std::int64_t idle_close_ms = 600'000;
   std::vector<SinkConfig> sinks;

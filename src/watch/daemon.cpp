@@ -25,7 +25,9 @@
 
 #include "collect/snapshot.hpp"
 #include "core/root.hpp"
+#include "core/host_files.hpp"
 #include "core/rule_catalog.hpp"
+#include "core/suppressions_file.hpp"
 #include "core/time_format.hpp"
 #include "core/unique_fd.hpp"
 #include "logs/engine.hpp"
@@ -37,6 +39,7 @@
 #include "watch/spooled_sink.hpp"
 #include "watch/state.hpp"
 #include "watch/status.hpp"
+#include "watch/triage_source.hpp"
 
 namespace vigil::watch {
 
@@ -44,12 +47,14 @@ namespace {
 
 constexpr std::string_view kSource = "watch";
 constexpr std::int64_t kDrainMs = 4000;  // of the 5 s a SIGTERM allows
+constexpr std::int64_t kSaveEveryMs = 1000;
 
 // A config with its rules loaded and the rule ids it names checked.
 struct Prepared {
   WatchConfig config;
   std::unique_ptr<logs::LogRules> rules;
   std::set<std::string> disabled;  // finding rule ids
+  std::vector<Suppression> suppressions;
   std::vector<std::string> warnings;
 };
 
@@ -74,6 +79,11 @@ expected<Prepared, std::vector<ConfigError>> prepare(const ConfigLoader& load) {
                         fmt::format("rules.disable: no rule '{}' is loaded (`vigil logs rules` lists them)", id)});
     else
       p.disabled.insert(found);
+  }
+  if (p.config.suppressions != "none") {
+    auto loaded = load_suppressions(p.config.suppressions, false);
+    if (!loaded) errors.push_back({p.config.file, p.config.suppressions_mark, "suppressions: " + loaded.error()});
+    else p.suppressions = std::move(*loaded);
   }
   if (!errors.empty()) return make_unexpected(std::move(errors));
   return p;
@@ -124,6 +134,7 @@ class Watcher {
     ::timerfd_settime(timer.get(), 0, &every, nullptr);
     for (int fd : {sig.get(), timer.get(), notify_.get()}) watch_fd(fd);
     watch_sources();
+    start_triage(state_triage_seen_);
     step(true);
     housekeeping();
     sd_notify(0, "READY=1\nSTATUS=following logs");
@@ -141,6 +152,11 @@ class Watcher {
             if (si.ssi_signo == SIGHUP) reload = true;
             else stop = true;
           }
+        } else if (fd == journal_fd_) {
+          sources_->journal_woke();
+        } else if (triage_ && fd == triage_->fd()) {
+          auto found = triage_->take();
+          pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
         } else if (fd == notify_.get() || fd == timer.get()) {
           char drain[4096];
           while (::read(fd, drain, sizeof drain) > 0) {
@@ -163,8 +179,8 @@ class Watcher {
  private:
   void note(const std::string& what) {
     err_ << "vigil: watch: " << what << "\n";
-    errors_.push_back(iso8601(now_seconds()) + " " + what);
-    while (errors_.size() > 20) errors_.pop_front();
+    messages_.push_back(iso8601(now_seconds()) + " " + what);
+    while (messages_.size() > 20) messages_.pop_front();
   }
 
   void watch_fd(int fd) {
@@ -215,6 +231,7 @@ class Watcher {
     }
     rules_ = std::move(p.rules);
     disabled_ = std::move(p.disabled);
+    suppressions_ = std::move(p.suppressions);
     make_engine(state->engine);
     sources_ = std::make_unique<Sources>(config_.logs, config_.from_start, *state);
     auto sinks = open_sinks(config_, state->spools);
@@ -224,6 +241,7 @@ class Watcher {
     }
     sinks_ = std::move(*sinks);
     for (auto& k : state->emitted) remember(std::move(k));
+    state_triage_seen_ = std::move(state->triage_seen);
     // Findings sent just before a crash the state did not record yet.
     for (const auto& s : sinks_)
       for (auto& k : s->recent_keys()) remember(std::move(k));
@@ -269,6 +287,7 @@ class Watcher {
     config_ = std::move(next->config);
     rules_ = std::move(next->rules);
     disabled_ = std::move(next->disabled);
+    suppressions_ = std::move(next->suppressions);
     make_engine(blob);
     sources_ = std::make_unique<Sources>(config_.logs, false, now);
     auto sinks = open_sinks(config_, now.spools);
@@ -282,8 +301,27 @@ class Watcher {
     }
     monitor_.set_limits(config_.rss_limit, config_.cpu_limit);
     watch_sources();
+    if (!triage_ || triage_settings_.quick_ms != config_.triage_quick_ms || triage_settings_.full_ms != config_.triage_full_ms) {
+      auto seen = triage_ ? triage_->seen() : std::vector<std::string>{};
+      if (triage_) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, triage_->fd(), nullptr);
+      triage_.reset();
+      start_triage(std::move(seen));
+    }
     note("config reloaded" + (config_.file.empty() ? std::string() : " from " + config_.file));
     sd_notify(0, "READY=1");
+  }
+
+  void start_triage(std::vector<std::string> seen) {
+    triage_settings_.quick_ms = config_.triage_quick_ms;
+    triage_settings_.full_ms = config_.triage_full_ms;
+    if (triage_settings_.quick_ms == 0 && triage_settings_.full_ms == 0) return;
+    auto base = collect::base_collect_options(default_rules_dir());
+    if (!base) {
+      note("periodic triage off: " + base.error());
+      return;
+    }
+    triage_ = std::make_unique<PeriodicTriage>(triage_settings_, std::move(*base), std::move(seen));
+    watch_fd(triage_->fd());
   }
 
   void remember(std::string key) {
@@ -326,7 +364,11 @@ class Watcher {
       moved = moved || before.ino != after.ino || before.delivered != after.delivered;
     }
     sink_health();
-    if (first || lines > 0 || wrote || moved) save();  // the first save says: following now
+    // Saved at most once a second under load: a crash replays the lines read since from the
+    // saved positions into the saved windows (consistent), and the keys read back from the
+    // sinks keep what was already sent from going out twice.
+    dirty_ = dirty_ || first || lines > 0 || wrote || moved;
+    if (dirty_ && (first || monotonic_ms() - last_save_ >= kSaveEveryMs)) save();
   }
 
   // A sink that went down, or dropped findings, is said through the others (and itself,
@@ -358,6 +400,7 @@ class Watcher {
     if (pending_.empty()) return false;
     std::vector<std::pair<Severity, nlohmann::json>> out;
     host_.collected_at = now_seconds();
+    suppressed_ += apply_suppressions(suppressions_, pending_);
     for (const auto& f : pending_) {
       if (disabled_.contains(f.rule)) {
         ++suppressed_;
@@ -383,11 +426,14 @@ class Watcher {
   }
 
   void save() {
+    dirty_ = false;
+    last_save_ = monotonic_ms();
     WatchState s;
     sources_->save(s);
     s.engine = engine_->save();
     s.emitted = emitted_;
     for (const auto& k : sinks_) s.spools[k->config().name] = k->progress();
+    s.triage_seen = triage_ ? triage_->seen() : state_triage_seen_;
     if (auto r = save_state(state_path_, s); !r) {
       if (!save_failing_) {
         note(r.error());
@@ -434,6 +480,7 @@ class Watcher {
     }
     budget_left_ = budget_per_s_;
     bytes_second_ = 0;
+    if (triage_ && !shedding_) triage_->tick(now);
     write_status(config_.state_dir, status());
     std::uint64_t usec = 0;
     if (sd_watchdog_enabled(0, &usec) > 0) sd_notify(0, "WATCHDOG=1");
@@ -471,7 +518,13 @@ class Watcher {
     s["cpu"] = monitor_.cpu();
     s["cpu_limit"] = monitor_.cpu_limit();
     s["shedding"] = shedding_;
-    s["errors"] = errors_;
+    if (triage_) {
+      auto t = triage_->status();
+      s["triage"] = {{"quick_every_s", triage_settings_.quick_ms / 1000}, {"full_every_s", triage_settings_.full_ms / 1000},
+                     {"runs", t.runs}, {"last_run", t.last_run}, {"last_kind", t.last_kind},
+                     {"last_seconds", t.last_seconds}};
+    }
+    s["messages"] = messages_;
     return s;
   }
 
@@ -483,18 +536,23 @@ class Watcher {
   std::string state_path_;
   std::unique_ptr<logs::LogRules> rules_;
   std::set<std::string> disabled_;
+  std::vector<Suppression> suppressions_;
   std::unique_ptr<logs::LogEngine> engine_;
   std::unique_ptr<Sources> sources_;
+  std::unique_ptr<PeriodicTriage> triage_;  // destroyed (its worker joined) before what it uses
+  TriageSettings triage_settings_;
+  std::vector<std::string> state_triage_seen_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   std::map<std::string, bool> sink_up_;
   collect::HostInfo host_;
   Findings pending_;
   std::deque<std::string> emitted_;
   std::unordered_set<std::string> emitted_set_;
-  std::deque<std::string> errors_;
+  std::deque<std::string> messages_;  // the last said on stderr: errors, rotations, reloads
   std::chrono::steady_clock::time_point last_flush_{};
   ResourceMonitor monitor_{0, 0};
-  bool shedding_ = false, save_failing_ = false;
+  bool shedding_ = false, save_failing_ = false, dirty_ = false;
+  std::int64_t last_save_ = 0;
   std::uint64_t budget_per_s_ = 0, budget_left_ = 0, bytes_second_ = 0;
   std::uint64_t lines_ = 0, findings_ = 0, suppressed_ = 0, lines_before_ = 0, findings_before_ = 0;
   double lines_per_s_ = 0, findings_per_s_ = 0;
@@ -519,8 +577,8 @@ int check_watch_config(const ConfigLoader& load, std::ostream& out, std::ostream
   out << "state directory: " << c.state_dir << "\n";
   out << "sources:\n";
   for (const auto& l : c.logs) out << "  " << l << "\n";
-  out << fmt::format("rules: {} loaded from {} files, {} disabled\n", p->rules->loaded.size(), p->rules->files,
-                     p->disabled.size());
+  out << fmt::format("rules: {} loaded from {} files, {} disabled; {} suppressions\n", p->rules->loaded.size(),
+                     p->rules->files, p->disabled.size(), p->suppressions.size());
   out << "sinks:\n";
   for (const auto& s : c.sinks) {
     out << "  " << s.name << " (" << sink_kind_name(s.kind) << ")";

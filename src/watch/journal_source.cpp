@@ -45,6 +45,10 @@ bool JournalTail::open(const std::string& cursor, bool from_start, std::string& 
   return true;
 }
 
+void JournalTail::acknowledge() {
+  if (j_) sd_journal_process(j_);
+}
+
 std::size_t JournalTail::poll(const LineFn& line, std::size_t limit) {
   if (!j_) return 0;
   if (fd_ >= 0) sd_journal_process(j_);

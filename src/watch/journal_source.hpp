@@ -26,6 +26,9 @@ class JournalTail {
   bool open(const std::string& cursor, bool from_start, std::string& error);
   // The fd to wait on (sd_journal_get_fd), -1 when not open.
   int fd() const { return fd_; }
+  // The fd woke the loop: let the journal take in what changed (sd_journal_process), so the
+  // fd stops being readable even when no entry is read now (a daemon over its limits).
+  void acknowledge();
   using LineFn = std::function<void(std::string_view line)>;
   // Reads every entry added since the last poll (at most `limit`; the rest next time).
   std::size_t poll(const LineFn& line, std::size_t limit = 100'000);

@@ -70,6 +70,9 @@ Sources::Sources(const std::vector<std::string>& logs, bool from_start, const Wa
       if (journal_) continue;
       journal_ = std::make_unique<JournalTail>();
       if (!journal_->open(state.journal_cursor, from_start, journal_problem_)) journal_.reset();
+      else if (!journald_running())
+        journal_problem_ = "journald does not run here (no /run/systemd/journal/socket): only what is already in "
+                           "the journal files is read, nothing new will come";
       journal_cursor_.detect("");
       continue;
     }
@@ -167,7 +170,8 @@ std::uint64_t Sources::poll(const LineFn& line, const ProblemFn& problem, const 
           line(journal_cursor_, text, "journal");
         },
         budget == UINT64_MAX ? 100'000 : std::max<std::uint64_t>(budget / 200, 100));
-  } else if (!journal_problem_.empty() && !journal_problem_reported_) {
+  }
+  if (!journal_problem_.empty() && !journal_problem_reported_) {
     journal_problem_reported_ = true;
     problem(source_problem(Severity::info, "journal", "unreadable", journal_problem_));
   }
@@ -181,6 +185,10 @@ std::vector<std::string> Sources::directories() const {
 }
 
 int Sources::journal_fd() const { return journal_ ? journal_->fd() : -1; }
+
+void Sources::journal_woke() {
+  if (journal_) journal_->acknowledge();
+}
 
 void Sources::save(WatchState& s) const {
   for (const auto& f : files_) s.tails.push_back(f->tail.position());

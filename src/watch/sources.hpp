@@ -41,8 +41,10 @@ class Sources {
                      std::uint64_t budget = UINT64_MAX);
   // Directories to watch with inotify (of the files, and the configured directories).
   std::vector<std::string> directories() const;
-  // The journal's fd to wait on; -1 without the journal.
+  // The journal's fd to wait on; -1 without the journal. When it wakes the loop:
+  // journal_woke().
   int journal_fd() const;
+  void journal_woke();
   // Positions (and the journal cursor) into the state.
   void save(WatchState& s) const;
   std::vector<SourceStatus> status() const;

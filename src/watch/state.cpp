@@ -38,6 +38,7 @@ std::string encode_state(const WatchState& s) {
   j["journal"] = s.journal_cursor;
   j["spools"] = nlohmann::json::object();
   for (const auto& [name, m] : s.spools) j["spools"][name] = {m.ino, m.delivered};
+  j["triage"] = s.triage_seen;
   auto bytes = nlohmann::json::to_cbor(j);
   return {bytes.begin(), bytes.end()};
 }
@@ -69,6 +70,8 @@ expected<WatchState, std::string> decode_state(std::string_view blob) {
     if (auto sp = j.find("spools"); sp != j.end())
       for (const auto& [name, m] : sp->items())
         s.spools[name] = {m.at(0).get<std::uint64_t>(), m.at(1).get<std::uint64_t>()};
+    if (auto t = j.find("triage"); t != j.end())
+      for (const auto& fp : *t) s.triage_seen.push_back(fp.get<std::string>());
     return s;
   } catch (const nlohmann::json::exception& e) {
     return make_unexpected(std::string("malformed state: ") + e.what());

@@ -23,6 +23,7 @@ struct WatchState {
   std::deque<std::string> emitted;   // keys of the findings last written, oldest first
   std::string journal_cursor;        // of the last journal entry read
   std::map<std::string, Spool::Mark> spools;  // by sink name: where delivery stopped
+  std::vector<std::string> triage_seen;       // fingerprints the periodic triage reported
 };
 
 inline constexpr std::size_t kEmittedKept = 4096;

@@ -110,13 +110,18 @@ int print_status(const std::string& state_dir, bool json, std::ostream& out, std
     if (auto e = k.value("last_error", std::string()); !e.empty()) out << "  last error: " << e;
     out << "\n";
   }
+  if (auto t = s.find("triage"); t != s.end() && t->is_object())
+    out << fmt::format("triage: quick every {} s, full every {} s; {} runs, the last ({}) at {} took {:.2f} s\n",
+                       t->value("quick_every_s", 0), t->value("full_every_s", 0), t->value("runs", 0),
+                       t->value("last_kind", std::string("-")), iso8601(t->value("last_run", std::int64_t{0})),
+                       t->value("last_seconds", 0.0));
   out << fmt::format("resources: RSS {} (limit {}), CPU {:.2f}% of a core over the last minute (limit {}%){}\n",
                      bytes_text(num(s, "rss")), bytes_text(num(s, "rss_limit")), num(s, "cpu"), num(s, "cpu_limit"),
                      s.value("shedding", false) ? " - SLOWED DOWN to stay under the limits" : "");
-  auto errors = s.value("errors", nlohmann::json::array());
-  if (!errors.empty()) {
-    out << "recent errors:\n";
-    for (const auto& e : errors) out << "  " << e.get<std::string>() << "\n";
+  auto messages = s.value("messages", nlohmann::json::array());
+  if (!messages.empty()) {
+    out << "recent messages:\n";
+    for (const auto& e : messages) out << "  " << e.get<std::string>() << "\n";
   }
   return running ? 0 : 3;
 }

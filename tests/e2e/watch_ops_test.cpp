@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string base_config(const TempDir& d, const std::string& logs, const std::string& extra = "") {
-  return "state_dir: " + d / "state" + "\nsources:\n  logs: [" + logs + "]\n" + extra + "sinks:\n  - type: jsonl\n    path: " +
+  return "state_dir: " + d / "state" + "\nsources:\n  logs: [" + logs + "]\n  triage: off\n" + extra + "sinks:\n  - type: jsonl\n    path: " +
          d / "out.jsonl" + "\n";
 }
 
@@ -194,4 +194,30 @@ TEST(WatchOps, OverItsCpuLimitItSlowsDownSaysSoAndSkipsNothing) {
     return !j.is_discarded() && j["shedding"] == true && j["sources"][0]["lag"].get<std::uint64_t>() > 0;
   })) << "slowed down with a backlog";
   ASSERT_TRUE(wait_for([&] { return !written(d, "logs.auth-brute-force").empty(); }, 30.0)) << slurp(d / "err.txt");
+}
+
+TEST(WatchOps, TheSuppressionFileKeepsAKnownSourceQuietAndCountsIt) {
+  TempDir d("vigil-watch-suppress");
+  d.write("auth.log", "");
+  d.write("suppress.conf", "logs.auth-brute-force source.ip=198.51.100.7 -- our own scanner, ticket 12\n");
+  d.write("w.yaml", "suppressions: " + d / "suppress.conf" + "\n" + base_config(d, d / "auth.log"));
+  WatchDaemon w(d, {"--config", d / "w.yaml"});
+  ASSERT_TRUE(watch_started(d)) << slurp(d / "err.txt");
+  for (int i = 1; i <= 6; ++i) failure(d, i);                  // the vouched-for scanner
+  for (int i = 1; i <= 6; ++i) failure(d, i, "auth.log", "203.0.113.66");
+  ASSERT_TRUE(wait_for([&] { return !written(d, "logs.auth-brute-force").empty(); }, 2.0)) << slurp(d / "err.txt");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto found = written(d, "logs.auth-brute-force");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["source"]["ip"], "203.0.113.66");
+  ASSERT_TRUE(wait_for([&] {
+    auto st = run_vigil({"watch", "--status", "--state-dir", d / "state", "--format", "json"});
+    auto j = nlohmann::json::parse(st.out, nullptr, false);
+    return !j.is_discarded() && j["suppressed"].get<int>() >= 1;
+  }));
+  // A suppression file with a bad line is a config error, named with its line.
+  d.write("suppress.conf", "logs.auth-brute-force source.ip=1.2.3.4\n");
+  auto bad = run_vigil({"watch", "--check-config", "--config", d / "w.yaml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("suppress.conf:1:"), std::string::npos) << bad.err;
 }

@@ -106,10 +106,10 @@ TEST(Watch, KilledMidWindowAndRestartedFiresExactlyOnce) {
 
 TEST(Watch, BadStartsExitTwoAndSaySo) {
   TempDir d("vigil-watch");
-  d.write("empty.yaml", "");
+  d.write("empty.yaml", "sources:\n  triage: off\n");
   auto none = run_vigil({"watch", "--config", d / "empty.yaml", "--state-dir", d / "state"});
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_NE(none.err.find("nothing to follow"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("nothing to watch"), std::string::npos) << none.err;
   fs::create_directories(d / "state");
   d.write("state/watch.state", "this is not a state file");
   d.write("auth.log", "");

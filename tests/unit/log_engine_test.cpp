@@ -197,3 +197,27 @@ TEST(LogEngine, StateOfARuleNoLongerLoadedIsDroppedOnRestore) {
   auto rules = rules_of(fewer.finish());
   EXPECT_EQ(std::count(rules.begin(), rules.end(), "logs.auth-brute-force"), 0);
 }
+
+TEST(LogEngine, ALongAttackIsOneLiveEventPerEpisode_AndAFloodCostsBoundedState) {
+  LogEngine engine(auth_rules());
+  std::vector<Finding> events;
+  engine.on_event([&](const Finding& f) { events.push_back(f); });
+  auto cursor = syslog_cursor();
+  // One failure a second for an hour: the 10-minute window slides all along, the condition
+  // never stops holding - one episode, one live event (not one per failure once it slid).
+  for (int minute = 0; minute < 60; ++minute)
+    for (int second = 0; second < 60; ++second) engine.feed(cursor, failure(second, "203.0.113.9", minute), "auth.log");
+  EXPECT_EQ(events.size(), 1u);
+  auto small = engine.save().size();
+  // 200,000 failures within one minute of log time: the saved window stays bounded.
+  for (int i = 0; i < 200'000; ++i) engine.feed(cursor, failure(i % 60, "198.51.100.7", 59), "auth.log");
+  EXPECT_EQ(events.size(), 2u) << "the second source is its own episode";
+  EXPECT_LT(engine.save().size(), small + 64 * 1024) << "a flood must not grow the state with every event";
+  // Quiet for longer than the window, then again: a new episode.
+  engine.feed(cursor, "Nov 17 12:30:00 h sshd[9]: Accepted publickey for alice from 10.0.0.5 port 4 ssh2", "auth.log");
+  engine.flush(0);
+  for (int i = 0; i < 5; ++i)
+    engine.feed(cursor, "Nov 17 12:40:0" + std::to_string(i) + " h sshd[9]: Failed password for root from 203.0.113.9 port 4 ssh2",
+                "auth.log");
+  EXPECT_EQ(events.size(), 3u);
+}

@@ -53,6 +53,9 @@ TEST(WatchConfig, TheShippedExampleLoadsWithEverySinkKind) {
   EXPECT_EQ(c->sinks[2].facility, 10);
   EXPECT_EQ(c->sinks[3].kind, SinkKind::journal);
   EXPECT_EQ(c->sinks[3].buffer, 16ll << 20);
+  EXPECT_EQ(c->triage_quick_ms, 60'000);
+  EXPECT_EQ(c->triage_full_ms, 300'000);
+  EXPECT_EQ(c->suppressions, "/etc/vigil/suppressions.conf");
   EXPECT_EQ(c->flush_ms, 1000);
   EXPECT_EQ(c->idle_close_ms, 600'000);
   EXPECT_EQ(c->rss_limit, 200ll << 20);
@@ -105,6 +108,10 @@ TEST(WatchConfig, WrongShapesAndBrokenYamlAreErrorsNotCrashes) {
   EXPECT_GT(broken[0].mark.line, 0);
   EXPECT_FALSE(errors_of("- 1\n- 2\n").empty());
   EXPECT_FALSE(errors_of("sources:\n  from_start: maybe\n").empty());
+  EXPECT_TRUE(has_error(errors_of("sources:\n  triage: {quick: 60}\n"), 2, 19, "'60' is not a duration"));
+  auto off = parse_config("sources:\n  triage: off\n", "w.yaml");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->triage_quick_ms + off->triage_full_ms, 0);
 }
 
 TEST(WatchConfig, CommandLineOverridesCombineWithTheFile) {
@@ -126,12 +133,12 @@ TEST(WatchConfig, CommandLineOverridesCombineWithTheFile) {
   EXPECT_EQ(c->rule_paths.back(), "/usr/share/vigil/rules/logs");
   cl.config = d / "missing.yaml";
   EXPECT_FALSE(resolve_config(cl));
-  d.write("empty.yaml", "");
+  d.write("empty.yaml", "sources:\n  triage: off\n");
   CommandLine nothing;
   nothing.config = d / "empty.yaml";
   auto none = resolve_config(nothing);
   ASSERT_FALSE(none);
-  EXPECT_NE(none.error()[0].message.find("nothing to follow"), std::string::npos);
+  EXPECT_NE(none.error()[0].message.find("nothing to watch"), std::string::npos);
 }
 
 TEST(WatchConfig, Units) {

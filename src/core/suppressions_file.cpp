@@ -1,11 +1,11 @@
 // Suppression file loading. This is the analyst's own configuration, never the inspected root's.
-#include "cli/suppressions.hpp"
+#include "core/suppressions_file.hpp"
 
 #include <fmt/format.h>
 
 #include "core/host_files.hpp"
 
-namespace vigil::cli {
+namespace vigil {
 
 expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path,
                                                                   bool none) {
@@ -23,4 +23,4 @@ expected<std::vector<Suppression>, std::string> load_suppressions(const std::str
   return *parsed;
 }
 
-}  // namespace vigil::cli
+}  // namespace vigil

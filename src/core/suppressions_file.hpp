@@ -1,4 +1,4 @@
-// Loading the administrator's suppression file.
+// Loading the administrator's suppression file (shared by the one-shot commands and vigil watch).
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 #include "core/expected.hpp"
 #include "core/suppress.hpp"
 
-namespace vigil::cli {
+namespace vigil {
 
 inline constexpr std::string_view kDefaultSuppressionFile = "/etc/vigil/suppressions.conf";
 
@@ -15,4 +15,4 @@ inline constexpr std::string_view kDefaultSuppressionFile = "/etc/vigil/suppress
 expected<std::vector<Suppression>, std::string> load_suppressions(const std::string& path,
                                                                   bool none);
 
-}  // namespace vigil::cli
+}  // namespace vigil
