@@ -23,6 +23,7 @@ void ResourceMonitor::sample() {
   samples_.emplace_back(wall, cpu);
   while (samples_.size() > 2 && wall - samples_.front().first > 60'000'000) samples_.pop_front();
   auto [w0, c0] = samples_.front();
+  span_ = wall - w0;
   cpu_ = wall > w0 ? 100.0 * static_cast<double>(cpu - c0) / static_cast<double>(wall - w0) : 0;
 }
 

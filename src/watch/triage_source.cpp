@@ -40,7 +40,9 @@ PeriodicTriage::~PeriodicTriage() {
 void PeriodicTriage::tick(std::int64_t now_ms) {
   std::lock_guard lock(m_);
   if (running_ || request_) return;
-  // The first run of each kind is at once: it is the baseline the next ones are diffed with.
+  // The first quick run is at once (the baseline the next ones are diffed with); the first
+  // full run, which costs about a second of CPU, waits its interval unless it is the only kind.
+  if (next_full_ == 0 && settings_.quick_ms > 0) next_full_ = now_ms + settings_.full_ms;
   bool full = settings_.full_ms > 0 && now_ms >= next_full_;
   bool quick = settings_.quick_ms > 0 && now_ms >= next_quick_;
   if (!full && !quick) return;
@@ -109,11 +111,27 @@ Findings PeriodicTriage::judge(collect::Snapshot snapshot, bool quick) {
   Findings candidates;
   for (auto& f : detect::run_triage(snapshot, ctx))
     if (f.severity >= settings_.detector_floor) candidates.push_back(std::move(f));
+  auto listener_key = [](std::string_view protocol, std::string_view address, std::string_view port) {
+    return std::string(protocol) + "|" + std::string(address) + "|" + std::string(port);
+  };
+  // Last run's ownerless new listeners: still there and still ownerless, they are reported now.
+  for (auto& [key, f] : std::exchange(deferred_, {}))
+    for (const auto& s : snapshot.sockets)
+      if (s.listening() && s.pid < 0 && listener_key(s.protocol, s.local_address, std::to_string(s.local_port)) == key) {
+        candidates.push_back(std::move(f));
+        break;
+      }
   auto& previous = quick ? previous_quick_ : previous_full_;
   if (previous) {
     auto diff = detect::diff_snapshots(*previous, snapshot);
-    for (auto& f : diff.findings)
-      if (f.severity >= settings_.change_floor && !f.rule.ends_with("-removed")) candidates.push_back(std::move(f));
+    for (auto& f : diff.findings) {
+      if (f.severity < settings_.change_floor || f.rule.ends_with("-removed")) continue;
+      if (f.rule == "change.listener-added" && f.get("process.executable").empty()) {
+        deferred_[listener_key(f.get("network.transport"), f.get("destination.ip"), f.get("destination.port"))] = f;
+        continue;
+      }
+      candidates.push_back(std::move(f));
+    }
   }
   previous = std::move(snapshot);
   Findings fresh;

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -71,6 +72,10 @@ class PeriodicTriage {
   std::int64_t next_quick_ = 0, next_full_ = 0;
   // Worker-side: the previous snapshot of each kind, and what was reported.
   std::optional<collect::Snapshot> previous_quick_, previous_full_;
+  // New listeners seen without their program (read in the instant it started: sockets are
+  // read after processes), by protocol|address|port: the next run names the program, or
+  // reports them ownerless.
+  std::map<std::string, Finding> deferred_;
   std::deque<std::string> seen_order_;
   std::unordered_set<std::string> seen_;
   std::thread worker_;
