@@ -150,6 +150,17 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
 
 }  // namespace
 
+std::optional<ProcessRow> read_one_process(const Root& live, std::int64_t pid, IssueLog& log) {
+  static const long ticks = std::max(1L, ::sysconf(_SC_CLK_TCK));
+  std::uint64_t own_mnt = 0;
+  if (auto ns = live.readlink("/proc/self/ns/mnt")) own_mnt = parse_ns_link(*ns);
+  ProcessRow row;
+  Counters c;
+  if (!read_process(live, pid, boot_time(live), ticks, own_mnt, row, log, c)) return std::nullopt;
+  row.self = pid == ::getpid();
+  return row;
+}
+
 std::vector<ProcessRow> collect_processes(
     const Root& live, const std::unordered_map<std::int64_t, std::string>& users,
     const ProcessOptions& opts, IssueLog& log) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -89,6 +90,10 @@ struct ProcessOptions {
 std::vector<ProcessRow> collect_processes(
     const Root& live, const std::unordered_map<std::int64_t, std::string>& users,
     const ProcessOptions& opts, IssueLog& log);
+
+// One process, as collect_processes reads it (a process event's enrichment); nullopt when it
+// is gone (or unreadable: said in `log`). The user name is left to the caller.
+std::optional<ProcessRow> read_one_process(const Root& live, std::int64_t pid, IssueLog& log);
 
 // Enrichment, in this order: the owning package of each executable (the paths to ask
 // about, then the answers); SHA-256 (and MD5) of unowned executables, or all with

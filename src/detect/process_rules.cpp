@@ -19,10 +19,6 @@ namespace {
 
 constexpr std::string_view kSource = "detect/processes";
 
-bool contains(std::string_view hay, std::string_view needle) {
-  return hay.find(needle) != std::string_view::npos;
-}
-
 struct ToolName {
   std::string_view name;
   Severity severity;

@@ -102,7 +102,13 @@ class Reader {
   }
 
   void sources(const YAML::Node& n, WatchConfig& c) {
-    if (!keys(n, "sources", {"logs", "from_start", "triage"})) return;
+    if (!keys(n, "sources", {"logs", "from_start", "triage", "processes"})) return;
+    if (auto v = n["processes"]) {
+      if (auto p = string(v, "sources.processes")) {
+        if (*p == "auto" || *p == "off") c.processes = *p;
+        else fail(v, fmt::format("sources.processes: '{}' is not auto or off", *p));
+      }
+    }
     c.logs = strings(n["logs"], "sources.logs");
     boolean(n["from_start"], "sources.from_start", c.from_start);
     if (auto t = n["triage"]) {
@@ -352,6 +358,7 @@ expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine
   } else {
     c.sinks.push_back(SinkConfig{});
     c.triage_quick_ms = c.triage_full_ms = 0;  // --log alone: those logs, nothing else
+    c.processes = "off";
   }
   c.logs.insert(c.logs.end(), cl.logs.begin(), cl.logs.end());
   if (!cl.state_dir.empty()) c.state_dir = cl.state_dir;
@@ -364,7 +371,7 @@ expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine
   c.rule_paths.insert(c.rule_paths.end(), cl.rules.begin(), cl.rules.end());
   if (cl.no_builtin) c.builtin_rules = false;
   if (c.builtin_rules && !cl.builtin_rules.empty()) c.rule_paths.push_back(cl.builtin_rules);
-  if (c.logs.empty() && c.triage_quick_ms == 0 && c.triage_full_ms == 0)
+  if (c.logs.empty() && c.triage_quick_ms == 0 && c.triage_full_ms == 0 && c.processes == "off")
     return make_unexpected(std::vector<ConfigError>{
         {file.empty() ? "vigil watch" : file, {},
          "nothing to watch: no log given (--log PATH, or sources.logs in the config), none of the usual logs "

@@ -39,6 +39,7 @@
 #include "watch/spooled_sink.hpp"
 #include "watch/state.hpp"
 #include "watch/status.hpp"
+#include "watch/process_events.hpp"
 #include "watch/triage_source.hpp"
 
 namespace vigil::watch {
@@ -135,6 +136,7 @@ class Watcher {
     for (int fd : {sig.get(), timer.get(), notify_.get()}) watch_fd(fd);
     watch_sources();
     start_triage(state_triage_seen_);
+    start_process_events();
     step(true);
     housekeeping();
     sd_notify(0, "READY=1\nSTATUS=following logs");
@@ -154,6 +156,9 @@ class Watcher {
           }
         } else if (fd == journal_fd_) {
           sources_->journal_woke();
+        } else if (processes_ && fd == processes_->fd()) {
+          auto found = processes_->read();
+          pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
         } else if (triage_ && fd == triage_->fd()) {
           auto found = triage_->take();
           pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
@@ -307,8 +312,27 @@ class Watcher {
       triage_.reset();
       start_triage(std::move(seen));
     }
+    if ((config_.processes == "off") != !processes_) {
+      if (processes_) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, processes_->fd(), nullptr);
+      processes_.reset();
+      start_process_events();
+    }
     note("config reloaded" + (config_.file.empty() ? std::string() : " from " + config_.file));
     sd_notify(0, "READY=1");
+  }
+
+  void start_process_events() {
+    if (config_.processes == "off") return;
+    processes_ = std::make_unique<ProcessEvents>();
+    if (auto r = processes_->open(); !r) {
+      note("process events off: " + r.error());
+      auto f = self_finding("watch.source-problem", Severity::info, "Process events: " + r.error() + ".");
+      f.add("event.reason", std::string("unavailable"));
+      pending_.push_back(std::move(f));
+      processes_.reset();
+      return;
+    }
+    watch_fd(processes_->fd());
   }
 
   void start_triage(std::vector<std::string> seen) {
@@ -518,6 +542,10 @@ class Watcher {
     s["cpu"] = monitor_.cpu();
     s["cpu_limit"] = monitor_.cpu_limit();
     s["shedding"] = shedding_;
+    if (processes_) {
+      const auto& p = processes_->stats();
+      s["processes"] = {{"source", p.source}, {"execs", p.execs}, {"gone", p.gone}, {"overflows", p.overflows}};
+    }
     if (triage_) {
       auto t = triage_->status();
       s["triage"] = {{"quick_every_s", triage_settings_.quick_ms / 1000}, {"full_every_s", triage_settings_.full_ms / 1000},
@@ -540,6 +568,7 @@ class Watcher {
   std::unique_ptr<logs::LogEngine> engine_;
   std::unique_ptr<Sources> sources_;
   std::unique_ptr<PeriodicTriage> triage_;  // destroyed (its worker joined) before what it uses
+  std::unique_ptr<ProcessEvents> processes_;
   TriageSettings triage_settings_;
   std::vector<std::string> state_triage_seen_;
   std::vector<std::unique_ptr<Sink>> sinks_;

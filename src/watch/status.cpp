@@ -110,6 +110,10 @@ int print_status(const std::string& state_dir, bool json, std::ostream& out, std
     if (auto e = k.value("last_error", std::string()); !e.empty()) out << "  last error: " << e;
     out << "\n";
   }
+  if (auto p = s.find("processes"); p != s.end() && p->is_object())
+    out << fmt::format("process events ({}): {} execs judged, {} gone before they could be read, {} overflows\n",
+                       p->value("source", std::string()), p->value("execs", 0), p->value("gone", 0),
+                       p->value("overflows", 0));
   if (auto t = s.find("triage"); t != s.end() && t->is_object())
     out << fmt::format("triage: quick every {} s, full every {} s; {} runs, the last ({}) at {} took {:.2f} s\n",
                        t->value("quick_every_s", 0), t->value("full_every_s", 0), t->value("runs", 0),

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string base_config(const TempDir& d, const std::string& logs, const std::string& extra = "") {
-  return "state_dir: " + d / "state" + "\nsources:\n  logs: [" + logs + "]\n  triage: off\n" + extra + "sinks:\n  - type: jsonl\n    path: " +
+  return "state_dir: " + d / "state" + "\nsources:\n  logs: [" + logs + "]\n  triage: off\n  processes: off\n" + extra + "sinks:\n  - type: jsonl\n    path: " +
          d / "out.jsonl" + "\n";
 }
 

@@ -114,7 +114,7 @@ bool frame_about(const std::vector<std::string>& frames, const std::string& rule
 }
 
 std::string config_with(const TempDir& d, const std::string& sinks) {
-  return "state_dir: " + d / "state" + "\nsources:\n  logs: [" + d / "auth.log" + "]\n  triage: off\nsinks:\n  - type: jsonl\n    path: " +
+  return "state_dir: " + d / "state" + "\nsources:\n  logs: [" + d / "auth.log" + "]\n  triage: off\n  processes: off\nsinks:\n  - type: jsonl\n    path: " +
          d / "out.jsonl" + "\n" + sinks;
 }
 

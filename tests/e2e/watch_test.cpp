@@ -106,7 +106,7 @@ TEST(Watch, KilledMidWindowAndRestartedFiresExactlyOnce) {
 
 TEST(Watch, BadStartsExitTwoAndSaySo) {
   TempDir d("vigil-watch");
-  d.write("empty.yaml", "sources:\n  triage: off\n");
+  d.write("empty.yaml", "sources:\n  triage: off\n  processes: off\n");
   auto none = run_vigil({"watch", "--config", d / "empty.yaml", "--state-dir", d / "state"});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("nothing to watch"), std::string::npos) << none.err;

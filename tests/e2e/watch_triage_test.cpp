@@ -45,7 +45,7 @@ TEST(WatchTriage, ANewListenerIsReportedWithinAnIntervalAndOnlyOnce) {
   const int port = 3371;
   if (listening(port)) GTEST_SKIP() << "127.0.0.1:" << port << " is in use";
   TempDir d("vigil-watch-triage");
-  d.write("w.yaml", "state_dir: " + d / "state" + "\nsources:\n  triage: {quick: 1s, full: off}\nsinks:\n" +
+  d.write("w.yaml", "state_dir: " + d / "state" + "\nsources:\n  triage: {quick: 1s, full: off}\n  processes: off\nsinks:\n" +
                         "  - {type: jsonl, path: " + d / "out.jsonl" + "}\nlimits:\n  cpu: 100%\n");
   WatchDaemon w(d, {"--config", d / "w.yaml"});
   ASSERT_TRUE(watch_started(d)) << slurp(d / "err.txt");

@@ -55,6 +55,7 @@ TEST(WatchConfig, TheShippedExampleLoadsWithEverySinkKind) {
   EXPECT_EQ(c->sinks[3].buffer, 16ll << 20);
   EXPECT_EQ(c->triage_quick_ms, 60'000);
   EXPECT_EQ(c->triage_full_ms, 300'000);
+  EXPECT_EQ(c->processes, "auto");
   EXPECT_EQ(c->suppressions, "/etc/vigil/suppressions.conf");
   EXPECT_EQ(c->flush_ms, 1000);
   EXPECT_EQ(c->idle_close_ms, 600'000);
@@ -109,6 +110,7 @@ TEST(WatchConfig, WrongShapesAndBrokenYamlAreErrorsNotCrashes) {
   EXPECT_FALSE(errors_of("- 1\n- 2\n").empty());
   EXPECT_FALSE(errors_of("sources:\n  from_start: maybe\n").empty());
   EXPECT_TRUE(has_error(errors_of("sources:\n  triage: {quick: 60}\n"), 2, 19, "'60' is not a duration"));
+  EXPECT_TRUE(has_error(errors_of("sources:\n  processes: bpf-please\n"), 2, 14, "is not auto or off"));
   auto off = parse_config("sources:\n  triage: off\n", "w.yaml");
   ASSERT_TRUE(off);
   EXPECT_EQ(off->triage_quick_ms + off->triage_full_ms, 0);
@@ -133,7 +135,7 @@ TEST(WatchConfig, CommandLineOverridesCombineWithTheFile) {
   EXPECT_EQ(c->rule_paths.back(), "/usr/share/vigil/rules/logs");
   cl.config = d / "missing.yaml";
   EXPECT_FALSE(resolve_config(cl));
-  d.write("empty.yaml", "sources:\n  triage: off\n");
+  d.write("empty.yaml", "sources:\n  triage: off\n  processes: off\n");
   CommandLine nothing;
   nothing.config = d / "empty.yaml";
   auto none = resolve_config(nothing);
