@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <zlib.h>
+
 namespace vigil::watch {
 
 namespace {
@@ -21,15 +23,19 @@ int open_log(const std::string& path) {
 }
 
 // "LEN:HASH" of the first bytes (FNV-1a): names the file's beginning, not a secret.
+std::string head_of_bytes(std::string_view b) {
+  b = b.substr(0, std::min(b.size(), kHeadBytes));
+  std::uint64_t h = 14695981039346656037ull;
+  for (char c : b) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  char out[48];
+  std::snprintf(out, sizeof out, "%zu:%016llx", b.size(), static_cast<unsigned long long>(h));
+  return out;
+}
+
 std::string head_of(int fd, std::size_t limit = kHeadBytes) {
   char buf[kHeadBytes];
   ssize_t n = ::pread(fd, buf, std::min(limit, kHeadBytes), 0);
-  if (n < 0) n = 0;
-  std::uint64_t h = 14695981039346656037ull;
-  for (ssize_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(buf[i])) * 1099511628211ull;
-  char out[48];
-  std::snprintf(out, sizeof out, "%zd:%016llx", n, static_cast<unsigned long long>(h));
-  return out;
+  return head_of_bytes(std::string_view(buf, n > 0 ? static_cast<std::size_t>(n) : 0));
 }
 
 std::size_t head_length(const std::string& head) { return static_cast<std::size_t>(std::strtoull(head.c_str(), nullptr, 10)); }
@@ -171,12 +177,84 @@ void FileTail::catch_up_rotated(const LineFn& line, const NoteFn& note) {
   // Rotated while vigil was stopped: finish it where logrotate put it, then the new file is news
   // from its first line.
   ++generation_;
-  if (!finish_from_copy(saved_, line, note)) {
+  if (!finish_from_copy(saved_, line, note) && !finish_twice_rotated(saved_, line, note)) {
     --generation_;
     return;
   }
   saved_ = {};
   first_open_ = false;
+}
+
+bool FileTail::finish_twice_rotated(const TailPosition& was, const LineFn& line, const NoteFn& note) {
+  const std::size_t want = head_length(was.head);
+  if (want == 0) return false;  // an empty file's beginning names nothing
+  std::string two = path_ + ".2";
+  bool done = false;
+  line_ = was.line;
+  partial_.clear();
+  if (UniqueFd fd(open_log(two)); fd.get() >= 0) {
+    struct stat rs{};
+    if (::fstat(fd.get(), &rs) == 0 && static_cast<std::uint64_t>(rs.st_size) >= was.offset &&
+        head_of(fd.get(), want) == was.head) {
+      fd_ = std::move(fd);
+      offset_ = was.offset;
+      read_to_end(line, note);
+      fd_ = UniqueFd();
+      done = true;
+    }
+  }
+  if (!done) {
+    // Compressed at the second rotation: the beginning is checked on the decompressed bytes
+    // before anything past the old position is read.
+    if (gzFile gz = ::gzopen((two + ".gz").c_str(), "rb")) {
+      std::string buf(kChunk, '\0'), head;
+      std::uint64_t at = 0;
+      bool checked = false;
+      for (int n; (n = ::gzread(gz, buf.data(), static_cast<unsigned>(buf.size()))) > 0;) {
+        std::string_view chunk(buf.data(), static_cast<std::size_t>(n));
+        if (!checked) {
+          head.append(chunk.substr(0, std::min(chunk.size(), want - head.size())));
+          if (head.size() < want) {
+            at += chunk.size();
+            continue;
+          }
+          checked = true;
+          if (head_of_bytes(head) != was.head) break;
+        }
+        if (at + chunk.size() > was.offset) emit_lines(chunk.substr(was.offset > at ? was.offset - at : 0), line);
+        at += chunk.size();
+      }
+      ::gzclose(gz);
+      done = checked && head_of_bytes(head) == was.head && at >= was.offset;
+      if (done) two += ".gz";
+    }
+  }
+  if (!done) return false;
+  if (!partial_.empty()) {
+    std::string last = std::move(partial_);
+    partial_.clear();
+    line(last, line_++);
+  }
+  note(false, path_ + ": rotated twice while vigil was stopped; the end of " + two + " was read, then " + path_ +
+                  ".1 whole");
+  // The file in between is news from its first line.
+  if (UniqueFd one(open_log(path_ + ".1")); one.get() >= 0) {
+    fd_ = std::move(one);
+    offset_ = 0;
+    line_ = 1;
+    sample_.assign(4096, '\0');
+    ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
+    sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    ++generation_;
+    read_to_end(line, note);
+    if (!partial_.empty()) {
+      std::string last = std::move(partial_);
+      partial_.clear();
+      line(last, line_++);
+    }
+    fd_ = UniqueFd();
+  }
+  return true;
 }
 
 void FileTail::poll(const LineFn& line, const NoteFn& note, std::uint64_t budget) {

@@ -56,6 +56,8 @@ class FileTail {
   void catch_up_rotated(const LineFn& line, const NoteFn& note);
   // Reads the rest of the file `was` describes from its rotated name; false when none is it.
   bool finish_from_copy(const TailPosition& was, const LineFn& line, const NoteFn& note);
+  // Rotated twice: the end of PATH.2 (or PATH.2.gz), then PATH.1 whole.
+  bool finish_twice_rotated(const TailPosition& was, const LineFn& line, const NoteFn& note);
   // False when the budget ran out before the end.
   bool read_to_end(const LineFn& line, const NoteFn& note, std::uint64_t budget = UINT64_MAX);
   void emit_lines(std::string_view bytes, const LineFn& line);

@@ -158,3 +158,33 @@ TEST(Watch, CopytruncateLosesNothingEvenWhenTheLinesWereNotReadYet) {
     EXPECT_EQ(brute_forces(d).size(), 1u) << (stopped ? "stopped" : "live");
   }
 }
+
+TEST(Watch, ALogRotatedTwiceWhileStoppedIsFinishedFromDot2ThenDot1) {
+  for (bool compressed : {false, true}) {
+    TempDir d("vigil-watch");
+    d.write("auth.log", syslog_now() + " web1 CRON[7]: pam_unix(cron:session): session closed for user root\n");
+    auto w = std::make_unique<Daemon>(d);
+    started(d);
+    for (int i = 1; i <= 2; ++i) failure(d, i);
+    ASSERT_TRUE(wait_for([&] { return counted(d); }));
+    w->kill9();
+    // While vigil is down: two more failures, a rotation, one failure, a second rotation (the
+    // oldest compressed, as logrotate's compress does), one failure in the newest file.
+    for (int i = 3; i <= 4; ++i) failure(d, i);
+    fs::rename(d / "auth.log", d / "auth.log.1");
+    d.write("auth.log", "");
+    failure(d, 5);
+    fs::rename(d / "auth.log.1", d / "auth.log.2");
+    fs::rename(d / "auth.log", d / "auth.log.1");
+    d.write("auth.log", "");
+    if (compressed) {
+      ASSERT_EQ(run_vigil_as({"/bin/gzip", d / "auth.log.2"}).exit_code, 0);
+    }
+    failure(d, 6);
+    w = std::make_unique<Daemon>(d);
+    ASSERT_TRUE(wait_for([&] { return !brute_forces(d).empty(); }, 2.0))
+        << (compressed ? ".2.gz: " : ".2: ") << slurp(d / "err.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    EXPECT_EQ(brute_forces(d).size(), 1u);
+  }
+}
