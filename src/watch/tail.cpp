@@ -64,6 +64,19 @@ void FileTail::emit_lines(std::string_view bytes, const LineFn& line) {
   }
 }
 
+void FileTail::end_of_file(const LineFn& line) {
+  if (partial_.empty()) return;
+  std::string last = std::move(partial_);  // an unfinished last line is a line too
+  partial_.clear();
+  line(last, line_++);
+}
+
+void FileTail::take_sample() {
+  sample_.assign(4096, '\0');
+  ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
+  sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+}
+
 bool FileTail::read_to_end(const LineFn& line, const NoteFn& note, std::uint64_t budget) {
   std::string buf(kChunk, '\0');
   for (std::uint64_t read = 0;;) {
@@ -102,9 +115,7 @@ bool FileTail::open_now(const NoteFn& note) {
   line_ = 1;
   partial_.clear();
   head_ = head_of(fd_.get());
-  sample_.assign(4096, '\0');
-  ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
-  sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  take_sample();
   ++generation_;
   if (!saved_.path.empty()) {
     // The file a previous run followed, unchanged at its beginning: carry on where it stopped.
@@ -149,15 +160,9 @@ bool FileTail::finish_from_copy(const TailPosition& was, const LineFn& line, con
     fd_ = std::move(fd);
     offset_ = was.offset;
     line_ = was.line;
-    sample_.assign(4096, '\0');
-    ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
-    sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    take_sample();
     read_to_end(line, note);
-    if (!partial_.empty()) {
-      std::string last = std::move(partial_);
-      partial_.clear();
-      line(last, line_++);
-    }
+    end_of_file(line);
     fd_ = UniqueFd();
     note(false, path_ + ": its end was read from " + rotated + (renamed ? " (renamed)" : " (copied, then truncated)"));
     return true;
@@ -230,11 +235,7 @@ bool FileTail::finish_twice_rotated(const TailPosition& was, const LineFn& line,
     }
   }
   if (!done) return false;
-  if (!partial_.empty()) {
-    std::string last = std::move(partial_);
-    partial_.clear();
-    line(last, line_++);
-  }
+  end_of_file(line);
   note(false, path_ + ": rotated twice while vigil was stopped; the end of " + two + " was read, then " + path_ +
                   ".1 whole");
   // The file in between is news from its first line.
@@ -242,16 +243,10 @@ bool FileTail::finish_twice_rotated(const TailPosition& was, const LineFn& line,
     fd_ = std::move(one);
     offset_ = 0;
     line_ = 1;
-    sample_.assign(4096, '\0');
-    ssize_t n = ::pread(fd_.get(), sample_.data(), sample_.size(), 0);
-    sample_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    take_sample();
     ++generation_;
     read_to_end(line, note);
-    if (!partial_.empty()) {
-      std::string last = std::move(partial_);
-      partial_.clear();
-      line(last, line_++);
-    }
+    end_of_file(line);
     fd_ = UniqueFd();
   }
   return true;
@@ -284,11 +279,7 @@ void FileTail::poll(const LineFn& line, const NoteFn& note, std::uint64_t budget
   if (static_cast<std::uint64_t>(st.st_ino) != ino_ || static_cast<std::uint64_t>(st.st_dev) != dev_) {
     // Rotated by rename: the old file was read to its end above; its unfinished last line
     // is a line too. Then the new file, from its start.
-    if (!partial_.empty()) {
-      std::string last = std::move(partial_);
-      partial_.clear();
-      line(last, line_++);
-    }
+    end_of_file(line);
     fd_ = UniqueFd();
     if (open_now(note)) read_to_end(line, note, budget);
   }

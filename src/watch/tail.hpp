@@ -61,6 +61,10 @@ class FileTail {
   // False when the budget ran out before the end.
   bool read_to_end(const LineFn& line, const NoteFn& note, std::uint64_t budget = UINT64_MAX);
   void emit_lines(std::string_view bytes, const LineFn& line);
+  // The file read ends here: its unfinished last line is given as a line.
+  void end_of_file(const LineFn& line);
+  // The first bytes of the open file, for format detection.
+  void take_sample();
 
   std::string path_;
   TailPosition saved_;
