@@ -151,12 +151,16 @@ bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long t
 }  // namespace
 
 std::optional<ProcessRow> read_one_process(const Root& live, std::int64_t pid, IssueLog& log) {
+  // Read once: an exec storm calls this thousands of times a second.
   static const long ticks = std::max(1L, ::sysconf(_SC_CLK_TCK));
-  std::uint64_t own_mnt = 0;
-  if (auto ns = live.readlink("/proc/self/ns/mnt")) own_mnt = parse_ns_link(*ns);
+  static const std::int64_t btime = boot_time(live);
+  static const std::uint64_t own_mnt = [&] {
+    auto ns = live.readlink("/proc/self/ns/mnt");
+    return ns ? parse_ns_link(*ns) : std::uint64_t{0};
+  }();
   ProcessRow row;
   Counters c;
-  if (!read_process(live, pid, boot_time(live), ticks, own_mnt, row, log, c)) return std::nullopt;
+  if (!read_process(live, pid, btime, ticks, own_mnt, row, log, c)) return std::nullopt;
   row.self = pid == ::getpid();
   return row;
 }

@@ -33,6 +33,8 @@ std::string ProcessEvents::owner(const std::string& executable) {
 Findings ProcessEvents::read() {
   Findings out;
   stats_.overflows += connector_.read([&](const ProcEvent& e) {
+    if (e.kind == ProcEvent::Kind::exit && e.pid == e.tgid) parents_.erase(e.pid);
+    if (e.kind == ProcEvent::Kind::exec) parents_.erase(e.pid);  // it is another program now
     if (e.kind != ProcEvent::Kind::exec || e.pid != e.tgid) return;  // a thread's exec is its process's
     ++stats_.execs;
     auto found = judge_exec(e.pid);
@@ -55,11 +57,15 @@ Findings ProcessEvents::judge_exec(std::int64_t pid) {
   s.tables = {"processes"};
   s.processes.push_back(*row);
   // The parent too: some rules judge a process by who started it (a shell of a web server).
-  auto parent = collect::read_one_process(*root_, row->ppid, log);
-  if (parent) {
-    parent->package = owner(parent->executable);
-    s.processes.push_back(*parent);
+  const collect::ProcessRow* parent = nullptr;
+  if (auto it = parents_.find(row->ppid); it != parents_.end()) {
+    parent = &it->second;
+  } else if (auto read = collect::read_one_process(*root_, row->ppid, log)) {
+    read->package = owner(read->executable);
+    if (parents_.size() > 4096) parents_.clear();
+    parent = &(parents_[row->ppid] = std::move(*read));
   }
+  if (parent) s.processes.push_back(*parent);
   detect::Context ctx;
   ctx.now = static_cast<std::int64_t>(std::time(nullptr));
   Findings findings;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "collect/packages.hpp"
+#include "collect/processes.hpp"
 #include "core/finding.hpp"
 #include "core/root.hpp"
 #include "watch/proc_connector.hpp"
@@ -42,6 +43,9 @@ class ProcessEvents {
   std::optional<Root> root_;
   std::shared_ptr<collect::PackageDb> packages_;
   std::unordered_map<std::string, std::string> owners_;  // executable → package ("" none)
+  // Parents read recently, by pid (a shell starting a hundred commands is read once); dropped
+  // at its exit event, and when the cache is full.
+  std::unordered_map<std::int64_t, collect::ProcessRow> parents_;
   ProcessEventStats stats_;
 };
 
