@@ -73,4 +73,13 @@ std::uint64_t parse_ns_link(std::string_view link) {
   return to_number<std::uint64_t>(link.substr(open + 1, close - open - 1)).value_or(0);
 }
 
+std::string join_argv(const std::vector<std::string>& argv) {
+  std::string s;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (i) s.push_back(' ');
+    s += printable(argv[i]);
+  }
+  return s;
+}
+
 }  // namespace vigil::collect

@@ -28,6 +28,8 @@ expected<ProcStat, std::string> parse_proc_stat(std::string_view text);
 expected<std::int64_t, std::string> parse_status_uid(std::string_view text);
 // NUL-separated argv; a trailing NUL is not an empty argument.
 std::vector<std::string> parse_cmdline(std::string_view text);
+// argv as one line: joined by spaces, control bytes escaped.
+std::string join_argv(const std::vector<std::string>& argv);
 
 struct ExeLink {
   std::string path;      // without the " (deleted)" marker

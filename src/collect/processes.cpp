@@ -60,15 +60,6 @@ std::string script_argument(const std::vector<std::string>& argv, std::string_vi
   return {};
 }
 
-std::string join_argv(const std::vector<std::string>& argv) {
-  std::string s;
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    if (i) s.push_back(' ');
-    s += printable(argv[i]);
-  }
-  return s;
-}
-
 // Reads one process; returns false when it vanished or could not be read at all.
 bool read_process(const Root& live, std::int64_t pid, std::int64_t btime, long ticks,
                   std::uint64_t own_mnt_ns, ProcessRow& row, IssueLog& log, Counters& c) {

@@ -68,6 +68,12 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "Isolate the host, record the remote address, kill the process, and look for how it was "
      "started (web shell, cron, service).",
      "T1059.004", "critical"},
+    {"process.shell-network-connection", "Shell opened a TCP connection",
+     "A shell (bash's /dev/tcp) connected to a network address, seen live by vigil watch. "
+     "Health checks and scripts do this too; a reverse shell does it and then moves the "
+     "connection onto its input and output, which is reported as process.reverse-shell.",
+     "Check which script ran the shell (the parent) and whether the address is expected.",
+     "T1059.004", "low"},
     {"process.attacker-tool", "Known attacker or offensive tool",
      "The program's name matches a public offensive tool (credential dumper, privilege "
      "escalation script, tunnel, miner).",

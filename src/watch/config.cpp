@@ -105,8 +105,8 @@ class Reader {
     if (!keys(n, "sources", {"logs", "from_start", "triage", "processes"})) return;
     if (auto v = n["processes"]) {
       if (auto p = string(v, "sources.processes")) {
-        if (*p == "auto" || *p == "off") c.processes = *p;
-        else fail(v, fmt::format("sources.processes: '{}' is not auto or off", *p));
+        if (*p == "auto" || *p == "bpf" || *p == "connector" || *p == "off") c.processes = *p;
+        else fail(v, fmt::format("sources.processes: '{}' is not auto, bpf, connector or off", *p));
       }
     }
     c.logs = strings(n["logs"], "sources.logs");

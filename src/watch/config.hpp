@@ -55,7 +55,7 @@ struct WatchConfig {
   bool from_start = false;
   std::int64_t triage_quick_ms = 60'000;   // periodic triage, cheap tables; 0 off
   std::int64_t triage_full_ms = 300'000;   // every table; 0 off
-  std::string processes = "auto";          // process events from the kernel: auto or off
+  std::string processes = "auto";          // process events: auto (BPF, else proc connector), bpf, connector, off
   bool builtin_rules = true;
   std::vector<std::string> rule_paths;
   std::vector<std::pair<std::string, ConfigMark>> disabled_rules;  // checked against the loaded rules

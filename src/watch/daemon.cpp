@@ -166,6 +166,10 @@ class Watcher {
           char drain[4096];
           while (::read(fd, drain, sizeof drain) > 0) {
           }
+          if (fd == timer.get() && processes_) {
+            auto found = processes_->tick();
+            pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+          }
         }
       }
       if (reload) this->reload();
@@ -312,7 +316,7 @@ class Watcher {
       triage_.reset();
       start_triage(std::move(seen));
     }
-    if ((config_.processes == "off") != !processes_) {
+    if (config_.processes != processes_mode_) {
       if (processes_) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, processes_->fd(), nullptr);
       processes_.reset();
       start_process_events();
@@ -322,11 +326,22 @@ class Watcher {
   }
 
   void start_process_events() {
+    processes_mode_ = config_.processes;
     if (config_.processes == "off") return;
     processes_ = std::make_unique<ProcessEvents>();
-    if (auto r = processes_->open(); !r) {
-      note("process events off: " + r.error());
-      auto f = self_finding("watch.source-problem", Severity::info, "Process events: " + r.error() + ".");
+    std::string fallback;
+    auto opened = processes_->open(config_.processes, fallback);
+    if (!fallback.empty() && opened) {
+      // Chosen at start and said: the proc connector gives exec, fork and exit, no connections.
+      note("process events from the proc connector: " + fallback);
+      auto f = self_finding("watch.source-problem", Severity::info,
+                            "Process events come from the proc connector (no connection events): " + fallback + ".");
+      f.add("event.reason", std::string("fallback"));
+      pending_.push_back(std::move(f));
+    }
+    if (!opened) {
+      note("process events off: " + opened.error());
+      auto f = self_finding("watch.source-problem", Severity::info, "Process events: " + opened.error() + ".");
       f.add("event.reason", std::string("unavailable"));
       pending_.push_back(std::move(f));
       processes_.reset();
@@ -544,7 +559,8 @@ class Watcher {
     s["shedding"] = shedding_;
     if (processes_) {
       const auto& p = processes_->stats();
-      s["processes"] = {{"source", p.source}, {"execs", p.execs}, {"gone", p.gone}, {"overflows", p.overflows}};
+      s["processes"] = {{"source", p.source}, {"execs", p.execs}, {"connections", p.connections}, {"gone", p.gone},
+                        {"lost", p.lost}, {"overflows", p.overflows}};
     }
     if (triage_) {
       auto t = triage_->status();
@@ -569,6 +585,7 @@ class Watcher {
   std::unique_ptr<Sources> sources_;
   std::unique_ptr<PeriodicTriage> triage_;  // destroyed (its worker joined) before what it uses
   std::unique_ptr<ProcessEvents> processes_;
+  std::string processes_mode_;  // the sources.processes it was started with
   TriageSettings triage_settings_;
   std::vector<std::string> state_triage_seen_;
   std::vector<std::unique_ptr<Sink>> sinks_;

@@ -1,23 +1,78 @@
 #include "watch/process_events.hpp"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <ctime>
 
+#include "collect/proc_parse.hpp"
 #include "collect/processes.hpp"
 #include "collect/snapshot.hpp"
+#include "core/rule_catalog.hpp"
+#include "core/text.hpp"
 #include "detect/detectors.hpp"
+#include "detect/paths.hpp"
+#include "detect/process_view.hpp"
 
 namespace vigil::watch {
 
-expected<void, std::string> ProcessEvents::open() {
+namespace {
+
+constexpr std::string_view kSource = "watch/processes";
+// How long after a shell's connect its descriptors are looked at again: `bash -i >&
+// /dev/tcp/…` connects, then moves the socket onto its input and output, then runs bash.
+constexpr std::int64_t kShellRecheckMs = 150;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+KernelEvent from_connector(const ProcEvent& p) {
+  KernelEvent e;
+  e.kind = p.kind == ProcEvent::Kind::fork   ? KernelEvent::Kind::fork
+           : p.kind == ProcEvent::Kind::exec ? KernelEvent::Kind::exec
+                                             : KernelEvent::Kind::exit;
+  e.pid = p.tgid;
+  e.tid = p.pid;
+  e.ppid = p.parent_pid;
+  return e;
+}
+
+bool stdio_is_socket(const collect::ProcessRow& p) {
+  for (const auto& s : p.sockets)
+    if (s.fd == 0 || s.fd == 1) return true;
+  return false;
+}
+
+}  // namespace
+
+expected<void, std::string> ProcessEvents::open(const std::string& mode, std::string& fallback) {
   auto root = Root::open("/");
   if (!root) return make_unexpected(std::string("cannot open / for enrichment"));
   root_.emplace(std::move(*root));
   IssueLog log;
   packages_ = collect::open_package_db(*root_, log);
-  if (auto r = connector_.open(); !r) return r;
+  if (mode != "connector") {
+    auto r = bpf_.open(::getpid());
+    if (r) {
+      use_bpf_ = true;
+      stats_.source = "bpf";
+      return {};
+    }
+    if (mode == "bpf") return r;
+    fallback = r.error();
+  }
+  if (auto r = connector_.open(); !r) {
+    if (!fallback.empty()) return make_unexpected(fallback + "; " + r.error());
+    return r;
+  }
   stats_.source = "proc connector";
   return {};
 }
+
+int ProcessEvents::fd() const { return use_bpf_ ? bpf_.fd() : connector_.fd(); }
 
 std::string ProcessEvents::owner(const std::string& executable) {
   if (executable.empty() || !packages_ || !packages_->knows_ownership()) return {};
@@ -30,25 +85,68 @@ std::string ProcessEvents::owner(const std::string& executable) {
   return owners_[executable] = it == found.end() ? std::string() : it->second;
 }
 
+const collect::ProcessRow* ProcessEvents::parent_of(std::int64_t ppid) {
+  if (auto it = parents_.find(ppid); it != parents_.end()) return &it->second;
+  IssueLog log;
+  auto read = collect::read_one_process(*root_, ppid, log);
+  if (!read) return nullptr;
+  read->package = owner(read->executable);
+  if (parents_.size() > 4096) parents_.clear();
+  return &(parents_[ppid] = std::move(*read));
+}
+
 Findings ProcessEvents::read() {
   Findings out;
-  stats_.overflows += connector_.read([&](const ProcEvent& e) {
-    if (e.kind == ProcEvent::Kind::exit && e.pid == e.tgid) parents_.erase(e.pid);
-    if (e.kind == ProcEvent::Kind::exec) parents_.erase(e.pid);  // it is another program now
-    if (e.kind != ProcEvent::Kind::exec || e.pid != e.tgid) return;  // a thread's exec is its process's
-    ++stats_.execs;
-    auto found = judge_exec(e.pid);
-    out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
-  });
+  if (use_bpf_) {
+    bpf_.read([&](const KernelEvent& e) { handle(e, out); });
+    stats_.lost = bpf_.dropped();
+  } else {
+    stats_.overflows += connector_.read([&](const ProcEvent& p) {
+      if (p.kind == ProcEvent::Kind::other) return;
+      if (p.kind != ProcEvent::Kind::fork && p.pid != p.tgid) return;  // a thread's exec or exit is its process's
+      handle(from_connector(p), out);
+    });
+  }
   return out;
 }
 
-Findings ProcessEvents::judge_exec(std::int64_t pid) {
+void ProcessEvents::handle(const KernelEvent& e, Findings& out) {
+  using K = KernelEvent::Kind;
+  switch (e.kind) {
+    case K::exit: parents_.erase(e.pid); return;
+    case K::fork: return;
+    case K::exec: {
+      parents_.erase(e.pid);  // it is another program now
+      ++stats_.execs;
+      auto found = judge_exec(e);
+      out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+      return;
+    }
+    case K::connect:
+      ++stats_.connections;
+      judge_connect(e, out);
+      return;
+    case K::bind:
+    case K::accept: ++stats_.connections; return;
+  }
+}
+
+Findings ProcessEvents::judge_exec(const KernelEvent& e) {
   IssueLog log;
-  auto row = collect::read_one_process(*root_, pid, log);
-  if (!row || row->executable.empty()) {
+  auto row = collect::read_one_process(*root_, e.pid, log);
+  bool gone = !row || row->executable.empty();
+  if (gone) {
     ++stats_.gone;
-    return {};
+    // The kernel's own account, where BPF gave one: the file it ran and the arguments.
+    if (e.path.empty() || e.path.front() != '/') return {};
+    row.emplace();
+    row->pid = e.pid;
+    row->ppid = e.ppid;
+    row->name = e.comm;
+    row->executable = e.path;
+    row->argv = e.argv;
+    row->cmdline = collect::join_argv(e.argv);
+    row->uid = e.uid;
   }
   if (row->self) return {};
   row->package = owner(row->executable);
@@ -57,28 +155,70 @@ Findings ProcessEvents::judge_exec(std::int64_t pid) {
   s.tables = {"processes"};
   s.processes.push_back(*row);
   // The parent too: some rules judge a process by who started it (a shell of a web server).
-  const collect::ProcessRow* parent = nullptr;
-  if (auto it = parents_.find(row->ppid); it != parents_.end()) {
-    parent = &it->second;
-  } else if (auto read = collect::read_one_process(*root_, row->ppid, log)) {
-    read->package = owner(read->executable);
-    if (parents_.size() > 4096) parents_.clear();
-    parent = &(parents_[row->ppid] = std::move(*read));
-  }
+  const collect::ProcessRow* parent = parent_of(row->ppid);
   if (parent) s.processes.push_back(*parent);
   detect::Context ctx;
   ctx.now = static_cast<std::int64_t>(std::time(nullptr));
   Findings findings;
   for (auto& f : detect::detect_processes(s, ctx))
-    if (f.get("process.pid") == std::to_string(pid)) findings.push_back(std::move(f));  // not the parent's
+    if (f.get("process.pid") == std::to_string(e.pid)) findings.push_back(std::move(f));  // not the parent's
   for (auto& f : findings) {
     f.add("event.action", std::string("exec"));
+    if (gone) f.add("vigil.enrichment", std::string("the process ended before /proc could be read; program and arguments are the kernel's"));
     if (parent) {
       f.add("process.parent.executable", parent->executable);
       f.add("process.parent.command_line", parent->cmdline);
     }
   }
   return findings;
+}
+
+// A shell that opens a TCP connection (bash's /dev/tcp: shells have no other network code)
+// is looked at again a moment later; see tick().
+void ProcessEvents::judge_connect(const KernelEvent& e, Findings&) {
+  if (e.sock_type != SOCK_STREAM) return;
+  IssueLog log;
+  auto row = collect::read_one_process(*root_, e.pid, log);
+  std::string program = row && !row->executable.empty() ? basename_of(row->executable) : e.comm;
+  if (!detect::is_shell(program) || (row && row->self)) return;
+  ShellConnection c{e, row ? std::move(*row) : collect::ProcessRow{}, now_ms() + kShellRecheckMs};
+  if (c.process.pid == 0) {
+    c.process.pid = e.pid;
+    c.process.ppid = e.ppid;
+    c.process.name = e.comm;
+    c.process.uid = e.uid;
+  }
+  if (shell_connections_.size() < 1024) shell_connections_.push_back(std::move(c));
+}
+
+Findings ProcessEvents::tick() {
+  Findings out;
+  const std::int64_t now = now_ms();
+  while (!shell_connections_.empty() && shell_connections_.front().due_ms <= now) {
+    auto c = std::move(shell_connections_.front());
+    shell_connections_.pop_front();
+    IssueLog log;
+    auto later = collect::read_one_process(*root_, c.event.pid, log);
+    const bool wired = later && stdio_is_socket(*later);
+    const auto& p = later && !later->executable.empty() ? *later : c.process;
+    std::string where = c.event.ip + ":" + std::to_string(c.event.port);
+    auto f = wired ? make_finding("process.reverse-shell", Severity::critical, kSource,
+                                  "Here: a shell connected to " + where +
+                                      " and its input and output are that connection.")
+                   : make_finding("process.shell-network-connection", Severity::low, kSource,
+                                  "Here: a shell connected to " + where + ".");
+    detect::add_process_evidence(f, p);
+    f.add("event.action", std::string("connect"));
+    f.add("destination.ip", c.event.ip);
+    f.add("destination.port", static_cast<std::int64_t>(c.event.port));
+    f.add("network.transport", std::string("tcp"));
+    if (const auto* parent = parent_of(p.ppid)) {
+      f.add("process.parent.executable", parent->executable);
+      f.add("process.parent.command_line", parent->cmdline);
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace vigil::watch

@@ -1,11 +1,15 @@
-// Live process events in vigil watch: each exec the kernel reports (the proc connector for
-// now; BPF comes next) is read from /proc at once - program, arguments, directory, user,
-// parent, owning package (cached per program) - and judged by the same process detectors as
-// `vigil triage`, so a reverse shell or a program run from /tmp that lives for a tenth of a
-// second is still seen. A process gone before it could be read is counted.
+// Live process events in vigil watch: each exec the kernel reports - through vigil's BPF
+// program, or the proc connector where BPF is refused or not built - is read from /proc at once
+// (program, arguments, directory, user, parent, owning package cached per program) and judged
+// by the same process detectors as `vigil triage`, so a reverse shell or a program run from
+// /tmp that lives a tenth of a second is still seen. With BPF the kernel's event carries the
+// program and its arguments, so a process gone before /proc could be read is still judged
+// (and marked so); connections are seen too: a shell that connects out is checked again a
+// moment later, and one whose input and output have become that connection is a reverse shell.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,37 +19,55 @@
 #include "collect/processes.hpp"
 #include "core/finding.hpp"
 #include "core/root.hpp"
+#include "watch/bpf_events.hpp"
 #include "watch/proc_connector.hpp"
 
 namespace vigil::watch {
 
 struct ProcessEventStats {
-  std::string source;             // "proc connector", or "" when off
+  std::string source;             // "bpf", "proc connector", or "" when off
   std::uint64_t execs = 0;        // exec events
+  std::uint64_t connections = 0;  // connect, bind and accept events (BPF only)
   std::uint64_t gone = 0;         // exited before /proc could be read
-  std::uint64_t overflows = 0;    // times the kernel dropped events (socket buffer full)
+  std::uint64_t lost = 0;         // events the kernel could not queue (BPF: exact count)
+  std::uint64_t overflows = 0;    // proc connector: times the socket buffer overflowed (count unknown)
 };
 
 class ProcessEvents {
  public:
-  // Subscribes to the kernel's events; an error says why not (the daemon reports it and goes on).
-  expected<void, std::string> open();
-  int fd() const { return connector_.fd(); }
-  // Reads what arrived; the findings of the execs among it.
+  // mode "auto" (BPF, else the proc connector), "bpf" or "connector". An error says why no
+  // source could be opened; `fallback` says why BPF was passed over when auto fell back.
+  expected<void, std::string> open(const std::string& mode, std::string& fallback);
+  int fd() const;
+  // Reads what arrived; the findings of the events among it.
   Findings read();
+  // The checks that wait a moment (a shell's connection); called from the daemon's timer.
+  Findings tick();
   const ProcessEventStats& stats() const { return stats_; }
 
  private:
-  Findings judge_exec(std::int64_t pid);
+  void handle(const KernelEvent& e, Findings& out);
+  Findings judge_exec(const KernelEvent& e);
+  void judge_connect(const KernelEvent& e, Findings& out);
   std::string owner(const std::string& executable);
+  const collect::ProcessRow* parent_of(std::int64_t ppid);
 
+  struct ShellConnection {
+    KernelEvent event;
+    collect::ProcessRow process;
+    std::int64_t due_ms = 0;
+  };
+
+  BpfEvents bpf_;
   ProcConnector connector_;
+  bool use_bpf_ = false;
   std::optional<Root> root_;
   std::shared_ptr<collect::PackageDb> packages_;
   std::unordered_map<std::string, std::string> owners_;  // executable → package ("" none)
   // Parents read recently, by pid (a shell starting a hundred commands is read once); dropped
   // at its exit event, and when the cache is full.
   std::unordered_map<std::int64_t, collect::ProcessRow> parents_;
+  std::deque<ShellConnection> shell_connections_;  // checked again by tick()
   ProcessEventStats stats_;
 };
 

