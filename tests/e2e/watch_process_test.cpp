@@ -184,7 +184,8 @@ TEST(WatchProcesses, BpfRefusedFallsBackToTheProcConnectorAndSaysSo) {
       if (f["event"]["reason"] == "fallback") return true;
     return false;
   };
-  ASSERT_TRUE(wait_for(said, 3.0)) << slurp(d / "err.txt") << slurp(d / "out.jsonl");
+  ASSERT_TRUE(wait_for([&] { return said() || !refused(d).empty(); }, 3.0)) << slurp(d / "err.txt");
+  if (!said()) GTEST_SKIP() << "the proc connector is refused too: " << refused(d);
   auto f = written(d, "watch.source-problem")[0];
   EXPECT_EQ(f["vigil"]["severity"], "info");
   EXPECT_NE(f["message"].get<std::string>().find("refused"), std::string::npos) << f.dump();
