@@ -11,7 +11,19 @@ constexpr std::array<std::string_view, kFieldCount> kNames = {
     "event.outcome",    "http.request.method", "url.original",    "url.path",
     "url.query",        "http.response.status_code", "http.response.body.bytes", "http.request.referrer",
     "user_agent.original", "http.version", "url.domain",          "destination.ip",
-    "destination.port", "user.target.name", "process.command_line", "log.level"};
+    "destination.port", "user.target.name", "process.command_line", "log.level",
+    "process.executable", "process.parent.executable", "process.parent.command_line",
+    "process.working_directory", "network.initiated"};
+}
+
+std::string_view family_label(LogFamily f) {
+  switch (f) {
+    case LogFamily::linux_system: return "linux system logs";
+    case LogFamily::web: return "web server logs";
+    case LogFamily::process_creation: return "process creation events";
+    case LogFamily::network_connection: return "network connection events";
+  }
+  return "?";
 }
 
 std::string_view field_name(Field f) { return kNames[static_cast<std::size_t>(f)]; }

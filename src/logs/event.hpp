@@ -33,8 +33,14 @@ enum class Field : std::uint8_t {
   destination_ip,
   destination_port,
   user_target,    // sudo/su target user, the account a user-add made
-  command_line,   // sudo's COMMAND=
+  command_line,   // sudo's COMMAND=; a process's command line
   log_level,
+  // process events (vigil watch): Sigma's process_creation and network_connection fields
+  process_executable,           // Image
+  process_parent_executable,    // ParentImage
+  process_parent_command_line,  // ParentCommandLine
+  process_working_directory,    // CurrentDirectory
+  network_initiated,            // Initiated: "true" for a connect, "false" for an accept
   count_
 };
 inline constexpr std::size_t kFieldCount = static_cast<std::size_t>(Field::count_);
@@ -46,9 +52,11 @@ std::optional<Field> field_by_name(std::string_view ecs_name);
 enum class LogFormat : std::uint8_t { syslog, web_access, w3c, json, web_error, unknown };
 std::string_view format_name(LogFormat f);
 
-// What kind of log a line came from; decides which Sigma logsources apply to it.
-enum class LogFamily : std::uint8_t { linux_system, web };
-inline constexpr std::size_t kFamilyCount = 2;
+// What kind of log a line came from, or which kind of process event; decides which Sigma
+// logsources apply to it.
+enum class LogFamily : std::uint8_t { linux_system, web, process_creation, network_connection };
+inline constexpr std::size_t kFamilyCount = 4;
+std::string_view family_label(LogFamily f);  // "linux system logs", … for messages
 
 struct Event {
   std::array<std::string_view, kFieldCount> fields{};

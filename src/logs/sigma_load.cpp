@@ -98,9 +98,17 @@ LogSource map_logsource(const YAML::Node& ls) {
   }
   std::string what = fmt::format("product={} category={} service={}", product.empty() ? "-" : product,
                                  category.empty() ? "-" : category, service.empty() ? "-" : service);
-  if (product == "linux" && (category == "process_creation" || category == "file_event" ||
-                             category == "network_connection" || service == "auditd"))
-    throw RuleError("logsource " + what + " needs auditd or EDR telemetry, which vigil logs does not read");
+  // Process events: vigil watch feeds them from the kernel (BPF or the proc connector).
+  if (product == "linux" && category == "process_creation" && service.empty()) {
+    out.family = LogFamily::process_creation;
+    return out;
+  }
+  if (product == "linux" && category == "network_connection" && service.empty()) {
+    out.family = LogFamily::network_connection;
+    return out;
+  }
+  if (product == "linux" && (category == "file_event" || service == "auditd"))
+    throw RuleError("logsource " + what + " needs auditd or EDR telemetry, which vigil does not read");
   throw RuleError("logsource " + what + " is not supported (vigil logs reads linux system logs and web server logs)");
 }
 
@@ -129,7 +137,31 @@ std::optional<Field> map_field(const std::string& name, LogFamily family) {
       {"processname", Field::process_name}, {"pid", Field::process_pid}, {"host", Field::host_hostname},
       {"user", Field::user_name},    {"src_ip", Field::source_ip}, {"command", Field::command_line},
   };
-  if (family == LogFamily::web) {
+  // The Sysmon for Linux names SigmaHQ's process rules use, for what vigil knows of an event;
+  // the others (LogonId, OriginalFileName, DestinationHostname, …) make a rule a load problem.
+  static constexpr Alias process[] = {
+      {"image", Field::process_executable},
+      {"commandline", Field::command_line},
+      {"parentimage", Field::process_parent_executable},
+      {"parentcommandline", Field::process_parent_command_line},
+      {"user", Field::user_name},
+      {"currentdirectory", Field::process_working_directory},
+      {"processid", Field::process_pid},
+  };
+  static constexpr Alias connection[] = {
+      {"image", Field::process_executable},  {"commandline", Field::command_line},
+      {"user", Field::user_name},            {"processid", Field::process_pid},
+      {"destinationip", Field::destination_ip}, {"destinationport", Field::destination_port},
+      {"initiated", Field::network_initiated}, {"sourceip", Field::source_ip},
+      {"sourceport", Field::source_port},
+  };
+  if (family == LogFamily::process_creation) {
+    for (const auto& a : process)
+      if (a.name == n) return a.field;
+  } else if (family == LogFamily::network_connection) {
+    for (const auto& a : connection)
+      if (a.name == n) return a.field;
+  } else if (family == LogFamily::web) {
     for (const auto& a : web)
       if (a.name == n) return a.field;
   } else {
@@ -245,8 +277,7 @@ class RuleBuilder {
     std::optional<Field> field;
     if (!field_name.empty()) {
       field = map_field(field_name, rule_.source.family);
-      if (!field) throw RuleError("field '" + field_name + "' is not in " +
-                                  (rule_.source.family == LogFamily::web ? "web server" : "linux system") + " logs");
+      if (!field) throw RuleError("field '" + field_name + "' is not in " + std::string(family_label(rule_.source.family)));
     }
     FieldTest test;
     test.all = mods.all;

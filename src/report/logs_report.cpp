@@ -170,6 +170,14 @@ void render_rule_list(const logs::LogRules& r, bool markdown, std::ostream& out)
   } else {
     out << fmt::format("{} rules and correlations loaded from {} file(s); {} not loaded; {} built-in detections\n",
                        rules.size(), r.files, r.problems.size(), builtins.size());
+    std::size_t process = 0;
+    for (const auto& rule : r.rules.rules())
+      process += rule.source.family == logs::LogFamily::process_creation ||
+                 rule.source.family == logs::LogFamily::network_connection;
+    if (process > 0)
+      out << fmt::format("{} of them judge process events (process_creation, network_connection): vigil watch "
+                         "runs them on each exec and connection, vigil logs scan never meets them\n",
+                         process);
   }
   for (const auto& m : rules) {
     std::string attack;

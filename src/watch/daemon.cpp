@@ -295,6 +295,7 @@ class Watcher {
     sinks_.clear();
     config_ = std::move(next->config);
     rules_ = std::move(next->rules);
+    if (processes_) processes_->set_rules(rules_.get());
     disabled_ = std::move(next->disabled);
     suppressions_ = std::move(next->suppressions);
     make_engine(blob);
@@ -347,6 +348,7 @@ class Watcher {
       processes_.reset();
       return;
     }
+    processes_->set_rules(rules_.get());
     watch_fd(processes_->fd());
   }
 
@@ -560,7 +562,8 @@ class Watcher {
     if (processes_) {
       const auto& p = processes_->stats();
       s["processes"] = {{"source", p.source}, {"execs", p.execs}, {"connections", p.connections}, {"gone", p.gone},
-                        {"lost", p.lost}, {"overflows", p.overflows}};
+                        {"lost", p.lost}, {"overflows", p.overflows},
+                        {"sigma_informational", processes_->sigma_informational()}};
     }
     if (triage_) {
       auto t = triage_->status();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "collect/account_parse.hpp"
 #include "collect/proc_parse.hpp"
 #include "collect/processes.hpp"
 #include "collect/snapshot.hpp"
@@ -85,14 +86,27 @@ std::string ProcessEvents::owner(const std::string& executable) {
   return owners_[executable] = it == found.end() ? std::string() : it->second;
 }
 
-const collect::ProcessRow* ProcessEvents::parent_of(std::int64_t ppid) {
-  if (auto it = parents_.find(ppid); it != parents_.end()) return &it->second;
+std::string ProcessEvents::user_of(std::int64_t uid) {
+  auto it = users_.find(uid);
+  if (it == users_.end() && now_ms() - users_read_ms_ > 10'000) {  // an account added since
+    users_read_ms_ = now_ms();
+    users_.clear();
+    if (auto text = root_->read("/etc/passwd"))
+      for (const auto& e : collect::parse_passwd(*text).rows) users_.emplace(e.uid, e.name);
+    it = users_.find(uid);
+  }
+  return it == users_.end() ? std::string() : it->second;
+}
+
+const collect::ProcessRow* ProcessEvents::known(std::int64_t pid) {
+  if (auto it = known_.find(pid); it != known_.end()) return &it->second;
   IssueLog log;
-  auto read = collect::read_one_process(*root_, ppid, log);
+  auto read = collect::read_one_process(*root_, pid, log);
   if (!read) return nullptr;
   read->package = owner(read->executable);
-  if (parents_.size() > 4096) parents_.clear();
-  return &(parents_[ppid] = std::move(*read));
+  read->user = user_of(read->uid);
+  if (known_.size() > 4096) known_.clear();
+  return &(known_[pid] = std::move(*read));
 }
 
 Findings ProcessEvents::read() {
@@ -113,21 +127,26 @@ Findings ProcessEvents::read() {
 void ProcessEvents::handle(const KernelEvent& e, Findings& out) {
   using K = KernelEvent::Kind;
   switch (e.kind) {
-    case K::exit: parents_.erase(e.pid); return;
+    case K::exit: known_.erase(e.pid); return;
     case K::fork: return;
     case K::exec: {
-      parents_.erase(e.pid);  // it is another program now
+      known_.erase(e.pid);  // it is another program now
       ++stats_.execs;
       auto found = judge_exec(e);
       out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
       return;
     }
     case K::connect:
+    case K::accept:
       ++stats_.connections;
-      judge_connect(e, out);
+      if (e.kind == K::connect) judge_connect(e, out);
+      if (sigma_.wants_connections())
+        if (const auto* p = known(e.pid); p && !p->self) {
+          auto found = sigma_.on_connection(*p, Connection{e.ip, e.port, e.kind == K::connect});
+          out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+        }
       return;
-    case K::bind:
-    case K::accept: ++stats_.connections; return;
+    case K::bind: ++stats_.connections; return;
   }
 }
 
@@ -150,21 +169,29 @@ Findings ProcessEvents::judge_exec(const KernelEvent& e) {
   }
   if (row->self) return {};
   row->package = owner(row->executable);
+  row->user = user_of(row->uid);
   collect::Snapshot s;
   s.packages = packages_;
   s.tables = {"processes"};
   s.processes.push_back(*row);
   // The parent too: some rules judge a process by who started it (a shell of a web server).
-  const collect::ProcessRow* parent = parent_of(row->ppid);
+  const collect::ProcessRow* parent = known(row->ppid);
   if (parent) s.processes.push_back(*parent);
+  // Kept for its later events (a connect, its children's execs), which may come after it ended.
+  if (known_.size() > 4096) known_.clear();
+  known_[e.pid] = *row;
+  parent = known(row->ppid);  // the insertion may have moved it
   detect::Context ctx;
   ctx.now = static_cast<std::int64_t>(std::time(nullptr));
   Findings findings;
   for (auto& f : detect::detect_processes(s, ctx))
     if (f.get("process.pid") == std::to_string(e.pid)) findings.push_back(std::move(f));  // not the parent's
+  auto sigma = sigma_.on_exec(*row, parent);
+  findings.insert(findings.end(), std::make_move_iterator(sigma.begin()), std::make_move_iterator(sigma.end()));
   for (auto& f : findings) {
-    f.add("event.action", std::string("exec"));
     if (gone) f.add("vigil.enrichment", std::string("the process ended before /proc could be read; program and arguments are the kernel's"));
+    if (f.source == "watch/sigma") continue;  // has its action and parent already
+    f.add("event.action", std::string("exec"));
     if (parent) {
       f.add("process.parent.executable", parent->executable);
       f.add("process.parent.command_line", parent->cmdline);
@@ -177,11 +204,10 @@ Findings ProcessEvents::judge_exec(const KernelEvent& e) {
 // is looked at again a moment later; see tick().
 void ProcessEvents::judge_connect(const KernelEvent& e, Findings&) {
   if (e.sock_type != SOCK_STREAM) return;
-  IssueLog log;
-  auto row = collect::read_one_process(*root_, e.pid, log);
+  const collect::ProcessRow* row = known(e.pid);  // kept from its exec when it is gone already
   std::string program = row && !row->executable.empty() ? basename_of(row->executable) : e.comm;
   if (!detect::is_shell(program) || (row && row->self)) return;
-  ShellConnection c{e, row ? std::move(*row) : collect::ProcessRow{}, now_ms() + kShellRecheckMs};
+  ShellConnection c{e, row ? *row : collect::ProcessRow{}, now_ms() + kShellRecheckMs};
   if (c.process.pid == 0) {
     c.process.pid = e.pid;
     c.process.ppid = e.ppid;
@@ -212,7 +238,7 @@ Findings ProcessEvents::tick() {
     f.add("destination.ip", c.event.ip);
     f.add("destination.port", static_cast<std::int64_t>(c.event.port));
     f.add("network.transport", std::string("tcp"));
-    if (const auto* parent = parent_of(p.ppid)) {
+    if (const auto* parent = known(p.ppid)) {
       f.add("process.parent.executable", parent->executable);
       f.add("process.parent.command_line", parent->cmdline);
     }

@@ -21,6 +21,7 @@
 #include "core/root.hpp"
 #include "watch/bpf_events.hpp"
 #include "watch/proc_connector.hpp"
+#include "watch/process_sigma.hpp"
 
 namespace vigil::watch {
 
@@ -43,14 +44,19 @@ class ProcessEvents {
   Findings read();
   // The checks that wait a moment (a shell's connection); called from the daemon's timer.
   Findings tick();
+  // The Sigma process_creation and network_connection rules among these (nullptr: none).
+  void set_rules(const logs::LogRules* rules) { sigma_.set_rules(rules); }
   const ProcessEventStats& stats() const { return stats_; }
+  std::uint64_t sigma_informational() const { return sigma_.informational(); }
 
  private:
   void handle(const KernelEvent& e, Findings& out);
   Findings judge_exec(const KernelEvent& e);
   void judge_connect(const KernelEvent& e, Findings& out);
   std::string owner(const std::string& executable);
-  const collect::ProcessRow* parent_of(std::int64_t ppid);
+  // A process read recently (cached by pid until its exit or exec), or nullptr when gone.
+  const collect::ProcessRow* known(std::int64_t pid);
+  std::string user_of(std::int64_t uid);
 
   struct ShellConnection {
     KernelEvent event;
@@ -64,10 +70,13 @@ class ProcessEvents {
   std::optional<Root> root_;
   std::shared_ptr<collect::PackageDb> packages_;
   std::unordered_map<std::string, std::string> owners_;  // executable → package ("" none)
-  // Parents read recently, by pid (a shell starting a hundred commands is read once); dropped
-  // at its exit event, and when the cache is full.
-  std::unordered_map<std::int64_t, collect::ProcessRow> parents_;
+  // Processes read recently, by pid (a shell starting a hundred commands is read once as their
+  // parent); dropped at its exit or exec event, and when the cache is full.
+  std::unordered_map<std::int64_t, collect::ProcessRow> known_;
   std::deque<ShellConnection> shell_connections_;  // checked again by tick()
+  ProcessSigma sigma_;
+  std::unordered_map<std::int64_t, std::string> users_;  // uid → name, from /etc/passwd
+  std::int64_t users_read_ms_ = 0;
   ProcessEventStats stats_;
 };
 

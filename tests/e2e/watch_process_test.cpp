@@ -17,14 +17,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string process_config(const TempDir& d, const std::string& mode) {
+const std::string kSigmaLinux = std::string(VIGIL_SOURCE_DIR) + "/../shared/corpus/sigma/rules/linux";
+
+std::string process_config(const TempDir& d, const std::string& mode, const std::string& rules = "") {
   return "state_dir: " + d / "state" + "\nsources:\n  triage: off\n  processes: " + mode +
-         "\nsinks:\n  - {type: jsonl, path: " + d / "out.jsonl" + "}\n";
+         (rules.empty() ? std::string() : "\nrules:\n  paths: [" + rules + "]") + "\nsinks:\n  - {type: jsonl, path: " +
+         d / "out.jsonl" + "}\n";
 }
 
 // Started with process events from `mode` (auto, bpf, connector), or false.
-bool start(const TempDir& d, std::unique_ptr<WatchDaemon>& w, const std::string& mode = "auto") {
-  d.write("w.yaml", process_config(d, mode));
+bool start(const TempDir& d, std::unique_ptr<WatchDaemon>& w, const std::string& mode = "auto",
+           const std::string& rules = "") {
+  d.write("w.yaml", process_config(d, mode, rules));
   w = std::make_unique<WatchDaemon>(d, std::vector<std::string>{"--config", d / "w.yaml"});
   if (!watch_started(d)) return false;
   return wait_for([&] { return fs::exists(d / "state/status.json"); });
@@ -51,9 +55,11 @@ struct Listener {
   ~Listener() { ::close(fd); }
 };
 
+// Why process events are off, or "" (a fallback to the proc connector is not a refusal).
 std::string refused(const TempDir& d) {
   for (const auto& f : written(d, "watch.source-problem"))
-    if (f["message"].get<std::string>().find("Process events") != std::string::npos) return f["message"];
+    if (f["event"]["reason"] == "unavailable" && f["message"].get<std::string>().find("Process events") != std::string::npos)
+      return f["message"];
   return {};
 }
 
@@ -222,5 +228,70 @@ TEST(WatchProcesses, AReverseShellIsReportedFromItsExec) {
   EXPECT_EQ(f["vigil"]["severity"], "critical");
   EXPECT_NE(f["process"]["command_line"].get<std::string>().find("/dev/tcp/127.0.0.1/" + port), std::string::npos);
   EXPECT_EQ(f["event"]["action"], "exec");
+  EXPECT_EQ(w->stop(SIGTERM), 0);
+}
+
+// SigmaHQ's linux process_creation rules, unchanged from the corpus, judge each exec: "Copy
+// Passwd Or Shadow From TMP Path" (Image ends with /cp, CommandLine has /tmp/ and passwd).
+// SigmaHQ rules have no name, so their findings carry logs.<uuid>.
+const std::string kCopyPasswd = "logs.fa4aaed5-4fe0-498d-bbc0-08e3346387ba";
+TEST(WatchProcesses, ASigmaHqProcessCreationRuleFiresOnACommandTheTestRuns) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  if (!fs::exists(kSigmaLinux)) GTEST_SKIP() << "../shared/corpus is absent: SigmaHQ rules test skipped";
+  TempDir d("vigil-watch-sigma");
+  std::unique_ptr<WatchDaemon> w;
+  ASSERT_TRUE(start(d, w, "auto", kSigmaLinux + "/process_creation")) << slurp(d / "err.txt");
+  if (auto why = refused(d); !why.empty()) GTEST_SKIP() << why;
+  d.write("passwd", "root:x:0:0:root:/root:/bin/bash\n");
+  auto r = run_vigil_as({"/bin/cp", d / "passwd", d / "copy"});
+  ASSERT_EQ(r.exit_code, 0);
+  auto copied = [&] {
+    for (const auto& f : written(d, kCopyPasswd))
+      if (f["process"]["command_line"] == "/bin/cp " + d / "passwd" + " " + d / "copy") return true;
+    return false;
+  };
+  ASSERT_TRUE(wait_for(copied, 3.0)) << slurp(d / "err.txt") << slurp(d / "out.jsonl");
+  auto f = written(d, kCopyPasswd)[0];
+  EXPECT_EQ(f["vigil"]["severity"], "high");
+  EXPECT_EQ(f["event"]["action"], "exec");
+  EXPECT_EQ(f["rule"]["uuid"], "fa4aaed5-4fe0-498d-bbc0-08e3346387ba");
+  EXPECT_FALSE(f["process"]["parent"]["executable"].get<std::string>().empty());
+  // The same program on other files says nothing.
+  d.write("notes", "x\n");
+  run_vigil_as({"/bin/cp", d / "notes", d / "notes2"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(written(d, kCopyPasswd).size(), 1u);
+  EXPECT_EQ(w->stop(SIGTERM), 0);
+}
+
+// And the network_connection rules each connect: "Linux Reverse Shell Indicator" (bash
+// connecting anywhere but 127.0.0.1 or 0.0.0.0) on a connection to 127.0.0.2, still loopback.
+TEST(WatchProcesses, ASigmaHqNetworkConnectionRuleFiresOnAConnectEvent) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  if (!fs::exists(kSigmaLinux)) GTEST_SKIP() << "../shared/corpus is absent: SigmaHQ rules test skipped";
+  TempDir d("vigil-watch-sigma-net");
+  std::unique_ptr<WatchDaemon> w;
+  ASSERT_TRUE(start(d, w, "bpf", kSigmaLinux + "/network_connection")) << slurp(d / "err.txt");
+  if (auto why = refused(d); !why.empty()) GTEST_SKIP() << why;
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(0x7f000002);  // 127.0.0.2
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  d.write("probe.sh", "exec 3<>/dev/tcp/127.0.0.2/" + std::to_string(port) + "\nexec 3>&-\n");
+  auto r = run_vigil_as({"/bin/bash", d / "probe.sh"});
+  ::close(fd);
+  ASSERT_EQ(r.exit_code, 0);
+  const std::string rule = "logs.83dcd9f6-9ca8-4af7-a16e-a1c7a6b51871";
+  std::vector<nlohmann::json> found;
+  ASSERT_TRUE(wait_for([&] { return !(found = written(d, rule)).empty(); }, 3.0)) << slurp(d / "out.jsonl");
+  EXPECT_EQ(found[0]["event"]["action"], "connect");
+  EXPECT_EQ(found[0]["destination"]["ip"], "127.0.0.2");
+  EXPECT_EQ(found[0]["destination"]["port"], port);
+  EXPECT_EQ(found[0]["vigil"]["severity"], "critical");
   EXPECT_EQ(w->stop(SIGTERM), 0);
 }
