@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "collect/packages.hpp"
 #include "collect/processes.hpp"
@@ -74,6 +76,8 @@ class ProcessEvents {
   // parent); dropped at its exit or exec event, and when the cache is full.
   std::unordered_map<std::int64_t, collect::ProcessRow> known_;
   std::deque<ShellConnection> shell_connections_;  // checked again by tick()
+  std::vector<KernelEvent> batch_;                 // one read's BPF events
+  std::unordered_set<std::int64_t> ended_;         // pids whose exit is in that batch
   ProcessSigma sigma_;
   std::unordered_map<std::int64_t, std::string> users_;  // uid → name, from /etc/passwd
   std::int64_t users_read_ms_ = 0;
