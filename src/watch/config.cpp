@@ -102,7 +102,8 @@ class Reader {
   }
 
   void sources(const YAML::Node& n, WatchConfig& c) {
-    if (!keys(n, "sources", {"logs", "from_start", "triage", "processes"})) return;
+    if (!keys(n, "sources", {"logs", "from_start", "triage", "processes", "fim"})) return;
+    if (auto f = n["fim"]) fim(f, c.fim);
     if (auto v = n["processes"]) {
       if (auto p = string(v, "sources.processes")) {
         if (*p == "auto" || *p == "bpf" || *p == "connector" || *p == "off") c.processes = *p;
@@ -122,6 +123,25 @@ class Reader {
         }
       }
     }
+  }
+
+  void fim(const YAML::Node& n, FimSourceConfig& f) {
+    if (n.IsScalar() && (n.Scalar() == "off" || n.Scalar() == "false")) {
+      f.mode = "off";
+      return;
+    }
+    if (n.IsScalar() && n.Scalar() == "auto") return;
+    if (!keys(n, "sources.fim", {"store", "baseline", "key", "events", "debounce"})) return;
+    f.mode = "on";
+    for (auto [key, out] : {std::pair{"store", &f.store}, std::pair{"baseline", &f.baseline}, std::pair{"key", &f.key}})
+      if (auto v = n[key])
+        if (auto s = string(v, std::string("sources.fim.") + key)) *out = *s;
+    if (auto v = n["events"])
+      if (auto e = string(v, "sources.fim.events")) {
+        if (*e == "auto" || *e == "fanotify" || *e == "inotify") f.events = *e;
+        else fail(v, fmt::format("sources.fim.events: '{}' is not auto, fanotify or inotify", *e));
+      }
+    if (auto v = n["debounce"]) unit(v, "sources.fim.debounce", "a duration such as 200ms", parse_duration_ms, f.debounce_ms);
   }
 
   void rules(const YAML::Node& n, WatchConfig& c) {
@@ -359,6 +379,7 @@ expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine
     c.sinks.push_back(SinkConfig{});
     c.triage_quick_ms = c.triage_full_ms = 0;  // --log alone: those logs, nothing else
     c.processes = "off";
+    c.fim.mode = "off";
   }
   c.logs.insert(c.logs.end(), cl.logs.begin(), cl.logs.end());
   if (!cl.state_dir.empty()) c.state_dir = cl.state_dir;
@@ -371,7 +392,7 @@ expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine
   c.rule_paths.insert(c.rule_paths.end(), cl.rules.begin(), cl.rules.end());
   if (cl.no_builtin) c.builtin_rules = false;
   if (c.builtin_rules && !cl.builtin_rules.empty()) c.rule_paths.push_back(cl.builtin_rules);
-  if (c.logs.empty() && c.triage_quick_ms == 0 && c.triage_full_ms == 0 && c.processes == "off")
+  if (c.logs.empty() && c.triage_quick_ms == 0 && c.triage_full_ms == 0 && c.processes == "off" && c.fim.mode != "on")
     return make_unexpected(std::vector<ConfigError>{
         {file.empty() ? "vigil watch" : file, {},
          "nothing to watch: no log given (--log PATH, or sources.logs in the config), none of the usual logs "

@@ -48,6 +48,17 @@ struct SinkConfig {
   std::size_t queue = 10'000;                // stdout: findings held in memory (limits.queue)
 };
 
+// Live file integrity against a fim baseline (sources.fim).
+struct FimSourceConfig {
+  std::string mode = "auto";  // auto: on when the store has the baseline; on (a mapping given); off
+  std::string store = "/var/lib/vigil/vigil.db";
+  std::string baseline = "default";
+  std::string key = "/etc/vigil/fim.key";
+  std::string events = "auto";  // auto (fanotify, else inotify), fanotify, inotify
+  std::int64_t debounce_ms = 200;
+  bool operator==(const FimSourceConfig&) const = default;
+};
+
 struct WatchConfig {
   std::string file;                          // the config it came from; empty for defaults
   std::string state_dir = kDefaultStateDir;
@@ -56,6 +67,7 @@ struct WatchConfig {
   std::int64_t triage_quick_ms = 60'000;   // periodic triage, cheap tables; 0 off
   std::int64_t triage_full_ms = 300'000;   // every table; 0 off
   std::string processes = "auto";          // process events: auto (BPF, else proc connector), bpf, connector, off
+  FimSourceConfig fim;
   bool builtin_rules = true;
   std::vector<std::string> rule_paths;
   std::vector<std::pair<std::string, ConfigMark>> disabled_rules;  // checked against the loaded rules

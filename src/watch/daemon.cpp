@@ -39,6 +39,7 @@
 #include "watch/spooled_sink.hpp"
 #include "watch/state.hpp"
 #include "watch/status.hpp"
+#include "watch/live_fim.hpp"
 #include "watch/process_events.hpp"
 #include "watch/triage_source.hpp"
 
@@ -137,6 +138,7 @@ class Watcher {
     watch_sources();
     start_triage(state_triage_seen_);
     start_process_events();
+    start_fim();
     step(true);
     housekeeping();
     sd_notify(0, "READY=1\nSTATUS=following logs");
@@ -159,6 +161,8 @@ class Watcher {
         } else if (processes_ && fd == processes_->fd()) {
           auto found = processes_->read();
           pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+        } else if (fim_ && fd == fim_->fd()) {
+          take(fim_->read());
         } else if (triage_ && fd == triage_->fd()) {
           auto found = triage_->take();
           pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
@@ -166,9 +170,10 @@ class Watcher {
           char drain[4096];
           while (::read(fd, drain, sizeof drain) > 0) {
           }
-          if (fd == timer.get() && processes_) {
-            auto found = processes_->tick();
-            pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+          if (fd == timer.get() && processes_) take(processes_->tick());
+          if (fd == timer.get() && fim_) {
+            take(fim_->tick());
+            for (const auto& p : fim_->take_problems()) note("file integrity: not watched: " + p);
           }
         }
       }
@@ -317,6 +322,11 @@ class Watcher {
       triage_.reset();
       start_triage(std::move(seen));
     }
+    if (config_.fim != fim_mode_) {
+      if (fim_) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, fim_->fd(), nullptr);
+      fim_.reset();
+      start_fim();
+    }
     if (config_.processes != processes_mode_) {
       if (processes_) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, processes_->fd(), nullptr);
       processes_.reset();
@@ -350,6 +360,36 @@ class Watcher {
     }
     processes_->set_rules(rules_.get());
     watch_fd(processes_->fd());
+  }
+
+  void take(Findings found) {
+    pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
+
+  // Live file integrity: `auto` watches the default baseline when the store has one and says
+  // nothing otherwise; a configured one that cannot be opened is a finding.
+  void start_fim() {
+    fim_mode_ = config_.fim;
+    if (config_.fim.mode == "off") return;
+    std::error_code ec;
+    if (config_.fim.mode == "auto" && !std::filesystem::exists(config_.fim.store, ec)) return;
+    LiveFimSettings s{config_.fim.store, config_.fim.baseline, config_.fim.key, config_.fim.events,
+                      config_.fim.debounce_ms};
+    fim_ = std::make_unique<LiveFim>();
+    std::vector<std::string> notes;
+    auto opened = fim_->open(s, notes);
+    for (const auto& n : notes) note("file integrity: " + n);
+    if (!opened) {
+      note("file integrity off: " + opened.error());
+      if (auto forged = fim_->take_refusal()) pending_.push_back(std::move(*forged));
+      fim_.reset();
+      if (config_.fim.mode == "auto" && opened.error().find("no fim baseline") != std::string::npos) return;
+      auto f = self_finding("watch.source-problem", Severity::info, "File integrity: " + opened.error() + ".");
+      f.add("event.reason", std::string("unavailable"));
+      pending_.push_back(std::move(f));
+      return;
+    }
+    watch_fd(fim_->fd());
   }
 
   void start_triage(std::vector<std::string> seen) {
@@ -565,6 +605,11 @@ class Watcher {
                         {"lost", p.lost}, {"overflows", p.overflows},
                         {"sigma_informational", processes_->sigma_informational()}};
     }
+    if (fim_) {
+      const auto& f = fim_->stats();
+      s["fim"] = {{"source", f.source}, {"baseline", f.baseline_id}, {"events", f.events}, {"judged", f.judged},
+                  {"changes", f.changes}, {"overflows", f.overflows}, {"full_checks", f.full_checks}};
+    }
     if (triage_) {
       auto t = triage_->status();
       s["triage"] = {{"quick_every_s", triage_settings_.quick_ms / 1000}, {"full_every_s", triage_settings_.full_ms / 1000},
@@ -589,6 +634,8 @@ class Watcher {
   std::unique_ptr<PeriodicTriage> triage_;  // destroyed (its worker joined) before what it uses
   std::unique_ptr<ProcessEvents> processes_;
   std::string processes_mode_;  // the sources.processes it was started with
+  std::unique_ptr<LiveFim> fim_;
+  FimSourceConfig fim_mode_;    // the sources.fim it was started with
   TriageSettings triage_settings_;
   std::vector<std::string> state_triage_seen_;
   std::vector<std::unique_ptr<Sink>> sinks_;

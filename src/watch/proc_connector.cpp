@@ -8,18 +8,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "watch/kernel_record.hpp"
+
 namespace vigil::watch {
-
-namespace {
-
-template <typename T>
-T load(std::string_view bytes, std::size_t at) {
-  T v{};
-  std::memcpy(&v, bytes.data() + at, sizeof v);
-  return v;
-}
-
-}  // namespace
 
 // The kernel ABI of <linux/cn_proc.h>, spelled out (its nested C structs do not name well in
 // C++): struct proc_event { u32 what; u32 cpu; u64 timestamp_ns; union event_data; }.
@@ -31,7 +22,7 @@ expected<std::vector<ProcEvent>, std::string> parse_proc_events(std::string_view
   std::vector<ProcEvent> out;
   constexpr std::size_t kNl = sizeof(nlmsghdr), kCn = sizeof(cn_msg);
   for (std::size_t at = 0; at + kNl <= datagram.size();) {
-    auto nl = load<nlmsghdr>(datagram, at);
+    auto nl = load_record<nlmsghdr>(datagram, at);
     if (nl.nlmsg_len < kNl || nl.nlmsg_len > datagram.size() - at)
       return make_unexpected("netlink message of " + std::to_string(nl.nlmsg_len) + " bytes at offset " +
                              std::to_string(at) + " does not fit the datagram");
@@ -39,25 +30,25 @@ expected<std::vector<ProcEvent>, std::string> parse_proc_events(std::string_view
     at += NLMSG_ALIGN(nl.nlmsg_len);
     if (nl.nlmsg_type == NLMSG_NOOP || nl.nlmsg_type == NLMSG_ERROR) continue;
     if (msg.size() < kNl + kCn) return make_unexpected(std::string("a connector message without its header"));
-    auto cn = load<cn_msg>(msg, kNl);
+    auto cn = load_record<cn_msg>(msg, kNl);
     if (cn.id.idx != CN_IDX_PROC || cn.id.val != CN_VAL_PROC) continue;  // not ours
     std::string_view ev = msg.substr(kNl + kCn);
     if (cn.len > ev.size() || cn.len < kEventData) return make_unexpected(std::string("a process event cut short"));
     ev = ev.substr(0, cn.len);
-    auto what = load<std::uint32_t>(ev, 0);
+    auto what = load_record<std::uint32_t>(ev, 0);
     ProcEvent e;
     auto need = [&](std::size_t n) { return ev.size() >= kEventData + n; };
     if (what == kEventFork) {
       if (!need(16)) return make_unexpected(std::string("a fork event cut short"));
       e.kind = ProcEvent::Kind::fork;
-      e.parent_pid = load<std::int32_t>(ev, kEventData + 4);
-      e.pid = load<std::int32_t>(ev, kEventData + 8);
-      e.tgid = load<std::int32_t>(ev, kEventData + 12);
+      e.parent_pid = load_record<std::int32_t>(ev, kEventData + 4);
+      e.pid = load_record<std::int32_t>(ev, kEventData + 8);
+      e.tgid = load_record<std::int32_t>(ev, kEventData + 12);
     } else if (what == kEventExec || what == kEventExit) {
       if (!need(8)) return make_unexpected(std::string("an exec or exit event cut short"));
       e.kind = what == kEventExec ? ProcEvent::Kind::exec : ProcEvent::Kind::exit;
-      e.pid = load<std::int32_t>(ev, kEventData);
-      e.tgid = load<std::int32_t>(ev, kEventData + 4);
+      e.pid = load_record<std::int32_t>(ev, kEventData);
+      e.tgid = load_record<std::int32_t>(ev, kEventData + 4);
     }
     out.push_back(e);
   }
