@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -83,51 +84,67 @@ expected<void, std::string> FileEvents::open(const std::vector<fim::WatchDir>& d
                                              std::string& fallback, std::vector<std::string>& problems) {
   dirs_ = dirs;
   self_ = static_cast<std::int32_t>(::getpid());
-  if (mode != "inotify") {
-    auto r = open_fanotify(dirs);
-    if (r) return {};
-    if (mode == "fanotify") return r;
-    fallback = r.error();
-    marks_.clear();
+  ep_ = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
+  if (ep_.get() < 0) return make_unexpected(std::string("epoll: ") + std::strerror(errno));
+  std::vector<std::string> reasons;
+  if (mode == "inotify") {
+    inotify_dirs_ = dirs;
+  } else {
+    fan_ = UniqueFd(::fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
+                                    O_RDONLY | O_LARGEFILE | O_CLOEXEC));
+    if (fan_.get() < 0) {
+      if (mode == "fanotify") return make_unexpected(std::string("fanotify: ") + std::strerror(errno));
+      reasons.push_back(std::string("fanotify: ") + std::strerror(errno));
+      inotify_dirs_ = dirs;
+    } else {
+      for (const auto& d : dirs) {
+        UniqueFd dir(::open(d.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (dir.get() < 0) continue;  // not there: nothing of it to watch
+        struct statfs sf{};
+        if (::fstatfs(dir.get(), &sf) != 0) continue;
+        std::uint64_t fsid = 0;
+        std::memcpy(&fsid, &sf.f_fsid, sizeof fsid);
+        if (marks_.contains(fsid)) continue;
+        // One mark per file system; events outside the watched trees are dropped by covered().
+        if (::fanotify_mark(fan_.get(), FAN_MARK_ADD | FAN_MARK_FILESYSTEM, kFanMask, dir.get(), nullptr) != 0) {
+          std::string why = "fanotify mark on " + d.path + ": " + std::strerror(errno);
+          if (mode == "fanotify") return make_unexpected(why);
+          reasons.push_back(why);
+          inotify_dirs_.push_back(d);  // this tree only (a file system without file handles, the mark limit)
+          continue;
+        }
+        marks_.emplace(fsid, std::move(dir));
+      }
+      if (marks_.empty()) fan_ = UniqueFd();
+    }
   }
-  return open_inotify(dirs, problems);
-}
-
-expected<void, std::string> FileEvents::open_fanotify(const std::vector<fim::WatchDir>& dirs) {
-  fd_ = UniqueFd(::fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
-                                 O_RDONLY | O_LARGEFILE | O_CLOEXEC));
-  if (fd_.get() < 0) return make_unexpected(std::string("fanotify: ") + std::strerror(errno));
-  for (const auto& d : dirs) {
-    UniqueFd dir(::open(d.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() < 0) continue;  // not there: nothing of it to watch
-    struct statfs sf{};
-    if (::fstatfs(dir.get(), &sf) != 0) continue;
-    std::uint64_t fsid = 0;
-    std::memcpy(&fsid, &sf.f_fsid, sizeof fsid);
-    if (marks_.contains(fsid)) continue;
-    // One mark per file system; events outside the watched trees are dropped by covered().
-    if (::fanotify_mark(fd_.get(), FAN_MARK_ADD | FAN_MARK_FILESYSTEM, kFanMask, dir.get(), nullptr) != 0)
-      return make_unexpected("fanotify mark on " + d.path + ": " + std::strerror(errno));
-    marks_.emplace(fsid, std::move(dir));
+  if (!inotify_dirs_.empty()) {
+    ino_ = UniqueFd(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+    if (ino_.get() < 0) return make_unexpected(std::string("inotify: ") + std::strerror(errno));
+    for (const auto& d : inotify_dirs_) add_tree(d.path, d.recursive, d.excluded, nullptr, problems);
   }
-  fanotify_ = true;
+  for (const auto& r : reasons) fallback += (fallback.empty() ? "" : "; ") + r;
+  if (!fallback.empty()) fallback += " - inotify watches " + std::string(inotify_dirs_.size() == dirs.size() ? "every tree" : "those trees");
+  for (int fd : {fan_.get(), ino_.get()}) {
+    if (fd < 0) continue;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    ::epoll_ctl(ep_.get(), EPOLL_CTL_ADD, fd, &ev);
+  }
   return {};
 }
 
-expected<void, std::string> FileEvents::open_inotify(const std::vector<fim::WatchDir>& dirs,
-                                                     std::vector<std::string>& problems) {
-  fanotify_ = false;
-  fd_ = UniqueFd(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
-  if (fd_.get() < 0) return make_unexpected(std::string("inotify: ") + std::strerror(errno));
-  for (const auto& d : dirs) add_tree(d.path, d.recursive, d.excluded, nullptr, problems);
-  return {};
+std::string FileEvents::kind() const {
+  if (fan_.get() >= 0 && ino_.get() >= 0) return "fanotify+inotify";
+  return fan_.get() >= 0 ? "fanotify" : "inotify";
 }
 
 void FileEvents::add_tree(const std::string& dir, bool recursive, const std::vector<std::string>& excluded,
                           std::vector<std::string>* found, std::vector<std::string>& problems) {
   for (const auto& x : excluded)
     if (under(dir, x)) return;
-  int wd = ::inotify_add_watch(fd_.get(), dir.c_str(), kInMask | IN_ONLYDIR);
+  int wd = ::inotify_add_watch(ino_.get(), dir.c_str(), kInMask | IN_ONLYDIR);
   if (wd < 0) {
     if (errno == ENOSPC) problems.push_back(dir + ": inotify's watch limit (fs.inotify.max_user_watches) is reached");
     else if (errno != ENOENT && errno != ENOTDIR) problems.push_back(dir + ": " + std::strerror(errno));
@@ -176,25 +193,35 @@ std::string FileEvents::resolve(const FanotifyRecord& r) const {
 }
 
 void FileEvents::read(std::vector<std::string>& paths, bool& overflow) {
+  if (fan_.get() >= 0) read_fanotify(paths, overflow);
+  if (ino_.get() >= 0) read_inotify(paths, overflow);
+}
+
+void FileEvents::read_fanotify(std::vector<std::string>& paths, bool& overflow) {
   alignas(8) char buf[64 * 1024];
   for (;;) {
-    ssize_t n = ::read(fd_.get(), buf, sizeof buf);
+    ssize_t n = ::read(fan_.get(), buf, sizeof buf);
     if (n <= 0) return;  // EAGAIN: nothing more now
-    std::string_view bytes(buf, static_cast<std::size_t>(n));
-    if (fanotify_) {
-      std::vector<FanotifyRecord> records;
-      (void)parse_fanotify(bytes, records);  // what parsed before a bad record still counts
-      for (const auto& r : records) {
-        if (r.overflow) {
-          overflow = true;
-          continue;
-        }
-        if (r.pid == self_) continue;  // the daemon's own state and output files
-        auto path = resolve(r);
-        if (!path.empty() && covered(path)) paths.push_back(std::move(path));
+    std::vector<FanotifyRecord> records;
+    (void)parse_fanotify(std::string_view(buf, static_cast<std::size_t>(n)), records);  // what parsed still counts
+    for (const auto& r : records) {
+      if (r.overflow) {
+        overflow = true;
+        continue;
       }
-      continue;
+      if (r.pid == self_) continue;  // the daemon's own state and output files
+      auto path = resolve(r);
+      if (!path.empty() && covered(path)) paths.push_back(std::move(path));
     }
+  }
+}
+
+void FileEvents::read_inotify(std::vector<std::string>& paths, bool& overflow) {
+  alignas(8) char buf[64 * 1024];
+  for (;;) {
+    ssize_t n = ::read(ino_.get(), buf, sizeof buf);
+    if (n <= 0) return;
+    std::string_view bytes(buf, static_cast<std::size_t>(n));
     for (std::size_t at = 0; at + sizeof(inotify_event) <= bytes.size();) {
       auto e = load_record<inotify_event>(bytes, at);
       std::string_view name = bytes.substr(at + sizeof(inotify_event), std::min<std::size_t>(e.len, bytes.size() - at - sizeof(inotify_event)));
@@ -213,7 +240,7 @@ void FileEvents::read(std::vector<std::string>& paths, bool& overflow) {
       std::string path = join_path(it->second, name);
       if ((e.mask & IN_ISDIR) && (e.mask & (IN_CREATE | IN_MOVED_TO))) {
         // A new directory: watched from now on, and what was made in it before that counts.
-        for (const auto& d : dirs_)
+        for (const auto& d : inotify_dirs_)
           if (d.recursive && under(path, d.path)) {
             add_tree(path, true, d.excluded, &paths, later_problems_);
             break;

@@ -34,32 +34,34 @@ expected<void, std::string> parse_fanotify(std::string_view buffer, std::vector<
 
 class FileEvents {
  public:
-  // mode "auto" (fanotify, else inotify), "fanotify" or "inotify"; `fallback` says why
-  // fanotify was passed over when auto fell back. `problems` lists directories that could not
-  // be watched (missing, inotify's watch limit).
+  // mode "auto" (fanotify, else inotify - per tree: a file system that refuses the fanotify
+  // mark, or the mark limit, puts only its trees on inotify), "fanotify" or "inotify".
+  // `fallback` says which trees inotify watches instead of fanotify and why; `problems` lists
+  // directories that could not be watched (inotify's watch limit).
   expected<void, std::string> open(const std::vector<fim::WatchDir>& dirs, const std::string& mode,
                                    std::string& fallback, std::vector<std::string>& problems);
-  int fd() const { return fd_.get(); }
-  std::string_view kind() const { return fanotify_ ? "fanotify" : "inotify"; }
+  // One descriptor for the daemon's loop, readable when either source has events.
+  int fd() const { return ep_.get(); }
+  // "fanotify", "inotify", or "fanotify+inotify" when the trees are split between them.
+  std::string kind() const;
   // Reads what waits: the paths that changed (may repeat), and whether events were lost.
   void read(std::vector<std::string>& paths, bool& overflow);
-  std::size_t watches() const { return fanotify_ ? marks_.size() : wd_.size(); }
   // Directories made since open() that could not be watched (inotify's limit), once each.
   std::vector<std::string> take_problems() { return std::exchange(later_problems_, {}); }
 
  private:
-  expected<void, std::string> open_fanotify(const std::vector<fim::WatchDir>& dirs);
-  expected<void, std::string> open_inotify(const std::vector<fim::WatchDir>& dirs, std::vector<std::string>& problems);
   // inotify: watches `dir` and, when recursive, every directory below it not excluded;
   // paths found there are appended (entries made before the watch existed).
   void add_tree(const std::string& dir, bool recursive, const std::vector<std::string>& excluded,
                 std::vector<std::string>* found, std::vector<std::string>& problems);
+  void read_fanotify(std::vector<std::string>& paths, bool& overflow);
+  void read_inotify(std::vector<std::string>& paths, bool& overflow);
   std::string resolve(const FanotifyRecord& r) const;
   bool covered(const std::string& path) const;
 
-  UniqueFd fd_;
-  bool fanotify_ = false;
-  std::vector<fim::WatchDir> dirs_;
+  UniqueFd ep_, fan_, ino_;
+  std::vector<fim::WatchDir> dirs_;           // every tree (what events are kept for)
+  std::vector<fim::WatchDir> inotify_dirs_;   // the trees inotify watches
   std::map<std::uint64_t, UniqueFd> marks_;  // fanotify: fsid → a descriptor on that file system
   std::map<int, std::string> wd_;             // inotify: watch → directory
   std::vector<std::string> later_problems_;   // directories made later that could not be watched

@@ -52,9 +52,9 @@ expected<void, std::string> LiveFim::open(const LiveFimSettings& s, std::vector<
   std::string fallback;
   std::vector<std::string> problems;
   if (auto r = events_.open(policy_->watch_dirs(), s.events, fallback, problems); !r) return r;
-  if (!fallback.empty()) notes.push_back("file events from inotify: " + fallback);
+  if (!fallback.empty()) notes.push_back(fallback);
   for (auto& p : problems) notes.push_back("not watched: " + p);
-  stats_.source = std::string(events_.kind());
+  stats_.source = events_.kind();
   return {};
 }
 

@@ -6,6 +6,7 @@
 // Through fanotify, and separately inotify.
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -101,6 +102,29 @@ void lost_events(const std::string& events) {
   EXPECT_EQ(slurp(d / "out.jsonl").find("burst"), std::string::npos) << "files gone by the check are not reported";
 }
 
+// Two trees, one on a tmpfs and one on a ramfs (no file handles, so no fanotify mark): in
+// auto mode fanotify watches the first, inotify the second, and both report.
+constexpr const char* kSplitScript = R"SH(
+set -u
+D="$1"; V="$2"
+mount -t tmpfs vigil-fim-test "$D/watched" || exit 3
+mount -t ramfs vigil-fim-ramfs "$D/watched2" || exit 3
+mkdir -p "$D/watched/etc" "$D/watched2/etc"
+echo 'a=1' > "$D/watched/etc/app.conf"
+echo 'r=1' > "$D/watched2/etc/ram.conf"
+printf '%s R\n%s R\n' "$D/watched/etc" "$D/watched2/etc" > "$D/policy"
+"$V" fim init --db "$D/store.db" --key "$D/fim.key" --policy "$D/policy" --progress never > /dev/null 2> "$D/init.err" || exit 4
+"$V" watch --config "$D/w.yaml" 2>> "$D/err.txt" &
+W=$!
+i=0; while [ ! -f "$D/state/status.json" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+sleep 0.3
+echo 'a=2' > "$D/watched/etc/app.conf"
+echo 'r=2' > "$D/watched2/etc/ram.conf"
+i=0; while [ $(grep -c '"fim.changed"' "$D/out.jsonl" 2>/dev/null || echo 0) -lt 2 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+sleep 1.2
+kill $W; wait $W
+)SH";
+
 void live_fim(const std::string& events) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root for a private mount namespace";
   if (!fs::exists("/usr/bin/unshare")) GTEST_SKIP() << "needs unshare (util-linux)";
@@ -144,3 +168,24 @@ TEST(WatchFim, AChangedFileIsReportedWithinTwoSeconds_Fanotify) { live_fim("fano
 TEST(WatchFim, AChangedFileIsReportedWithinTwoSeconds_Inotify) { live_fim("inotify"); }
 TEST(WatchFim, LostEventsRunAFullCheckAndSaySo_Fanotify) { lost_events("fanotify"); }
 TEST(WatchFim, LostEventsRunAFullCheckAndSaySo_Inotify) { lost_events("inotify"); }
+
+TEST(WatchFim, ATreeWhoseFileSystemRefusesFanotifyIsWatchedByInotify) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for a private mount namespace";
+  if (!fs::exists("/usr/bin/unshare")) GTEST_SKIP() << "needs unshare (util-linux)";
+  TempDir d("vigil-watch-fim-split");
+  fs::create_directories(d / "watched");
+  fs::create_directories(d / "watched2");
+  d.write("w.yaml", fim_config(d, "auto"));
+  auto r = run_vigil_as({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", kSplitScript, "sh",
+                         d.path(), VIGIL_BINARY});
+  ASSERT_EQ(r.exit_code, 0) << r.err << slurp(d / "init.err") << slurp(d / "err.txt");
+  auto status = nlohmann::json::parse(slurp(d / "state/status.json"), nullptr, false);
+  ASSERT_TRUE(status.is_object()) << slurp(d / "err.txt");
+  if (status["fim"]["source"] == "inotify") GTEST_SKIP() << "fanotify refused here: " << slurp(d / "err.txt");
+  EXPECT_EQ(status["fim"]["source"], "fanotify+inotify") << slurp(d / "err.txt");
+  EXPECT_NE(slurp(d / "err.txt").find(d / "watched2/etc"), std::string::npos) << "the daemon says which tree and why";
+  std::set<std::string> paths;
+  for (const auto& f : written(d, "fim.changed")) paths.insert(f["file"]["path"]);
+  EXPECT_TRUE(paths.contains(d / "watched/etc/app.conf")) << slurp(d / "out.jsonl");
+  EXPECT_TRUE(paths.contains(d / "watched2/etc/ram.conf")) << slurp(d / "out.jsonl");
+}
