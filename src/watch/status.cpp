@@ -111,9 +111,19 @@ int print_status(const std::string& state_dir, bool json, std::ostream& out, std
     out << "\n";
   }
   if (auto p = s.find("processes"); p != s.end() && p->is_object())
-    out << fmt::format("process events ({}): {} execs judged, {} gone before they could be read, {} overflows\n",
+    out << fmt::format("process events ({}): {} execs judged ({} ended before /proc could be read), {} connections; "
+                       "lost: {} events{}{}\n",
                        p->value("source", std::string()), p->value("execs", 0), p->value("gone", 0),
-                       p->value("overflows", 0));
+                       p->value("connections", 0), p->value("lost", 0),
+                       p->value("overflows", 0) ? fmt::format(", {} buffer overflows", p->value("overflows", 0)) : "",
+                       p->value("sigma_informational", 0)
+                           ? fmt::format("; {} informational Sigma matches not sent", p->value("sigma_informational", 0))
+                           : "");
+  if (auto f = s.find("fim"); f != s.end() && f->is_object())
+    out << fmt::format("file integrity ({}, baseline #{}): {} events, {} paths judged, {} differed; {} overflows "
+                       "(each a full check)\n",
+                       f->value("source", std::string()), f->value("baseline", 0), f->value("events", 0),
+                       f->value("judged", 0), f->value("changes", 0), f->value("overflows", 0));
   if (auto t = s.find("triage"); t != s.end() && t->is_object())
     out << fmt::format("triage: quick every {} s, full every {} s; {} runs, the last ({}) at {} took {:.2f} s\n",
                        t->value("quick_every_s", 0), t->value("full_every_s", 0), t->value("runs", 0),
