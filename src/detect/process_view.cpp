@@ -64,4 +64,9 @@ void add_process_evidence(Finding& f, const collect::ProcessRow& p) {
   if (!p.sha256.empty()) f.add("process.hash.sha256", p.sha256);
 }
 
+void add_parent_evidence(Finding& f, const collect::ProcessRow& parent) {
+  f.add("process.parent.executable", parent.executable);
+  f.add("process.parent.command_line", parent.cmdline);
+}
+
 }  // namespace vigil::detect

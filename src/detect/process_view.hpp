@@ -36,5 +36,8 @@ bool busy_process(const collect::ProcessRow& p, std::int64_t now);
 
 // Standard evidence for a process: pid, ppid, name, executable, command line, user.
 void add_process_evidence(Finding& f, const collect::ProcessRow& p);
+// Who started it: the parent's program and command line (live events, where the parent is
+// read with the process).
+void add_parent_evidence(Finding& f, const collect::ProcessRow& parent);
 
 }  // namespace vigil::detect

@@ -245,9 +245,6 @@ Finding LogEngine::to_finding(const Group& g) const {
   const auto& corrs = rules_.correlations.correlations();
   const sigma::RuleMeta& m = g.correlation ? corrs[g.index].meta : rules_.rules.rules()[g.index].meta;
   Finding f;
-  f.rule = sigma::finding_rule_id(m);
-  f.severity = m.severity;
-  f.title = m.title;
   std::string what = g.correlation ? fmt::format("{} firing(s), peak {} within {}s", g.count, g.peak,
                                                  corrs[g.index].timespan)
                                    : fmt::format("{} matching event(s)", g.count);
@@ -273,14 +270,10 @@ Finding LogEngine::to_finding(const Group& g) const {
   f.add("event.start", iso8601_or_dash(g.first)).add("event.end", iso8601_or_dash(g.last));
   f.add("log.file.path", g.path).add("log.file.line", static_cast<std::int64_t>(g.line));
   if (!g.sample.empty()) f.add("event.original", excerpt(g.sample, 300));
-  if (!m.id.empty()) f.add("rule.uuid", m.id);
-  if (!m.author.empty()) f.add("rule.author", m.author);
-  if (!m.references.empty()) f.add("rule.reference", m.references.front());
-  f.add("rule.ruleset", m.file);
+  sigma::describe_rule(f, m);
   f.remedy = m.remedy.empty() ? "Read the matching lines (log.file.path:log.file.line) and decide whether the "
                                 "source was only probing or got in; block sources that keep attacking."
                               : m.remedy;
-  f.attack = m.attack;
   f.source = std::string(kSource);
   return f;
 }

@@ -628,4 +628,15 @@ std::string finding_rule_id(const RuleMeta& m) {
   return out.size() > 5 ? out : "logs.unnamed-rule";
 }
 
+void describe_rule(Finding& f, const RuleMeta& m) {
+  f.rule = finding_rule_id(m);
+  f.severity = m.severity;
+  f.title = m.title;
+  f.attack = m.attack;
+  if (!m.id.empty()) f.add("rule.uuid", m.id);
+  if (!m.author.empty()) f.add("rule.author", m.author);
+  if (!m.references.empty()) f.add("rule.reference", m.references.front());
+  f.add("rule.ruleset", m.file);
+}
+
 }  // namespace vigil::logs::sigma

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/finding.hpp"
 #include "core/severity.hpp"
 #include "logs/event.hpp"
 
@@ -69,6 +70,9 @@ struct RuleMeta {
 // prefix: vigil_web_xss is logs.web-xss), logs.<uuid> for a rule without a name, and a slug of
 // the title for a rule with neither. Made unique when the rules are loaded (finding_id).
 std::string finding_rule_id(const RuleMeta& m);
+// What every finding of a Sigma rule says of the rule: its id, level, title and ATT&CK tags,
+// and rule.uuid, rule.author, rule.reference and rule.ruleset where known.
+void describe_rule(Finding& f, const RuleMeta& m);
 
 struct Rule {
   RuleMeta meta;

@@ -40,6 +40,7 @@
 #include "watch/state.hpp"
 #include "watch/status.hpp"
 #include "watch/live_fim.hpp"
+#include "watch/self_finding.hpp"
 #include "watch/process_events.hpp"
 #include "watch/triage_source.hpp"
 
@@ -96,13 +97,6 @@ void print_errors(const std::vector<ConfigError>& errors, std::ostream& err) {
 }
 
 std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
-Finding self_finding(std::string_view rule, Severity s, std::string detail) {
-  auto f = make_finding(rule, s, kSource, detail);
-  f.add("event.start", iso8601(now_seconds()));  // each episode is its own finding
-  f.identity = {"event.start"};
-  return f;
-}
 
 class Watcher {
  public:

@@ -168,8 +168,7 @@ void FileEvents::add_tree(const std::string& dir, bool recursive, const std::vec
 
 bool FileEvents::covered(const std::string& path) const {
   for (const auto& d : dirs_) {
-    bool in = d.recursive ? under(path, d.path) : (path == d.path || under(path, d.path));
-    if (!in) continue;
+    if (!under(path, d.path)) continue;  // a single path's directory too: the policy decides the rest
     bool excluded = false;
     for (const auto& x : d.excluded) excluded = excluded || under(path, x);
     if (!excluded) return true;

@@ -1,23 +1,15 @@
 #include "watch/live_fim.hpp"
 
-#include <chrono>
-#include <ctime>
-
 #include "core/collect_issue.hpp"
-#include "core/rule_catalog.hpp"
-#include "core/time_format.hpp"
 #include "fim/baseline.hpp"
 #include "fim/compare.hpp"
 #include "fim/scan.hpp"
+#include "watch/clock.hpp"
+#include "watch/self_finding.hpp"
 
 namespace vigil::watch {
 
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // An editor saving a file can keep it busy a while; a path is judged at the latest this long
 // after its first event even if events keep coming.
@@ -62,7 +54,7 @@ Findings LiveFim::read() {
   std::vector<std::string> paths;
   bool overflow = false;
   events_.read(paths, overflow);
-  const std::int64_t now = now_ms();
+  const std::int64_t now = monotonic_ms();
   for (auto& p : paths) {
     ++stats_.events;
     // Quiet for the debounce time, but never later than kMaxWaitMs after the first event:
@@ -74,12 +66,11 @@ Findings LiveFim::read() {
   ++stats_.overflows;
   pending_.clear();
   auto out = full_check();
-  auto f = make_finding("watch.source-problem", Severity::info, "watch/fim",
+  auto f = self_finding("watch.source-problem", Severity::info,
                         "File events were lost (the kernel's queue overflowed); every watched tree was checked "
-                        "against the baseline instead.");
+                        "against the baseline instead.",
+                        "watch/fim");
   f.add("event.reason", std::string("overflow"));
-  f.add("event.start", iso8601(static_cast<std::int64_t>(std::time(nullptr))));
-  f.identity = {"event.start"};
   out.push_back(std::move(f));
   return out;
 }
@@ -110,7 +101,7 @@ std::optional<Finding> LiveFim::judge(const std::string& path) {
 
 Findings LiveFim::tick() {
   Findings out;
-  const std::int64_t now = now_ms();
+  const std::int64_t now = monotonic_ms();
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (it->second.due > now) {
       ++it;

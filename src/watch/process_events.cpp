@@ -3,7 +3,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <ctime>
 
 #include "collect/account_parse.hpp"
@@ -15,6 +14,7 @@
 #include "detect/detectors.hpp"
 #include "detect/paths.hpp"
 #include "detect/process_view.hpp"
+#include "watch/clock.hpp"
 
 namespace vigil::watch {
 
@@ -24,11 +24,6 @@ constexpr std::string_view kSource = "watch/processes";
 // How long after a shell's connect its descriptors are looked at again: `bash -i >&
 // /dev/tcp/…` connects, then moves the socket onto its input and output, then runs bash.
 constexpr std::int64_t kShellRecheckMs = 150;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 KernelEvent from_connector(const ProcEvent& p) {
   KernelEvent e;
@@ -88,8 +83,8 @@ std::string ProcessEvents::owner(const std::string& executable) {
 
 std::string ProcessEvents::user_of(std::int64_t uid) {
   auto it = users_.find(uid);
-  if (it == users_.end() && now_ms() - users_read_ms_ > 10'000) {  // an account added since
-    users_read_ms_ = now_ms();
+  if (it == users_.end() && monotonic_ms() - users_read_ms_ > 10'000) {  // an account added since
+    users_read_ms_ = monotonic_ms();
     users_.clear();
     if (auto text = root_->read("/etc/passwd"))
       for (const auto& e : collect::parse_passwd(*text).rows) users_.emplace(e.uid, e.name);
@@ -147,7 +142,7 @@ void ProcessEvents::handle(const KernelEvent& e, Findings& out) {
     case K::connect:
     case K::accept:
       ++stats_.connections;
-      if (e.kind == K::connect) judge_connect(e, out);
+      if (e.kind == K::connect) judge_connect(e);
       if (sigma_.wants_connections())
         if (const auto* p = known(e.pid); p && !p->self) {
           auto found = sigma_.on_connection(*p, Connection{e.ip, e.port, e.kind == K::connect});
@@ -183,13 +178,12 @@ Findings ProcessEvents::judge_exec(const KernelEvent& e) {
   s.packages = packages_;
   s.tables = {"processes"};
   s.processes.push_back(*row);
-  // The parent too: some rules judge a process by who started it (a shell of a web server).
-  const collect::ProcessRow* parent = known(row->ppid);
-  if (parent) s.processes.push_back(*parent);
   // Kept for its later events (a connect, its children's execs), which may come after it ended.
   if (known_.size() > 4096) known_.clear();
   known_[e.pid] = *row;
-  parent = known(row->ppid);  // the insertion may have moved it
+  // The parent too: some rules judge a process by who started it (a shell of a web server).
+  const collect::ProcessRow* parent = known(row->ppid);
+  if (parent) s.processes.push_back(*parent);
   detect::Context ctx;
   ctx.now = static_cast<std::int64_t>(std::time(nullptr));
   Findings findings;
@@ -201,22 +195,19 @@ Findings ProcessEvents::judge_exec(const KernelEvent& e) {
     if (gone) f.add("vigil.enrichment", std::string("the process ended before /proc could be read; program and arguments are the kernel's"));
     if (f.source == "watch/sigma") continue;  // has its action and parent already
     f.add("event.action", std::string("exec"));
-    if (parent) {
-      f.add("process.parent.executable", parent->executable);
-      f.add("process.parent.command_line", parent->cmdline);
-    }
+    if (parent) detect::add_parent_evidence(f, *parent);
   }
   return findings;
 }
 
 // A shell that opens a TCP connection (bash's /dev/tcp: shells have no other network code)
 // is looked at again a moment later; see tick().
-void ProcessEvents::judge_connect(const KernelEvent& e, Findings&) {
+void ProcessEvents::judge_connect(const KernelEvent& e) {
   if (e.sock_type != SOCK_STREAM) return;
   const collect::ProcessRow* row = known(e.pid);  // kept from its exec when it is gone already
   std::string program = row && !row->executable.empty() ? basename_of(row->executable) : e.comm;
   if (!detect::is_shell(program) || (row && row->self)) return;
-  ShellConnection c{e, row ? *row : collect::ProcessRow{}, now_ms() + kShellRecheckMs};
+  ShellConnection c{e, row ? *row : collect::ProcessRow{}, monotonic_ms() + kShellRecheckMs};
   if (c.process.pid == 0) {
     c.process.pid = e.pid;
     c.process.ppid = e.ppid;
@@ -228,7 +219,7 @@ void ProcessEvents::judge_connect(const KernelEvent& e, Findings&) {
 
 Findings ProcessEvents::tick() {
   Findings out;
-  const std::int64_t now = now_ms();
+  const std::int64_t now = monotonic_ms();
   while (!shell_connections_.empty() && shell_connections_.front().due_ms <= now) {
     auto c = std::move(shell_connections_.front());
     shell_connections_.pop_front();
@@ -247,10 +238,7 @@ Findings ProcessEvents::tick() {
     f.add("destination.ip", c.event.ip);
     f.add("destination.port", static_cast<std::int64_t>(c.event.port));
     f.add("network.transport", std::string("tcp"));
-    if (const auto* parent = known(p.ppid)) {
-      f.add("process.parent.executable", parent->executable);
-      f.add("process.parent.command_line", parent->cmdline);
-    }
+    if (const auto* parent = known(p.ppid)) detect::add_parent_evidence(f, *parent);
     out.push_back(std::move(f));
   }
   return out;

@@ -54,7 +54,7 @@ class ProcessEvents {
  private:
   void handle(const KernelEvent& e, Findings& out);
   Findings judge_exec(const KernelEvent& e);
-  void judge_connect(const KernelEvent& e, Findings& out);
+  void judge_connect(const KernelEvent& e);
   std::string owner(const std::string& executable);
   // A process read recently (cached by pid until its exit or exec), or nullptr when gone.
   const collect::ProcessRow* known(std::int64_t pid);

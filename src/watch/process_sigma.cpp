@@ -11,19 +11,12 @@ constexpr std::string_view kSource = "watch/sigma";
 
 Finding rule_finding(const logs::sigma::RuleMeta& m) {
   Finding f;
-  f.rule = logs::sigma::finding_rule_id(m);
-  f.severity = m.severity;
-  f.title = m.title;
+  logs::sigma::describe_rule(f, m);
   f.why = m.description.empty() ? "A Sigma rule matched a process event." : m.description;
   f.remedy = m.remedy.empty() ? "Look at the process, its parent and its user, and decide whether an administrator "
                                 "or an intruder ran it."
                               : m.remedy;
-  f.attack = m.attack;
   f.source = std::string(kSource);
-  if (!m.id.empty()) f.add("rule.uuid", m.id);
-  if (!m.author.empty()) f.add("rule.author", m.author);
-  if (!m.references.empty()) f.add("rule.reference", m.references.front());
-  f.add("rule.ruleset", m.file);
   return f;
 }
 
@@ -86,10 +79,7 @@ Findings ProcessSigma::on_exec(const collect::ProcessRow& p, const collect::Proc
   }
   auto out = judge(e, p, "exec");
   if (parent)
-    for (auto& f : out) {
-      f.add("process.parent.executable", parent->executable);
-      f.add("process.parent.command_line", parent->cmdline);
-    }
+    for (auto& f : out) detect::add_parent_evidence(f, *parent);
   return out;
 }
 

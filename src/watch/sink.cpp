@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
+#include "watch/clock.hpp"
 #include "watch/sink_kinds.hpp"
 
 namespace vigil::watch {
@@ -53,11 +53,7 @@ std::vector<std::string> keys_in_file_tail(const std::string& path, std::size_t 
 }
 
 void Sink::drain(std::int64_t deadline_ms) {
-  auto now = [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  };
-  while (stats_.queued > 0 && now() < deadline_ms) {
+  while (stats_.queued > 0 && monotonic_ms() < deadline_ms) {
     auto before = stats_.queued;
     pump();
     if (stats_.queued == before) ::usleep(20'000);

@@ -1,13 +1,7 @@
 #include "watch/spooled_sink.hpp"
 
-#include <chrono>
 
 namespace vigil::watch {
-
-std::int64_t monotonic_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 SpooledSink::SpooledSink(SinkConfig c, Spool spool, std::unique_ptr<Transport> t)
     : Sink(std::move(c)), spool_(std::move(spool)), transport_(std::move(t)) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "watch/clock.hpp"
 #include "watch/sink.hpp"
 #include "watch/spool.hpp"
 
@@ -41,9 +42,6 @@ class SpooledSink : public Sink {
   std::uint64_t sent_ = 0;        // offset sent up to (>= the spool's delivered offset)
   std::size_t sent_lines_ = 0;    // lines sent and not yet acknowledged
 };
-
-// Monotonic milliseconds, for backoff and deadlines.
-std::int64_t monotonic_ms();
 
 // Reconnection pacing: 1 s after a failure, doubling to 30 s; reset by a success.
 class Backoff {
