@@ -9,7 +9,9 @@
 #include "cli/report_output.hpp"
 #include "report/result_set.hpp"
 #include "report/schema_doc.hpp"
+#include "store/event_store.hpp"
 #include "store/query.hpp"
+#include "watch/config.hpp"
 
 namespace vigil::cli {
 
@@ -21,6 +23,7 @@ struct QueryOptions {
   std::string root = "/";
   bool force = false;  // inspect a --root that holds no operating system
   std::string db = std::string(store::kDefaultStorePath);
+  std::string events = std::string(watch::kDefaultStateDir) + "/events.db";
   RowsOptions output;
   std::string rules_dir;
   bool tables = false;
@@ -39,9 +42,15 @@ int run_query(const QueryOptions& o) {
   if (!root) return o.output.error(root.error());
   auto wanted = store::statement_reads(o.sql);
   if (!wanted) return o.output.error("query: " + wanted.error());
+  if (!wanted->events.empty() && !root->live())
+    return o.output.error("query: process_events and socket_events are the live host's, kept by vigil watch; not with --root");
   expected<store::Store, std::string> store = make_unexpected(std::string());
   std::int64_t id = 0;
-  if (!o.snapshot.empty()) {
+  const bool only_events = wanted->tables.empty() && !wanted->events.empty() && o.snapshot.empty();
+  if (only_events) {
+    store = store::Store::open_memory();
+    if (!store) return o.output.error(store.error());
+  } else if (!o.snapshot.empty()) {
     store = open_store(o.db, *root, store::Create::no);
     if (!store) return o.output.error(store.error());
     auto info = store->find(o.snapshot);
@@ -63,7 +72,10 @@ int run_query(const QueryOptions& o) {
     if (!saved) return o.output.error(saved.error());
     id = *saved;
   }
-  if (auto r = store->select_snapshot(id); !r) return o.output.error(r.error());
+  if (!only_events)
+    if (auto r = store->select_snapshot(id); !r) return o.output.error(r.error());
+  if (!wanted->events.empty())
+    if (auto r = store::attach_event_tables(store->db(), o.events); !r) return o.output.error("query: " + r.error());
   auto result = store::run_query(store->db(), o.sql);
   if (!result) return o.output.error("query: " + result.error());
   return render_rows(*result, o.output, &*root);
@@ -79,6 +91,8 @@ void add_query_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--root", o->root, "query a mounted image instead of the live host (read-only)");
   cmd->add_flag("--force", o->force, "inspect a --root that does not look like a system (no /etc/passwd or os-release)");
   add_store_option(cmd, o->db);
+  cmd->add_option("--events", o->events,
+                  "where vigil watch keeps process_events and socket_events (default: " + o->events + ")");
   add_rows_options(cmd, o->output);
   cmd->footer("Exit codes: 0 ran; 2 error (bad SQL, a statement that writes, an unreadable root or store).");
   cmd->add_option("--rules", o->rules_dir, "rules directory (default: the one installed beside vigil)");

@@ -2,6 +2,7 @@
 #include "store/query.hpp"
 
 #include "core/text.hpp"
+#include "store/event_store.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"
 
@@ -42,6 +43,7 @@ expected<Statement, std::string> prepare_one(Database& db, std::string_view sql)
 expected<StatementReads, std::string> statement_reads(std::string_view sql) {
   auto store = Store::open_memory();
   if (!store) return make_unexpected(store.error());
+  if (auto r = attach_event_tables(store->db(), ""); !r) return make_unexpected(r.error());
   StatementReads reads;
   sqlite3_set_authorizer(store->db().get(), record_reads, &reads);
   auto st = prepare_one(store->db(), sql);
@@ -54,6 +56,8 @@ expected<StatementReads, std::string> statement_reads(std::string_view sql) {
   StatementReads out;
   for (const auto& t : snapshot_tables())
     if (reads.tables.contains(t.name)) out.tables.emplace(t.name);
+  for (const auto& t : reads.tables)
+    if (is_event_table(t)) out.events.insert(t);
   out.columns = std::move(reads.columns);
   return out;
 }

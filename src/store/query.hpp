@@ -15,6 +15,7 @@ namespace vigil::store {
 
 struct StatementReads {
   std::set<std::string, std::less<>> tables;   // snapshot tables it reads
+  std::set<std::string, std::less<>> events;   // event tables it reads (vigil watch's)
   std::set<std::string, std::less<>> columns;  // column names it reads, of any of them
 };
 

@@ -36,16 +36,30 @@ std::string column_def(const ColumnSql& c) {
 
 }  // namespace
 
-std::string create_table_sql(const TableSql& t) {
-  std::string sql = fmt::format("CREATE TABLE {} ({} INTEGER NOT NULL REFERENCES {}(id) ON DELETE CASCADE",
-                                quote_identifier(t.name), t.key, t.parent);
+std::string create_table_sql(const TableSql& t, std::string_view schema) {
+  const std::string in = schema.empty() ? std::string() : quote_identifier(schema) + ".";
+  if (t.parent.empty()) {
+    std::string sql = fmt::format("CREATE TABLE {}{} (", in, quote_identifier(t.name));
+    for (std::size_t i = 0; i < t.columns.size(); ++i) sql += (i ? ", " : "") + column_def(t.columns[i]);
+    const auto first = t.columns.at(0).name;
+    return sql + fmt::format(");\nCREATE INDEX {}{} ON {}({});\n", in,
+                             quote_identifier(std::string(t.name) + "_by_" + std::string(first)),
+                             quote_identifier(t.name), quote_identifier(first));
+  }
+  std::string sql = fmt::format("CREATE TABLE {}{} ({} INTEGER NOT NULL REFERENCES {}(id) ON DELETE CASCADE",
+                                in, quote_identifier(t.name), t.key, t.parent);
   for (const auto& c : t.columns) sql += ", " + column_def(c);
-  sql += fmt::format(");\nCREATE INDEX {} ON {}({});\n", quote_identifier(std::string(t.name) + "_by_parent"),
+  sql += fmt::format(");\nCREATE INDEX {}{} ON {}({});\n", in, quote_identifier(std::string(t.name) + "_by_parent"),
                      quote_identifier(t.name), t.key);
   return sql;
 }
 
 std::string insert_sql(const TableSql& t) {
+  if (t.parent.empty()) {
+    std::string marks = "?";
+    for (std::size_t i = 1; i < t.columns.size(); ++i) marks += ", ?";
+    return fmt::format("INSERT INTO {}({}) VALUES({})", quote_identifier(t.name), column_list(t), marks);
+  }
   std::string marks = "?";
   for (std::size_t i = 0; i < t.columns.size(); ++i) marks += ", ?";
   return fmt::format("INSERT INTO {}({}, {}) VALUES({})", quote_identifier(t.name), t.key, column_list(t), marks);

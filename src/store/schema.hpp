@@ -20,8 +20,10 @@ struct ColumnSql {
 struct TableSql {
   std::string_view name;
   std::vector<ColumnSql> columns;
-  std::string_view parent = "snapshots";  // rows belong to one row of this table …
-  std::string_view key = "snapshot_id";   // … named by this column
+  // Rows belong to one row of `parent`, named by the column `key`; an empty parent makes a
+  // table of its own (the event tables), indexed by its first column instead.
+  std::string_view parent = "snapshots";
+  std::string_view key = "snapshot_id";
 };
 
 // The table of a typed row (core/table.hpp), its rows belonging to one row of `parent`.
@@ -39,10 +41,11 @@ const std::vector<TableSql>& snapshot_tables();
 // One snapshot table by name; throws for an unknown one.
 const TableSql& generated_table(std::string_view name);
 
-// CREATE TABLE for one generated table: the row's columns after the parent key.
-std::string create_table_sql(const TableSql& t);
+// CREATE TABLE for one generated table: the row's columns after the parent key; in `schema`
+// (an attached database's name) when one is given.
+std::string create_table_sql(const TableSql& t, std::string_view schema = {});
 // INSERT INTO t(parent key, columns…) VALUES(?, …): parameter 1 is the parent id, the row's
-// columns follow (store::bind_row(st, 2, row)).
+// columns follow (store::bind_row(st, 2, row)); without a parent the columns start at 1.
 std::string insert_sql(const TableSql& t);
 // "a","b","c": the table's columns, quoted, for SELECT and INSERT lists.
 std::string column_list(const TableSql& t);

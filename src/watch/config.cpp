@@ -144,6 +144,18 @@ class Reader {
     if (auto v = n["debounce"]) unit(v, "sources.fim.debounce", "a duration such as 200ms", parse_duration_ms, f.debounce_ms);
   }
 
+  void events(const YAML::Node& n, EventsConfig& e) {
+    if (n.IsScalar() && (n.Scalar() == "off" || n.Scalar() == "false")) {
+      e.on = false;
+      return;
+    }
+    if (!keys(n, "events", {"store", "keep", "max_rows"})) return;
+    if (auto v = n["store"])
+      if (auto s = string(v, "events.store")) e.store = *s;
+    unit(n["keep"], "events.keep", "a duration such as 7d", parse_duration_ms, e.keep_ms);
+    count(n["max_rows"], "events.max_rows", 1000, 1'000'000'000, e.max_rows);
+  }
+
   void rules(const YAML::Node& n, WatchConfig& c) {
     if (!keys(n, "rules", {"builtin", "paths", "disable", "flush", "idle_close"})) return;
     boolean(n["builtin"], "rules.builtin", c.builtin_rules);
@@ -256,7 +268,7 @@ class Reader {
 
   void document(const YAML::Node& root, WatchConfig& c) {
     if (!root || root.IsNull()) return;  // an empty file: every default
-    if (!keys(root, "watch.yaml", {"state_dir", "sources", "rules", "suppressions", "sinks", "limits"})) return;
+    if (!keys(root, "watch.yaml", {"state_dir", "sources", "events", "rules", "suppressions", "sinks", "limits"})) return;
     if (auto v = root["state_dir"]) {
       if (auto s = string(v, "state_dir")) c.state_dir = *s;
     }
@@ -265,6 +277,7 @@ class Reader {
     }
     if (auto v = root["sources"]) sources(v, c);
     if (auto v = root["rules"]) rules(v, c);
+    if (auto v = root["events"]) events(v, c.events);
     if (auto v = root["sinks"]) {
       if (!v.IsSequence()) fail(v, "sinks: expected a list of sinks");
       else

@@ -59,6 +59,15 @@ struct FimSourceConfig {
   bool operator==(const FimSourceConfig&) const = default;
 };
 
+// The process and socket events kept for vigil query (events:).
+struct EventsConfig {
+  bool on = true;
+  std::string store;                      // empty: STATE_DIR/events.db
+  std::int64_t keep_ms = 7ll * 86'400'000;  // rows older than this are deleted
+  std::int64_t max_rows = 1'000'000;       // per table
+  bool operator==(const EventsConfig&) const = default;
+};
+
 struct WatchConfig {
   std::string file;                          // the config it came from; empty for defaults
   std::string state_dir = kDefaultStateDir;
@@ -68,6 +77,7 @@ struct WatchConfig {
   std::int64_t triage_full_ms = 300'000;   // every table; 0 off
   std::string processes = "auto";          // process events: auto (BPF, else proc connector), bpf, connector, off
   FimSourceConfig fim;
+  EventsConfig events;
   bool builtin_rules = true;
   std::vector<std::string> rule_paths;
   std::vector<std::pair<std::string, ConfigMark>> disabled_rules;  // checked against the loaded rules

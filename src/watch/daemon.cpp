@@ -41,6 +41,7 @@
 #include "watch/status.hpp"
 #include "watch/live_fim.hpp"
 #include "watch/self_finding.hpp"
+#include "watch/event_recorder.hpp"
 #include "watch/process_events.hpp"
 #include "watch/triage_source.hpp"
 
@@ -165,6 +166,7 @@ class Watcher {
           while (::read(fd, drain, sizeof drain) > 0) {
           }
           if (fd == timer.get() && processes_) take(processes_->tick());
+          if (fd == timer.get()) record_events(false);
           if (fd == timer.get() && fim_) {
             take(fim_->tick());
             for (const auto& p : fim_->take_problems()) note("file integrity: not watched: " + p);
@@ -176,6 +178,7 @@ class Watcher {
       if (monotonic_ms() - last_housekeeping_ >= 1000) housekeeping();
     }
     sd_notify(0, "STOPPING=1");
+    record_events(true);
     save();
     std::int64_t deadline = monotonic_ms() + kDrainMs;
     for (auto& s : sinks_) s->drain(deadline);
@@ -321,9 +324,11 @@ class Watcher {
       fim_.reset();
       start_fim();
     }
-    if (config_.processes != processes_mode_) {
+    if (config_.processes != processes_mode_ || config_.events != events_mode_) {
       if (processes_) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, processes_->fd(), nullptr);
       processes_.reset();
+      record_events(true);
+      events_.reset();
       start_process_events();
     }
     note("config reloaded" + (config_.file.empty() ? std::string() : " from " + config_.file));
@@ -346,14 +351,21 @@ class Watcher {
     }
     if (!opened) {
       note("process events off: " + opened.error());
-      auto f = self_finding("watch.source-problem", Severity::info, "Process events: " + opened.error() + ".");
-      f.add("event.reason", std::string("unavailable"));
-      pending_.push_back(std::move(f));
+      source_unavailable("Process events: " + opened.error());
       processes_.reset();
       return;
     }
     processes_->set_rules(rules_.get());
+    start_events();
+    processes_->set_recorder(events_.get());
     watch_fd(processes_->fd());
+  }
+
+  // A source that could not be opened: an info finding, the rest keeps running.
+  void source_unavailable(const std::string& why) {
+    auto f = self_finding("watch.source-problem", Severity::info, why + ".");
+    f.add("event.reason", std::string("unavailable"));
+    pending_.push_back(std::move(f));
   }
 
   void take(Findings found) {
@@ -378,9 +390,7 @@ class Watcher {
       if (auto forged = fim_->take_refusal()) pending_.push_back(std::move(*forged));
       fim_.reset();
       if (config_.fim.mode == "auto" && opened.error().find("no fim baseline") != std::string::npos) return;
-      auto f = self_finding("watch.source-problem", Severity::info, "File integrity: " + opened.error() + ".");
-      f.add("event.reason", std::string("unavailable"));
-      pending_.push_back(std::move(f));
+      source_unavailable("File integrity: " + opened.error());
       return;
     }
     watch_fd(fim_->fd());
@@ -561,6 +571,28 @@ class Watcher {
     if (sd_watchdog_enabled(0, &usec) > 0) sd_notify(0, "WATCHDOG=1");
   }
 
+  // The process and socket event tables (vigil query), kept while process events come.
+  void start_events() {
+    events_mode_ = config_.events;
+    if (!config_.events.on) return;
+    auto path = config_.events.store.empty() ? config_.state_dir + "/events.db" : config_.events.store;
+    events_ = std::make_unique<EventRecorder>();
+    auto opened = events_->open(path, {config_.events.keep_ms / 1000, config_.events.max_rows});
+    if (!opened) {
+      note("event tables off: " + opened.error());
+      source_unavailable("Event tables: " + opened.error());
+      events_.reset();
+    }
+  }
+
+  void record_events(bool force) {
+    if (!events_) return;
+    if (auto error = events_->flush(force)) {
+      note(*error);
+      pending_.push_back(self_finding("watch.state-unsaved", Severity::medium, *error));
+    }
+  }
+
   nlohmann::json status() const {
     nlohmann::json s;
     s["pid"] = ::getpid();
@@ -599,6 +631,11 @@ class Watcher {
                         {"lost", p.lost}, {"overflows", p.overflows},
                         {"sigma_informational", processes_->sigma_informational()}};
     }
+    if (events_) {
+      const auto& e = events_->stats();
+      s["events"] = {{"path", e.path}, {"process_rows", e.process_rows}, {"socket_rows", e.socket_rows},
+                     {"pruned", e.pruned}, {"dropped", e.dropped}, {"buffered", e.buffered}};
+    }
     if (fim_) {
       const auto& f = fim_->stats();
       s["fim"] = {{"source", f.source}, {"baseline", f.baseline_id}, {"events", f.events}, {"judged", f.judged},
@@ -626,6 +663,8 @@ class Watcher {
   std::unique_ptr<logs::LogEngine> engine_;
   std::unique_ptr<Sources> sources_;
   std::unique_ptr<PeriodicTriage> triage_;  // destroyed (its worker joined) before what it uses
+  std::unique_ptr<EventRecorder> events_;  // written by processes_ (so destroyed after it)
+  EventsConfig events_mode_;               // the events it was started with
   std::unique_ptr<ProcessEvents> processes_;
   std::string processes_mode_;  // the sources.processes it was started with
   std::unique_ptr<LiveFim> fim_;

@@ -3,12 +3,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "collect/account_parse.hpp"
 #include "collect/proc_parse.hpp"
 #include "collect/processes.hpp"
 #include "collect/snapshot.hpp"
+#include "collect/sockets.hpp"
 #include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "detect/detectors.hpp"
@@ -21,9 +23,11 @@ namespace vigil::watch {
 namespace {
 
 constexpr std::string_view kSource = "watch/processes";
-// How long after a shell's connect its descriptors are looked at again: `bash -i >&
-// /dev/tcp/…` connects, then moves the socket onto its input and output, then runs bash.
-constexpr std::int64_t kShellRecheckMs = 150;
+// How long after a shell's connect its descriptors are looked at again (`bash -i >&
+// /dev/tcp/…` connects, then moves the socket onto its input and output, then runs bash),
+// and after a bind its sockets (a server calls listen right after bind).
+constexpr std::int64_t kRecheckMs = 150;
+constexpr std::size_t kMaxRechecks = 1024;
 
 KernelEvent from_connector(const ProcEvent& p) {
   KernelEvent e;
@@ -142,6 +146,7 @@ void ProcessEvents::handle(const KernelEvent& e, Findings& out) {
     case K::connect:
     case K::accept:
       ++stats_.connections;
+      if (recorder_) recorder_->socket(e, known(e.pid));
       if (e.kind == K::connect) judge_connect(e);
       if (sigma_.wants_connections())
         if (const auto* p = known(e.pid); p && !p->self) {
@@ -149,7 +154,11 @@ void ProcessEvents::handle(const KernelEvent& e, Findings& out) {
           out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
         }
       return;
-    case K::bind: ++stats_.connections; return;
+    case K::bind:
+      ++stats_.connections;
+      if (recorder_) recorder_->socket(e, known(e.pid));
+      judge_bind(e);
+      return;
   }
 }
 
@@ -161,7 +170,17 @@ Findings ProcessEvents::judge_exec(const KernelEvent& e) {
   if (gone) {
     ++stats_.gone;
     // The kernel's own account, where BPF gave one: the file it ran and the arguments.
-    if (e.path.empty() || e.path.front() != '/') return {};
+    if (e.path.empty() || e.path.front() != '/') {
+      if (recorder_) {  // the proc connector says no more than that it happened
+        collect::ProcessRow bare;
+        bare.pid = e.pid;
+        bare.ppid = e.ppid;
+        bare.name = e.comm;
+        bare.uid = e.uid;
+        recorder_->exec(bare, nullptr, true, stats_.source);
+      }
+      return {};
+    }
     row.emplace();
     row->pid = e.pid;
     row->ppid = e.ppid;
@@ -184,6 +203,7 @@ Findings ProcessEvents::judge_exec(const KernelEvent& e) {
   // The parent too: some rules judge a process by who started it (a shell of a web server).
   const collect::ProcessRow* parent = known(row->ppid);
   if (parent) s.processes.push_back(*parent);
+  if (recorder_) recorder_->exec(*row, parent, gone, stats_.source);
   detect::Context ctx;
   ctx.now = static_cast<std::int64_t>(std::time(nullptr));
   Findings findings;
@@ -207,38 +227,78 @@ void ProcessEvents::judge_connect(const KernelEvent& e) {
   const collect::ProcessRow* row = known(e.pid);  // kept from its exec when it is gone already
   std::string program = row && !row->executable.empty() ? basename_of(row->executable) : e.comm;
   if (!detect::is_shell(program) || (row && row->self)) return;
-  ShellConnection c{e, row ? *row : collect::ProcessRow{}, monotonic_ms() + kShellRecheckMs};
+  Recheck c{e, row ? *row : collect::ProcessRow{}, monotonic_ms() + kRecheckMs};
   if (c.process.pid == 0) {
     c.process.pid = e.pid;
     c.process.ppid = e.ppid;
     c.process.name = e.comm;
     c.process.uid = e.uid;
   }
-  if (shell_connections_.size() < 1024) shell_connections_.push_back(std::move(c));
+  if (rechecks_.size() < kMaxRechecks) rechecks_.push_back(std::move(c));
+}
+
+// A program that takes a port is looked at again once it had the time to listen on it.
+void ProcessEvents::judge_bind(const KernelEvent& e) {
+  if (e.port == 0 || rechecks_.size() >= kMaxRechecks) return;  // an ephemeral port: a client's
+  rechecks_.push_back(Recheck{e, {}, monotonic_ms() + kRecheckMs});
 }
 
 Findings ProcessEvents::tick() {
   Findings out;
   const std::int64_t now = monotonic_ms();
-  while (!shell_connections_.empty() && shell_connections_.front().due_ms <= now) {
-    auto c = std::move(shell_connections_.front());
-    shell_connections_.pop_front();
-    IssueLog log;
-    auto later = collect::read_one_process(*root_, c.event.pid, log);
-    const bool wired = later && stdio_is_socket(*later);
-    const auto& p = later && !later->executable.empty() ? *later : c.process;
-    std::string where = c.event.ip + ":" + std::to_string(c.event.port);
-    auto f = wired ? make_finding("process.reverse-shell", Severity::critical, kSource,
-                                  "Here: a shell connected to " + where +
-                                      " and its input and output are that connection.")
-                   : make_finding("process.shell-network-connection", Severity::low, kSource,
-                                  "Here: a shell connected to " + where + ".");
-    detect::add_process_evidence(f, p);
-    f.add("event.action", std::string("connect"));
-    f.add("destination.ip", c.event.ip);
-    f.add("destination.port", static_cast<std::int64_t>(c.event.port));
-    f.add("network.transport", std::string("tcp"));
-    if (const auto* parent = known(p.ppid)) detect::add_parent_evidence(f, *parent);
+  while (!rechecks_.empty() && rechecks_.front().due_ms <= now) {
+    auto c = std::move(rechecks_.front());
+    rechecks_.pop_front();
+    auto found = c.event.kind == KernelEvent::Kind::bind ? recheck_listener(c.event) : recheck_shell(c.event, c.process);
+    out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
+  return out;
+}
+
+Findings ProcessEvents::recheck_shell(const KernelEvent& e, const collect::ProcessRow& before) {
+  IssueLog log;
+  auto later = collect::read_one_process(*root_, e.pid, log);
+  const bool wired = later && stdio_is_socket(*later);
+  const auto& p = later && !later->executable.empty() ? *later : before;
+  std::string where = e.ip + ":" + std::to_string(e.port);
+  auto f = wired ? make_finding("process.reverse-shell", Severity::critical, kSource,
+                                "Here: a shell connected to " + where + " and its input and output are that connection.")
+                 : make_finding("process.shell-network-connection", Severity::low, kSource,
+                                "Here: a shell connected to " + where + ".");
+  detect::add_process_evidence(f, p);
+  f.add("event.action", std::string("connect"));
+  f.add("destination.ip", e.ip);
+  f.add("destination.port", static_cast<std::int64_t>(e.port));
+  f.add("network.transport", std::string("tcp"));
+  if (const auto* parent = known(p.ppid)) detect::add_parent_evidence(f, *parent);
+  return {std::move(f)};
+}
+
+// The triage's network detectors on the process alone and the sockets it listens on now: an
+// unpackaged program listening (worse from /tmp, or on every address) is reported while it
+// runs, though it may be gone before the next periodic triage.
+Findings ProcessEvents::recheck_listener(const KernelEvent& e) {
+  IssueLog log;
+  auto p = collect::read_one_process(*root_, e.pid, log);
+  if (!p || p->self || p->executable.empty()) return {};
+  p->package = owner(p->executable);
+  p->user = user_of(p->uid);
+  collect::Snapshot s;
+  s.packages = packages_;
+  s.tables = {"processes", "sockets"};
+  for (auto& sock : collect::collect_sockets(*root_, {*p}, {}, log)) {
+    const bool held = std::any_of(sock.holders.begin(), sock.holders.end(), [&](const auto& h) { return h.pid == e.pid; });
+    if (held && sock.listening()) s.sockets.push_back(std::move(sock));
+  }
+  if (s.sockets.empty()) return {};  // bound, not listening (or closed already)
+  s.processes.push_back(std::move(*p));
+  detect::Context ctx;
+  ctx.now = static_cast<std::int64_t>(std::time(nullptr));
+  Findings out;
+  for (auto& f : detect::detect_network(s, ctx)) {
+    if (f.get("process.pid") != std::to_string(e.pid)) continue;
+    f.add("event.action", std::string("listen"));
+    if (const auto* parent = known(s.processes[0].ppid)) detect::add_parent_evidence(f, *parent);
     out.push_back(std::move(f));
   }
   return out;

@@ -5,7 +5,10 @@
 // /tmp that lives a tenth of a second is still seen. With BPF the kernel's event carries the
 // program and its arguments, so a process gone before /proc could be read is still judged
 // (and marked so); connections are seen too: a shell that connects out is checked again a
-// moment later, and one whose input and output have become that connection is a reverse shell.
+// moment later, and one whose input and output have become that connection is a reverse shell;
+// a program that binds a port is looked at a moment later too, and judged by the triage's
+// network detectors when it listens (an unpackaged listener that lived a few seconds). Each
+// exec, connect, bind and accept is also a row for the event tables (event_recorder.hpp).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include "core/finding.hpp"
 #include "core/root.hpp"
 #include "watch/bpf_events.hpp"
+#include "watch/event_recorder.hpp"
 #include "watch/proc_connector.hpp"
 #include "watch/process_sigma.hpp"
 
@@ -48,6 +52,8 @@ class ProcessEvents {
   Findings tick();
   // The Sigma process_creation and network_connection rules among these (nullptr: none).
   void set_rules(const logs::LogRules* rules) { sigma_.set_rules(rules); }
+  // Where the events are recorded as rows (nullptr: nowhere).
+  void set_recorder(EventRecorder* recorder) { recorder_ = recorder; }
   const ProcessEventStats& stats() const { return stats_; }
   std::uint64_t sigma_informational() const { return sigma_.informational(); }
 
@@ -55,14 +61,18 @@ class ProcessEvents {
   void handle(const KernelEvent& e, Findings& out);
   Findings judge_exec(const KernelEvent& e);
   void judge_connect(const KernelEvent& e);
+  void judge_bind(const KernelEvent& e);
+  Findings recheck_shell(const KernelEvent& e, const collect::ProcessRow& before);
+  Findings recheck_listener(const KernelEvent& e);
   std::string owner(const std::string& executable);
   // A process read recently (cached by pid until its exit or exec), or nullptr when gone.
   const collect::ProcessRow* known(std::int64_t pid);
   std::string user_of(std::int64_t uid);
 
-  struct ShellConnection {
+  // An event looked at again a moment later: a shell's connect, a bind.
+  struct Recheck {
     KernelEvent event;
-    collect::ProcessRow process;
+    collect::ProcessRow process;  // as known at the event (shells)
     std::int64_t due_ms = 0;
   };
 
@@ -75,10 +85,11 @@ class ProcessEvents {
   // Processes read recently, by pid (a shell starting a hundred commands is read once as their
   // parent); dropped at its exit or exec event, and when the cache is full.
   std::unordered_map<std::int64_t, collect::ProcessRow> known_;
-  std::deque<ShellConnection> shell_connections_;  // checked again by tick()
+  std::deque<Recheck> rechecks_;                   // by tick(), in order of their due time
   std::vector<KernelEvent> batch_;                 // one read's BPF events
   std::unordered_set<std::int64_t> ended_;         // pids whose exit is in that batch
   ProcessSigma sigma_;
+  EventRecorder* recorder_ = nullptr;
   std::unordered_map<std::int64_t, std::string> users_;  // uid → name, from /etc/passwd
   std::int64_t users_read_ms_ = 0;
   ProcessEventStats stats_;

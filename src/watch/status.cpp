@@ -119,6 +119,12 @@ int print_status(const std::string& state_dir, bool json, std::ostream& out, std
                        p->value("sigma_informational", 0)
                            ? fmt::format("; {} informational Sigma matches not sent", p->value("sigma_informational", 0))
                            : "");
+  if (auto e = s.find("events"); e != s.end() && e->is_object())
+    out << fmt::format("event tables ({}): {} process and {} socket rows written, {} pruned by the retention{}\n",
+                       e->value("path", std::string()), e->value("process_rows", 0), e->value("socket_rows", 0),
+                       e->value("pruned", 0),
+                       e->value("dropped", 0) ? fmt::format(", {} DROPPED (the file could not be written)", e->value("dropped", 0))
+                                              : "");
   if (auto f = s.find("fim"); f != s.end() && f->is_object())
     out << fmt::format("file integrity ({}, baseline #{}): {} events, {} paths judged, {} differed; {} overflows "
                        "(each a full check)\n",

@@ -295,3 +295,92 @@ TEST(WatchProcesses, ASigmaHqNetworkConnectionRuleFiresOnAConnectEvent) {
   EXPECT_EQ(found[0]["vigil"]["severity"], "critical");
   EXPECT_EQ(w->stop(SIGTERM), 0);
 }
+
+namespace {
+
+// Rows of a query over the daemon's event tables, as JSON objects.
+std::vector<nlohmann::json> event_rows(const TempDir& d, const std::string& sql) {
+  auto r = run_vigil({"query", "--events", d / "state/events.db", "--format", "json", sql});
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  if (!j.is_array()) return {};
+  return {j.begin(), j.end()};
+}
+
+}  // namespace
+
+// osquery's process_events and socket_events: every exec and connection is a row `vigil query`
+// reads, and rows written before a kill -9 are still there after the restart.
+TEST(WatchProcesses, EveryExecAndConnectionIsARowOfTheEventTablesAndSurvivesKill9) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  TempDir d("vigil-watch-events");
+  std::unique_ptr<WatchDaemon> w;
+  ASSERT_TRUE(start(d, w, "bpf")) << slurp(d / "err.txt");
+  if (auto why = refused(d); !why.empty()) GTEST_SKIP() << why;
+  Listener service;
+  ASSERT_GT(service.port, 0);
+  std::string copy = d / "fetch";
+  fs::copy_file("/bin/nc.traditional", copy);
+  auto r = run_vigil_as({copy, "-z", "127.0.0.1", std::to_string(service.port)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string by_copy = "SELECT pid, executable, cmdline, package, parent_executable, source FROM process_events "
+                              "WHERE executable = '" + copy + "'";
+  ASSERT_TRUE(wait_for([&] { return !event_rows(d, by_copy).empty(); }, 4.0)) << slurp(d / "err.txt");
+  auto exec = event_rows(d, by_copy)[0];
+  EXPECT_EQ(exec["cmdline"], copy + " -z 127.0.0.1 " + std::to_string(service.port));
+  EXPECT_EQ(exec["package"], "");
+  EXPECT_EQ(exec["source"], "bpf");
+  EXPECT_FALSE(exec["parent_executable"].get<std::string>().empty());
+  const std::string connects = "SELECT pid, executable, protocol, remote_address, remote_port FROM socket_events "
+                               "WHERE action = 'connect' AND remote_port = " + std::to_string(service.port);
+  ASSERT_TRUE(wait_for([&] { return !event_rows(d, connects).empty(); }, 3.0));
+  auto conn = event_rows(d, connects)[0];
+  EXPECT_EQ(conn["pid"], exec["pid"]);
+  EXPECT_EQ(conn["executable"], copy);
+  EXPECT_EQ(conn["protocol"], "tcp");
+  EXPECT_EQ(conn["remote_address"], "127.0.0.1");
+
+  // kill -9: what was written stays, and the restarted daemon adds to it.
+  w->kill9();
+  ASSERT_EQ(event_rows(d, by_copy).size(), 1u);
+  fs::remove(d / "state/status.json");  // start() waits for the new daemon's
+  ASSERT_TRUE(start(d, w, "bpf")) << slurp(d / "err.txt");
+  r = run_vigil_as({copy, "-z", "127.0.0.1", std::to_string(service.port)});
+  ASSERT_TRUE(wait_for([&] { return event_rows(d, by_copy).size() == 2; }, 4.0)) << slurp(d / "err.txt");
+  EXPECT_EQ(w->stop(SIGTERM), 0);
+  auto status = run_vigil({"watch", "--state-dir", d / "state", "--status"});
+  EXPECT_EQ(status.exit_code, 3);  // not running; the tables outlive it
+  EXPECT_EQ(event_rows(d, "SELECT count(*) AS n FROM socket_events WHERE remote_port = " + std::to_string(service.port))[0]["n"], 2);
+}
+
+// The renamed netcat listening from /tmp, for a few seconds between two periodic triages: its
+// bind is looked at again and the triage's network detectors judge it while it runs. The same
+// netcat where its package put it, listening on loopback, is quiet.
+TEST(WatchProcesses, AnUnpackagedListenerIsReportedFromItsBind) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  TempDir d("vigil-watch-bind");
+  std::unique_ptr<WatchDaemon> w;
+  ASSERT_TRUE(start(d, w, "bpf")) << slurp(d / "err.txt");
+  if (auto why = refused(d); !why.empty()) GTEST_SKIP() << why;
+  std::string copy = d / "msupdate";
+  fs::copy_file("/bin/nc.traditional", copy);
+  Listener probe;  // a free port: taken and released
+  const int port = probe.port;
+  ::close(probe.fd);
+  probe.fd = -1;
+  {
+    Planted backdoor(copy, {"msupdate", "-l", "-p", std::to_string(port)});
+    ASSERT_TRUE(wait_for([&] { return !about(d, "network.unowned-public-listener", copy).empty(); }, 3.0))
+        << slurp(d / "err.txt") << slurp(d / "out.jsonl");
+  }
+  auto f = about(d, "network.unowned-public-listener", copy)[0];
+  EXPECT_EQ(f["vigil"]["severity"], "high");  // unpackaged, from /tmp, on every address
+  EXPECT_EQ(f["event"]["action"], "listen");
+  EXPECT_EQ(f["destination"]["port"], port) << f.dump();
+  {
+    Planted packaged("/bin/nc.traditional", {"nc", "-l", "-s", "127.0.0.1", "-p", std::to_string(port)});
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  }
+  for (const auto& rule : {"network.unowned-public-listener", "process.unowned-listener"})
+    EXPECT_TRUE(about(d, rule, "/usr/bin/nc.traditional").empty()) << slurp(d / "out.jsonl");
+  EXPECT_EQ(w->stop(SIGTERM), 0);
+}

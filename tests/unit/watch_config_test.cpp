@@ -56,6 +56,10 @@ TEST(WatchConfig, TheShippedExampleLoadsWithEverySinkKind) {
   EXPECT_EQ(c->triage_quick_ms, 60'000);
   EXPECT_EQ(c->triage_full_ms, 300'000);
   EXPECT_EQ(c->processes, "auto");
+  EXPECT_TRUE(c->events.on);
+  EXPECT_EQ(c->events.store, "/var/lib/vigil/watch/events.db");
+  EXPECT_EQ(c->events.keep_ms, 7ll * 86'400'000);
+  EXPECT_EQ(c->events.max_rows, 1'000'000);
   EXPECT_EQ(c->suppressions, "/etc/vigil/suppressions.conf");
   EXPECT_EQ(c->flush_ms, 1000);
   EXPECT_EQ(c->idle_close_ms, 600'000);
@@ -141,6 +145,24 @@ TEST(WatchConfig, CommandLineOverridesCombineWithTheFile) {
   auto none = resolve_config(nothing);
   ASSERT_FALSE(none);
   EXPECT_NE(none.error()[0].message.find("nothing to watch"), std::string::npos);
+}
+
+TEST(WatchConfig, EventTablesCanBeBoundedOrSwitchedOff) {
+  auto c = parse_config("events:\n  keep: 12h\n  max_rows: 5000\n", "w.yaml");
+  ASSERT_TRUE(c) << dump(c.error());
+  EXPECT_TRUE(c->events.on);
+  EXPECT_TRUE(c->events.store.empty());  // STATE_DIR/events.db
+  EXPECT_EQ(c->events.keep_ms, 12ll * 3'600'000);
+  EXPECT_EQ(c->events.max_rows, 5000);
+  c = parse_config("events: off\n", "w.yaml");
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->events.on);
+  auto bad = parse_config("events:\n  keep: 7\n  max_rows: 10\n  retention: 1d\n", "w.yaml");
+  ASSERT_FALSE(bad);
+  auto text = dump(bad.error());
+  EXPECT_NE(text.find("w.yaml:2:9: events.keep: '7' is not a duration such as 7d"), std::string::npos) << text;
+  EXPECT_NE(text.find("events.max_rows: expected a whole number from 1000"), std::string::npos) << text;
+  EXPECT_NE(text.find("retention"), std::string::npos) << text;
 }
 
 TEST(WatchConfig, Units) {
