@@ -44,8 +44,8 @@ struct ProcessEventRow {
       {"package", "package that owns the executable; empty when none"},
       {"parent_executable", "the parent's program; empty when unknown"},
       {"parent_cmdline", "the parent's command line"},
-      {"gone", "the process ended before /proc could be read: program and arguments are the kernel's (BPF)"},
-      {"source", "where the event came from: bpf or proc connector"},
+      {"gone", "the process ended before /proc could be read: program and arguments are the kernel's (BPF, audit)"},
+      {"source", "where the event came from: bpf, audit or proc connector"},
   }};
   auto fields() const {
     return std::tie(time, pid, ppid, uid, user, name, executable, cmdline, cwd, package, parent_executable,

@@ -106,8 +106,8 @@ class Reader {
     if (auto f = n["fim"]) fim(f, c.fim);
     if (auto v = n["processes"]) {
       if (auto p = string(v, "sources.processes")) {
-        if (*p == "auto" || *p == "bpf" || *p == "connector" || *p == "off") c.processes = *p;
-        else fail(v, fmt::format("sources.processes: '{}' is not auto, bpf, connector or off", *p));
+        if (*p == "auto" || *p == "bpf" || *p == "audit" || *p == "connector" || *p == "off") c.processes = *p;
+        else fail(v, fmt::format("sources.processes: '{}' is not auto, bpf, audit, connector or off", *p));
       }
     }
     c.logs = strings(n["logs"], "sources.logs");

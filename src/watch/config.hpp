@@ -75,7 +75,7 @@ struct WatchConfig {
   bool from_start = false;
   std::int64_t triage_quick_ms = 60'000;   // periodic triage, cheap tables; 0 off
   std::int64_t triage_full_ms = 300'000;   // every table; 0 off
-  std::string processes = "auto";          // process events: auto (BPF, else proc connector), bpf, connector, off
+  std::string processes = "auto";          // process events: auto (BPF, else audit, else proc connector), bpf, audit, connector, off
   FimSourceConfig fim;
   EventsConfig events;
   bool builtin_rules = true;

@@ -342,10 +342,12 @@ class Watcher {
     std::string fallback;
     auto opened = processes_->open(config_.processes, fallback);
     if (!fallback.empty() && opened) {
-      // Chosen at start and said: the proc connector gives exec, fork and exit, no connections.
-      note("process events from the proc connector: " + fallback);
+      // Chosen at start and said: audit records and the proc connector give execs, no connections.
+      const auto& source = processes_->stats().source;
+      note("process events from " + source + ": " + fallback);
       auto f = self_finding("watch.source-problem", Severity::info,
-                            "Process events come from the proc connector (no connection events): " + fallback + ".");
+                            "Process events come from " + (source == "audit" ? "the audit subsystem's records" : "the " + source) +
+                                " (no connection events): " + fallback + ".");
       f.add("event.reason", std::string("fallback"));
       pending_.push_back(std::move(f));
     }

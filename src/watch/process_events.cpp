@@ -54,25 +54,43 @@ expected<void, std::string> ProcessEvents::open(const std::string& mode, std::st
   root_.emplace(std::move(*root));
   IssueLog log;
   packages_ = collect::open_package_db(*root_, log);
-  if (mode != "connector") {
-    auto r = bpf_.open(::getpid());
-    if (r) {
-      use_bpf_ = true;
+  auto passed_over = [&](std::string_view what, const std::string& why) {
+    fallback += (fallback.empty() ? "" : "; ") + std::string(what) + ": " + why;
+  };
+  if (mode == "auto" || mode == "bpf") {
+    if (auto r = bpf_.open(::getpid()); r) {
+      use_ = Source::bpf;
       stats_.source = "bpf";
       return {};
+    } else if (mode == "bpf") {
+      return r;
+    } else {
+      passed_over("BPF", r.error());
     }
-    if (mode == "bpf") return r;
-    fallback = r.error();
+  }
+  if (mode == "auto" || mode == "audit") {
+    if (auto r = audit_.open(mode == "audit"); r) {
+      use_ = Source::audit;
+      stats_.source = "audit";
+      return {};
+    } else if (mode == "audit") {
+      return r;
+    } else {
+      passed_over("audit", r.error());
+    }
   }
   if (auto r = connector_.open(); !r) {
-    if (!fallback.empty()) return make_unexpected(fallback + "; " + r.error());
+    if (!fallback.empty()) return make_unexpected(fallback + "; proc connector: " + r.error());
     return r;
   }
+  use_ = Source::connector;
   stats_.source = "proc connector";
   return {};
 }
 
-int ProcessEvents::fd() const { return use_bpf_ ? bpf_.fd() : connector_.fd(); }
+int ProcessEvents::fd() const {
+  return use_ == Source::bpf ? bpf_.fd() : use_ == Source::audit ? audit_.fd() : connector_.fd();
+}
 
 std::string ProcessEvents::owner(const std::string& executable) {
   if (executable.empty() || !packages_ || !packages_->knows_ownership()) return {};
@@ -110,7 +128,14 @@ const collect::ProcessRow* ProcessEvents::known(std::int64_t pid) {
 
 Findings ProcessEvents::read() {
   Findings out;
-  if (use_bpf_) {
+  if (use_ == Source::audit) {
+    // Like BPF's, each exec event carries the program and its arguments.
+    batch_.clear();
+    ended_.clear();
+    audit_.read([&](const KernelEvent& e) { batch_.push_back(e); });
+    for (const auto& e : batch_) handle(e, out);
+    stats_.overflows = audit_.overflows();
+  } else if (use_ == Source::bpf) {
     // In a batch, an exec whose exit follows is judged from the kernel's account alone: /proc
     // no longer has it (in an exec storm, a third of them), and trying costs as much as reading.
     batch_.clear();
@@ -245,6 +270,10 @@ void ProcessEvents::judge_bind(const KernelEvent& e) {
 
 Findings ProcessEvents::tick() {
   Findings out;
+  if (use_ == Source::audit) {
+    auto aged = read();  // events whose last record was lost, completed by age
+    out.insert(out.end(), std::make_move_iterator(aged.begin()), std::make_move_iterator(aged.end()));
+  }
   const std::int64_t now = monotonic_ms();
   while (!rechecks_.empty() && rechecks_.front().due_ms <= now) {
     auto c = std::move(rechecks_.front());

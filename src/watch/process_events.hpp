@@ -1,5 +1,6 @@
 // Live process events in vigil watch: each exec the kernel reports - through vigil's BPF
-// program, or the proc connector where BPF is refused or not built - is read from /proc at once
+// program; where BPF is refused or not built, the audit subsystem's records (where audit runs
+// with a rule recording execve) or the proc connector - is read from /proc at once
 // (program, arguments, directory, user, parent, owning package cached per program) and judged
 // by the same process detectors as `vigil triage`, so a reverse shell or a program run from
 // /tmp that lives a tenth of a second is still seen. With BPF the kernel's event carries the
@@ -24,6 +25,7 @@
 #include "collect/processes.hpp"
 #include "core/finding.hpp"
 #include "core/root.hpp"
+#include "watch/audit_events.hpp"
 #include "watch/bpf_events.hpp"
 #include "watch/event_recorder.hpp"
 #include "watch/proc_connector.hpp"
@@ -32,18 +34,19 @@
 namespace vigil::watch {
 
 struct ProcessEventStats {
-  std::string source;             // "bpf", "proc connector", or "" when off
+  std::string source;             // "bpf", "audit", "proc connector", or "" when off
   std::uint64_t execs = 0;        // exec events
   std::uint64_t connections = 0;  // connect, bind and accept events (BPF only)
   std::uint64_t gone = 0;         // exited before /proc could be read
   std::uint64_t lost = 0;         // events the kernel could not queue (BPF: exact count)
-  std::uint64_t overflows = 0;    // proc connector: times the socket buffer overflowed (count unknown)
+  std::uint64_t overflows = 0;    // proc connector, audit: times the socket buffer overflowed (count unknown)
 };
 
 class ProcessEvents {
  public:
-  // mode "auto" (BPF, else the proc connector), "bpf" or "connector". An error says why no
-  // source could be opened; `fallback` says why BPF was passed over when auto fell back.
+  // mode "auto" (BPF, else audit records, else the proc connector), "bpf", "audit" or
+  // "connector". An error says why no source could be opened; `fallback` says why the better
+  // sources were passed over when auto fell back.
   expected<void, std::string> open(const std::string& mode, std::string& fallback);
   int fd() const;
   // Reads what arrived; the findings of the events among it.
@@ -76,9 +79,11 @@ class ProcessEvents {
     std::int64_t due_ms = 0;
   };
 
+  enum class Source { none, bpf, audit, connector };
   BpfEvents bpf_;
+  AuditEvents audit_;
   ProcConnector connector_;
-  bool use_bpf_ = false;
+  Source use_ = Source::none;
   std::optional<Root> root_;
   std::shared_ptr<collect::PackageDb> packages_;
   std::unordered_map<std::string, std::string> owners_;  // executable → package ("" none)

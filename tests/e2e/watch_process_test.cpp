@@ -89,7 +89,7 @@ void short_lived_program_from_tmp(const std::string& mode) {
   EXPECT_EQ(f["process"]["command_line"], copy + " 0.15");
   EXPECT_EQ(f["event"]["action"], "exec");
   EXPECT_FALSE(f["process"]["parent"]["executable"].get<std::string>().empty()) << f.dump();
-  EXPECT_EQ(source_of(d), mode == "bpf" ? "bpf" : "proc connector");
+  EXPECT_EQ(source_of(d), mode == "connector" ? "proc connector" : mode);
   // A packaged program run from its usual place says nothing.
   run_vigil_as({"/usr/bin/sleep", "0.05"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -105,6 +105,13 @@ TEST(WatchProcesses, AProgramFromTmpThatLivesAFractionOfASecondIsReported_Bpf) {
 TEST(WatchProcesses, AProgramFromTmpThatLivesAFractionOfASecondIsReported_ProcConnector) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
   short_lived_program_from_tmp("connector");
+}
+
+// The audit subsystem's records, read from its netlink group beside auditd: only where audit is
+// on with a rule that records execve (the test changes no audit setting of the host).
+TEST(WatchProcesses, AProgramFromTmpThatLivesAFractionOfASecondIsReported_Audit) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
+  short_lived_program_from_tmp("audit");
 }
 
 // With BPF the exec event carries the program and its arguments: a program that has already
@@ -175,7 +182,9 @@ TEST(WatchProcesses, AShellWhoseConnectionBecomesItsInputIsAReverseShellFromTheC
 
 // A root daemon without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (as a hardened unit could be):
 // the kernel refuses the program, the daemon says so once and uses the proc connector.
-TEST(WatchProcesses, BpfRefusedFallsBackToTheProcConnectorAndSaysSo) {
+// The next source is the audit subsystem's records where audit records execve here, else the
+// proc connector; either way the finding says why each better one was passed over.
+TEST(WatchProcesses, BpfRefusedFallsBackAndSaysSo) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root for the kernel's process events";
   if (!fs::exists("/usr/bin/setpriv")) GTEST_SKIP() << "needs setpriv (util-linux)";
   TempDir d("vigil-watch-nobpf");
@@ -194,8 +203,14 @@ TEST(WatchProcesses, BpfRefusedFallsBackToTheProcConnectorAndSaysSo) {
   if (!said()) GTEST_SKIP() << "the proc connector is refused too: " << refused(d);
   auto f = written(d, "watch.source-problem")[0];
   EXPECT_EQ(f["vigil"]["severity"], "info");
-  EXPECT_NE(f["message"].get<std::string>().find("refused"), std::string::npos) << f.dump();
-  EXPECT_EQ(source_of(d), "proc connector");
+  const auto message = f["message"].get<std::string>();
+  EXPECT_NE(message.find("BPF: "), std::string::npos) << f.dump();
+  EXPECT_NE(message.find("refused"), std::string::npos) << f.dump();
+  const auto source = source_of(d);
+  EXPECT_TRUE(source == "proc connector" || source == "audit") << source;
+  if (source == "proc connector") {
+    EXPECT_NE(message.find("audit: "), std::string::npos) << f.dump();
+  }
   // And it still sees execs.
   std::string copy = d / "updater";
   fs::copy_file("/usr/bin/sleep", copy);

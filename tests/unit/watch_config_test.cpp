@@ -114,7 +114,7 @@ TEST(WatchConfig, WrongShapesAndBrokenYamlAreErrorsNotCrashes) {
   EXPECT_FALSE(errors_of("- 1\n- 2\n").empty());
   EXPECT_FALSE(errors_of("sources:\n  from_start: maybe\n").empty());
   EXPECT_TRUE(has_error(errors_of("sources:\n  triage: {quick: 60}\n"), 2, 19, "'60' is not a duration"));
-  EXPECT_TRUE(has_error(errors_of("sources:\n  processes: bpf-please\n"), 2, 14, "is not auto, bpf, connector or off"));
+  EXPECT_TRUE(has_error(errors_of("sources:\n  processes: bpf-please\n"), 2, 14, "is not auto, bpf, audit, connector or off"));
   auto off = parse_config("sources:\n  triage: off\n", "w.yaml");
   ASSERT_TRUE(off);
   EXPECT_EQ(off->triage_quick_ms + off->triage_full_ms, 0);
