@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "audit/command.hpp"
+#include "core/command.hpp"
 #include "collect/account_parse.hpp"
 #include "collect/proc_parse.hpp"
 #include "core/glob.hpp"

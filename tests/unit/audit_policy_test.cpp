@@ -8,7 +8,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "audit/command.hpp"
+#include "core/command.hpp"
 #include "audit/evaluate.hpp"
 #include "audit/passwords.hpp"
 #include "audit/policy.hpp"
