@@ -4,22 +4,9 @@
 
 #include <algorithm>
 
-#include "core/glob.hpp"
 #include "core/text.hpp"
 
 namespace vigil {
-
-bool Suppression::matches(const Finding& f) const {
-  if (!glob_match(rule, f.rule)) return false;
-  for (const auto& [key, glob] : fields) {
-    bool any = false;
-    for (const auto& e : f.evidence)
-      if (e.key == key && glob_match(glob, evidence_text(e.value)))
-        any = true;
-    if (!any) return false;
-  }
-  return true;
-}
 
 expected<std::vector<Suppression>, ParseError> parse_suppressions(std::string_view text) {
   std::vector<Suppression> out;
@@ -37,22 +24,12 @@ expected<std::vector<Suppression>, ParseError> parse_suppressions(std::string_vi
     Suppression s;
     s.line = n;
     s.reason = std::string(trim(line.substr(sep + 4)));
-    auto words = split_ws(line.substr(0, sep));
-    if (words.empty()) {
-      result = make_unexpected(ParseError{n, "missing rule id"});
+    auto match = parse_finding_match(split_ws(line.substr(0, sep)));
+    if (!match) {
+      result = make_unexpected(ParseError{n, match.error()});
       return;
     }
-    s.rule = std::string(words[0]);
-    for (std::size_t i = 1; i < words.size(); ++i) {
-      auto eq = words[i].find('=');
-      if (eq == std::string_view::npos || eq == 0) {
-        result = make_unexpected(
-            ParseError{n, "expected FIELD=GLOB, found '" + std::string(words[i]) + "'"});
-        return;
-      }
-      s.fields.emplace_back(std::string(words[i].substr(0, eq)),
-                            std::string(words[i].substr(eq + 1)));
-    }
+    s.match = std::move(*match);
     result->push_back(std::move(s));
   });
   return result;

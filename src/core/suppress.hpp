@@ -1,6 +1,6 @@
 // Suppressions: known local services the administrator vouches for, each with a reason.
 // File format, one entry a line ('#' starts a comment):
-//   RULE-GLOB [FIELD=GLOB …] -- REASON
+//   RULE-GLOB [FIELD=GLOB | FIELD!=GLOB | FIELD=cidr:NET,… …] -- REASON   (core/finding_match.hpp)
 // e.g.  network.unowned-public-listener process.executable=/opt/acme/bin/* -- Acme API, ticket 42
 #pragma once
 
@@ -11,16 +11,16 @@
 
 #include "core/expected.hpp"
 #include "core/finding.hpp"
+#include "core/finding_match.hpp"
 #include "core/parse_error.hpp"
 
 namespace vigil {
 
 struct Suppression {
-  std::string rule;                                         // glob over rule ids
-  std::vector<std::pair<std::string, std::string>> fields;  // evidence key, glob over its value
+  FindingMatch match;
   std::string reason;
   std::size_t line = 0;
-  bool matches(const Finding& f) const;
+  bool matches(const Finding& f) const { return match.matches(f); }
 };
 
 // Any malformed line is an error (a typo must not silently suppress nothing or everything).

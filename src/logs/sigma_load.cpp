@@ -76,7 +76,7 @@ LogSource map_logsource(const YAML::Node& ls) {
     return out;
   }
   if (category.empty() && (service == "apache" || service == "nginx" || service == "iis" ||
-                           (product == "apache" || product == "nginx") && service.empty())) {
+                           ((product == "apache" || product == "nginx") && service.empty()))) {
     out.family = LogFamily::web;
     return out;
   }
@@ -206,16 +206,6 @@ std::vector<std::string> base64offset_variants(const std::string& v) {
   return out;
 }
 
-bool parse_cidr(const std::string& text, Cidr& net) {
-  auto slash = text.find('/');
-  std::string addr = text.substr(0, slash);
-  net.v6 = addr.find(':') != std::string::npos;
-  int max = net.v6 ? 128 : 32;
-  net.prefix = slash == std::string::npos ? max : std::atoi(text.c_str() + slash + 1);
-  if (net.prefix < 0 || net.prefix > max) return false;
-  return inet_pton(net.v6 ? AF_INET6 : AF_INET, addr.c_str(), net.bytes) == 1;
-}
-
 struct Modifiers {
   bool contains = false, startswith = false, endswith = false, all = false, re = false, cased = false;
   bool base64 = false, base64offset = false, windash = false, exists = false, cidr = false;
@@ -327,7 +317,9 @@ class RuleBuilder {
     if (mods.cidr) {
       if (!field) throw RuleError("|cidr needs a field");
       m.op = Op::cidr;
-      if (!parse_cidr(value, m.net)) throw RuleError("'" + value + "' is not a network");
+      auto net = Cidr::parse(value);
+      if (!net) throw RuleError("'" + value + "' is not a network");
+      m.net = *net;
       test.matchers.push_back(push(m));
       return;
     }

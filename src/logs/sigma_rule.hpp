@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cidr.hpp"
 #include "core/finding.hpp"
 #include "core/severity.hpp"
 #include "logs/event.hpp"
@@ -18,12 +19,6 @@
 namespace vigil::logs::sigma {
 
 enum class Op : std::uint8_t { pattern, exists, missing, lt, lte, gt, gte, cidr };
-
-struct Cidr {
-  std::uint8_t bytes[16] = {};
-  int prefix = 0;
-  bool v6 = false;
-};
 
 struct Matcher {
   Op op = Op::pattern;

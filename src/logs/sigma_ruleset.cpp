@@ -241,21 +241,7 @@ bool RuleSet::matcher_true(const Matcher& m, int global, const Event& e, Scratch
       if (m.op == Op::gt) return d > m.number;
       return d >= m.number;
     }
-    case Op::cidr: {
-      auto v = e.get(*m.field);
-      if (v.empty() || v.size() > 45) return false;
-      char buf[46];
-      std::memcpy(buf, v.data(), v.size());
-      buf[v.size()] = 0;
-      std::uint8_t addr[16];
-      if (inet_pton(m.net.v6 ? AF_INET6 : AF_INET, buf, addr) != 1) return false;
-      int bits = m.net.prefix;
-      for (int i = 0; bits > 0; ++i, bits -= 8) {
-        std::uint8_t mask = bits >= 8 ? 0xFF : static_cast<std::uint8_t>(0xFF << (8 - bits));
-        if ((addr[i] & mask) != (m.net.bytes[i] & mask)) return false;
-      }
-      return true;
-    }
+    case Op::cidr: return m.net.contains(e.get(*m.field));
   }
   return false;
 }
