@@ -432,6 +432,21 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "were dropped (the other outputs still have them).",
      "Fix the receiver, or raise the sink's buffer in watch.yaml; read the dropped findings from the JSONL output.",
      "", "info"},
+    {"watch.action", "vigil watch responded to a finding",
+     "A trigger in watch.yaml selected a finding and ran one of its actions: an address blocked in nftables, its "
+     "traffic captured, a handler run - or, in a dry run or for an address never blocked, said what it would "
+     "have done. event.outcome tells which; the actions ledger in the state directory keeps them all.",
+     "Nothing to do unless the action was not wanted: then narrow the trigger (when, severity) or add the "
+     "address to response.allowlist; `vigil watch --unblock ADDRESS` lifts a block at once.",
+     "", "info"},
+    {"watch.action-failed", "A response vigil watch was configured to take did not happen",
+     "A trigger selected a finding but its action failed: nftables refused the command, the handler is missing, "
+     "failed or hung (killed at its timeout), the capture interface is gone. The attack it answered was not "
+     "blocked or recorded.",
+     "Read the message for the reason and fix the action in watch.yaml (vigil watch --check-config), or the "
+     "handler; meanwhile respond by hand to the finding named in vigil.trigger_rule. A firewall that refuses "
+     "changes it accepted before can also be a defence switched off.",
+     "T1562.004", "medium"},
     {"watch.state-unsaved", "vigil watch cannot save its state",
      "The state directory is full or unwritable: after a restart vigil would read logs again from the last "
      "saved positions (findings could repeat) or lose windows it was counting.",

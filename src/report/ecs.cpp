@@ -49,7 +49,9 @@ void set_dotted(json& doc, const std::string& key, json v) {
 json finding_to_ecs(const Finding& f, const collect::HostInfo& host) {
   json j = json::object();
   j["@timestamp"] = iso8601(host.collected_at);
-  j["event"] = {{"kind", "alert"}, {"module", "vigil"}, {"severity", ecs_severity(f.severity)}};
+  // An alert, unless the finding says it is an event (what vigil watch's actions did).
+  auto kind = f.get("event.kind");
+  j["event"] = {{"kind", kind.empty() ? "alert" : kind}, {"module", "vigil"}, {"severity", ecs_severity(f.severity)}};
   j["rule"] = {{"id", f.rule}, {"name", f.title}};
   j["message"] = f.why;
   j["host"] = {{"name", host.hostname}};
@@ -59,7 +61,8 @@ json finding_to_ecs(const Finding& f, const collect::HostInfo& host) {
   if (!f.attack.empty()) {
     j["threat"] = {{"framework", "MITRE ATT&CK"}, {"technique", {{"id", f.attack}}}};
   }
-  for (const auto& e : f.evidence) set_dotted(j, e.key, value_json(e.value));
+  for (const auto& e : f.evidence)
+    if (e.key != "event.kind") set_dotted(j, e.key, value_json(e.value));
   // A change list is a list even when it holds one change.
   if (auto v = j.find("vigil"); v != j.end())
     if (auto c = v->find("changes"); c != v->end() && !c->is_array()) *c = json::array({*c});

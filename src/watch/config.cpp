@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/text.hpp"
 #include "watch/journal_source.hpp"
 #include "watch/units.hpp"
 
@@ -156,6 +157,84 @@ class Reader {
     count(n["max_rows"], "events.max_rows", 1000, 1'000'000'000, e.max_rows);
   }
 
+  void response(const YAML::Node& n, ResponseConfig& r) {
+    if (!keys(n, "response", {"dry_run", "allowlist", "table"})) return;
+    boolean(n["dry_run"], "response.dry_run", r.dry_run);
+    for (const auto& item : strings(n["allowlist"], "response.allowlist")) {
+      if (auto net = Cidr::parse(item)) r.allowlist.push_back(*net);
+      else fail(n["allowlist"], fmt::format("response.allowlist: '{}' is not an address or network", item));
+    }
+    if (auto v = n["table"])
+      if (auto t = string(v, "response.table")) {
+        if (!t->empty() && t->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos) r.table = *t;
+        else fail(v, fmt::format("response.table: '{}' is not a table name (lower-case letters, digits, _)", *t));
+      }
+  }
+
+  void action(const YAML::Node& n, const std::string& where, TriggerConfig& t) {
+    if (!keys(n, where, {"type", "argv", "timeout", "ttl", "duration", "max_size", "interface", "field"})) return;
+    ActionConfig a;
+    auto type = n["type"] ? string(n["type"], where + ".type") : std::nullopt;
+    if (!n["type"]) fail(n, where + ": missing 'type' (exec, block or capture)");
+    else if (type && *type == "exec") a.kind = ActionKind::exec;
+    else if (type && *type == "block") a.kind = ActionKind::block;
+    else if (type && *type == "capture") a.kind = ActionKind::capture;
+    else if (type) fail(n["type"], fmt::format("{}.type: '{}' is not exec, block or capture", where, *type));
+    if (a.kind == ActionKind::exec) {
+      a.argv = strings(n["argv"], where + ".argv");
+      if (a.argv.empty()) fail(n, where + ": an exec action needs argv: [PROGRAM, ARG…] (run without a shell)");
+    } else if (n["argv"]) {
+      fail(n["argv"], where + ".argv: only exec actions run a program");
+    }
+    unit(n["timeout"], where + ".timeout", "a duration such as 10s", parse_duration_ms, a.timeout_ms);
+    unit(n["ttl"], where + ".ttl", "a duration such as 1h", parse_duration_ms, a.ttl_ms);
+    unit(n["duration"], where + ".duration", "a duration such as 60s", parse_duration_ms, a.duration_ms);
+    unit(n["max_size"], where + ".max_size", "a size such as 20MB", parse_size, a.max_size);
+    if (auto v = n["interface"])
+      if (auto i = string(v, where + ".interface")) a.interface = *i;
+    if (auto v = n["field"])
+      if (auto f = string(v, where + ".field")) a.field = *f;
+    t.actions.push_back(std::move(a));
+  }
+
+  void trigger(const YAML::Node& n, std::size_t i, WatchConfig& c) {
+    std::string where = fmt::format("triggers[{}]", i);
+    if (!keys(n, where, {"name", "when", "severity", "key", "once_per", "max_per_minute", "actions"})) return;
+    TriggerConfig t;
+    t.name = fmt::format("trigger{}", i + 1);
+    if (auto v = n["name"])
+      if (auto s = string(v, where + ".name")) t.name = *s;
+    if (auto v = n["when"]) {
+      if (auto s = string(v, where + ".when")) {
+        auto words = split_ws(*s);
+        if (auto m = parse_finding_match(words)) t.when = std::move(*m);
+        else fail(v, fmt::format("{}.when: {}", where, m.error()));
+      }
+    } else {
+      fail(n, where + ": missing 'when' (RULE-GLOB [FIELD=GLOB …], as in the suppression file)");
+    }
+    if (auto v = n["severity"])
+      if (auto w = string(v, where + ".severity")) {
+        if (auto sev = parse_severity(*w)) t.min_severity = *sev;
+        else fail(v, fmt::format("{}.severity: '{}' is not info, low, medium, high or critical", where, *w));
+      }
+    if (auto v = n["key"])
+      if (auto k = string(v, where + ".key")) t.key = *k;
+    unit(n["once_per"], where + ".once_per", "a duration such as 1h", parse_duration_ms, t.once_per_ms);
+    std::int64_t rate = t.max_per_minute;
+    count(n["max_per_minute"], where + ".max_per_minute", 1, 100'000, rate);
+    t.max_per_minute = static_cast<int>(rate);
+    auto actions = n["actions"];
+    if (!actions || !actions.IsSequence() || actions.size() == 0) {
+      fail(actions ? actions : n, where + ": expected a list of actions (exec, block, capture)");
+    } else {
+      for (std::size_t k = 0; k < actions.size(); ++k) action(actions[k], fmt::format("{}.actions[{}]", where, k), t);
+    }
+    for (const auto& other : c.triggers)
+      if (other.name == t.name) fail(n, fmt::format("{}: a second trigger named '{}'", where, t.name));
+    c.triggers.push_back(std::move(t));
+  }
+
   void rules(const YAML::Node& n, WatchConfig& c) {
     if (!keys(n, "rules", {"builtin", "paths", "disable", "flush", "idle_close"})) return;
     boolean(n["builtin"], "rules.builtin", c.builtin_rules);
@@ -268,7 +347,8 @@ class Reader {
 
   void document(const YAML::Node& root, WatchConfig& c) {
     if (!root || root.IsNull()) return;  // an empty file: every default
-    if (!keys(root, "watch.yaml", {"state_dir", "sources", "events", "rules", "suppressions", "sinks", "limits"})) return;
+    if (!keys(root, "watch.yaml", {"state_dir", "sources", "events", "rules", "suppressions", "sinks", "limits",
+                                          "triggers", "response"})) return;
     if (auto v = root["state_dir"]) {
       if (auto s = string(v, "state_dir")) c.state_dir = *s;
     }
@@ -284,6 +364,12 @@ class Reader {
         for (std::size_t i = 0; i < v.size(); ++i) sink(v[i], i, c);
     }
     if (auto v = root["limits"]) limits(v, c);
+    if (auto v = root["response"]) response(v, c.response);
+    if (auto v = root["triggers"]) {
+      if (!v.IsSequence()) fail(v, "triggers: expected a list of triggers");
+      else
+        for (std::size_t i = 0; i < v.size(); ++i) trigger(v[i], i, c);
+    }
   }
 
  private:
@@ -397,6 +483,7 @@ expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine
   c.logs.insert(c.logs.end(), cl.logs.begin(), cl.logs.end());
   if (!cl.state_dir.empty()) c.state_dir = cl.state_dir;
   if (cl.from_start) c.from_start = true;
+  if (cl.dry_run) c.response.dry_run = true;
   if (!cl.output.empty()) {
     auto it = std::find_if(c.sinks.begin(), c.sinks.end(), [](const SinkConfig& s) { return s.kind == SinkKind::jsonl; });
     if (it == c.sinks.end()) it = c.sinks.insert(c.sinks.end(), SinkConfig{});

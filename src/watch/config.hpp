@@ -8,8 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cidr.hpp"
 #include "core/expected.hpp"
 #include "core/finding.hpp"
+#include "core/finding_match.hpp"
 
 namespace vigil::watch {
 
@@ -68,6 +70,38 @@ struct EventsConfig {
   bool operator==(const EventsConfig&) const = default;
 };
 
+// What a trigger does (triggers: … actions:).
+enum class ActionKind { exec, block, capture };
+struct ActionConfig {
+  ActionKind kind = ActionKind::exec;
+  std::vector<std::string> argv;         // exec: the program and its arguments (no shell)
+  std::int64_t timeout_ms = 10'000;      // exec: killed after this
+  std::int64_t ttl_ms = 3'600'000;       // block: how long the address stays blocked
+  std::int64_t duration_ms = 60'000;     // capture: how long it records
+  std::int64_t max_size = 20ll << 20;    // capture: the pcap stops growing here
+  std::string interface = "any";         // capture
+  std::string field = "source.ip";       // block, capture: the finding field naming the address
+};
+
+// Findings that set actions off: the suppression file's grammar (`when`), a least severity,
+// at most one run per key and `once_per`, at most `max_per_minute` runs.
+struct TriggerConfig {
+  std::string name;
+  FindingMatch when;
+  Severity min_severity = Severity::info;
+  std::string key;                       // a finding field; empty: the finding's fingerprint
+  std::int64_t once_per_ms = 3'600'000;
+  int max_per_minute = 60;
+  std::vector<ActionConfig> actions;
+};
+
+// What every action obeys (response:).
+struct ResponseConfig {
+  bool dry_run = false;                  // say what would be done, do nothing
+  std::vector<Cidr> allowlist;           // never blocked (nor loopback, nor the host's own addresses)
+  std::string table = "vigil";           // nftables: table inet TABLE
+};
+
 struct WatchConfig {
   std::string file;                          // the config it came from; empty for defaults
   std::string state_dir = kDefaultStateDir;
@@ -78,6 +112,8 @@ struct WatchConfig {
   std::string processes = "auto";          // process events: auto (BPF, else audit, else proc connector), bpf, audit, connector, off
   FimSourceConfig fim;
   EventsConfig events;
+  std::vector<TriggerConfig> triggers;
+  ResponseConfig response;
   bool builtin_rules = true;
   std::vector<std::string> rule_paths;
   std::vector<std::pair<std::string, ConfigMark>> disabled_rules;  // checked against the loaded rules
@@ -114,6 +150,7 @@ struct CommandLine {
   std::string output;              // --output: the (first) JSONL sink's file
   std::string state_dir;           // --state-dir
   bool from_start = false;         // --from-start
+  bool dry_run = false;            // --dry-run
   std::vector<std::string> rules;  // --rules, added
   bool no_builtin = false;         // --no-builtin
   std::string builtin_rules;       // vigil's rules/logs directory

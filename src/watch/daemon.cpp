@@ -43,6 +43,7 @@
 #include "watch/self_finding.hpp"
 #include "watch/event_recorder.hpp"
 #include "watch/process_events.hpp"
+#include "watch/responder.hpp"
 #include "watch/triage_source.hpp"
 
 namespace vigil::watch {
@@ -134,6 +135,7 @@ class Watcher {
     start_triage(state_triage_seen_);
     start_process_events();
     start_fim();
+    start_responder();
     step(true);
     housekeeping();
     sd_notify(0, "READY=1\nSTATUS=following logs");
@@ -158,6 +160,8 @@ class Watcher {
           pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
         } else if (fim_ && fd == fim_->fd()) {
           take(fim_->read());
+        } else if (responder_ && fd == responder_->fd()) {
+          take(responder_->take());
         } else if (triage_ && fd == triage_->fd()) {
           auto found = triage_->take();
           pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
@@ -179,6 +183,8 @@ class Watcher {
     }
     sd_notify(0, "STOPPING=1");
     record_events(true);
+    stop_responder();
+    emit();
     save();
     std::int64_t deadline = monotonic_ms() + kDrainMs;
     for (auto& s : sinks_) s->drain(deadline);
@@ -331,6 +337,8 @@ class Watcher {
       events_.reset();
       start_process_events();
     }
+    stop_responder();
+    start_responder();
     note("config reloaded" + (config_.file.empty() ? std::string() : " from " + config_.file));
     sd_notify(0, "READY=1");
   }
@@ -496,6 +504,7 @@ class Watcher {
       auto j = report::finding_to_ecs(f, host_);
       auto key = finding_key(j);
       if (emitted_set_.contains(key)) continue;  // sent before a restart
+      if (responder_) responder_->offer(f, j);
       out.emplace_back(f.severity, std::move(j));
       remember(std::move(key));
     }
@@ -573,6 +582,30 @@ class Watcher {
     if (sd_watchdog_enabled(0, &usec) > 0) sd_notify(0, "WATCHDOG=1");
   }
 
+  // Triggers and their actions; the ledger in the state directory remembers what they did.
+  void start_responder() {
+    if (config_.triggers.empty()) return;
+    responder_ = std::make_unique<Responder>(config_.triggers, config_.response, config_.state_dir);
+    if (auto r = responder_->open(); !r) {
+      note("triggers off: " + r.error());
+      source_unavailable("Triggers: " + r.error());
+      responder_.reset();
+      return;
+    }
+    watch_fd(responder_->fd());
+    if (config_.response.dry_run) note("triggers in dry run: actions are described, not taken");
+  }
+
+  // Waits for the actions under way (queued ones run first; captures end early) and keeps
+  // their outcomes.
+  void stop_responder() {
+    if (!responder_) return;
+    ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, responder_->fd(), nullptr);
+    responder_->finish();
+    take(responder_->take());
+    responder_.reset();
+  }
+
   // The process and socket event tables (vigil query), kept while process events come.
   void start_events() {
     events_mode_ = config_.events;
@@ -633,6 +666,12 @@ class Watcher {
                         {"lost", p.lost}, {"overflows", p.overflows},
                         {"sigma_informational", processes_->sigma_informational()}};
     }
+    if (responder_) {
+      auto r = responder_->stats();
+      s["response"] = {{"triggers", config_.triggers.size()}, {"dry_run", config_.response.dry_run},
+                       {"matched", r.matched},  {"repeated", r.repeated}, {"rate_limited", r.rate_limited},
+                       {"actions", r.actions},  {"failed", r.failed},     {"active_keys", responder_->active_keys()}};
+    }
     if (events_) {
       const auto& e = events_->stats();
       s["events"] = {{"path", e.path}, {"process_rows", e.process_rows}, {"socket_rows", e.socket_rows},
@@ -665,6 +704,7 @@ class Watcher {
   std::unique_ptr<logs::LogEngine> engine_;
   std::unique_ptr<Sources> sources_;
   std::unique_ptr<PeriodicTriage> triage_;  // destroyed (its worker joined) before what it uses
+  std::unique_ptr<Responder> responder_;
   std::unique_ptr<EventRecorder> events_;  // written by processes_ (so destroyed after it)
   EventsConfig events_mode_;               // the events it was started with
   std::unique_ptr<ProcessEvents> processes_;
@@ -717,6 +757,17 @@ int check_watch_config(const ConfigLoader& load, std::ostream& out, std::ostream
     if (s.kind == SinkKind::syslog) out << " " << s.address;
     if (s.min_severity != Severity::info) out << ", " << to_string(s.min_severity) << " and above";
     out << "\n";
+  }
+  if (!c.triggers.empty()) {
+    out << "triggers" << (c.response.dry_run ? " (dry run: actions are described, not taken)" : "") << ":\n";
+    for (const auto& t : c.triggers) {
+      std::string actions;
+      for (const auto& a : t.actions)
+        actions += std::string(actions.empty() ? "" : ", ") +
+                   (a.kind == ActionKind::exec ? "exec " + a.argv.front() : a.kind == ActionKind::block ? "block" : "capture");
+      out << fmt::format("  {}: {} at {} and above, once per {} s per {} -> {}\n", t.name, t.when.rule,
+                         to_string(t.min_severity), t.once_per_ms / 1000, t.key.empty() ? "finding" : t.key, actions);
+    }
   }
   out << fmt::format("limits: RSS {} MiB, CPU {}% of a core\n", c.rss_limit >> 20, c.cpu_limit);
   return 0;
