@@ -158,7 +158,8 @@ class Reader {
   }
 
   void response(const YAML::Node& n, ResponseConfig& r) {
-    if (!keys(n, "response", {"dry_run", "allowlist", "table"})) return;
+    if (!keys(n, "response", {"dry_run", "allowlist", "table", "captures_max"})) return;
+    unit(n["captures_max"], "response.captures_max", "a size such as 1GB", parse_size, r.captures_max);
     boolean(n["dry_run"], "response.dry_run", r.dry_run);
     for (const auto& item : strings(n["allowlist"], "response.allowlist")) {
       if (auto net = Cidr::parse(item)) r.allowlist.push_back(*net);

@@ -100,6 +100,7 @@ struct ResponseConfig {
   bool dry_run = false;                  // say what would be done, do nothing
   std::vector<Cidr> allowlist;           // never blocked (nor loopback, nor the host's own addresses)
   std::string table = "vigil";           // nftables: table inet TABLE
+  std::int64_t captures_max = 1ll << 30;  // STATE_DIR/captures stops taking new captures here
 };
 
 struct WatchConfig {

@@ -1,6 +1,7 @@
 #include "watch/pcap_capture.hpp"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include <memory>
@@ -51,10 +52,17 @@ expected<CaptureResult, std::string> capture_host(const std::string& interface, 
   std::unique_ptr<pcap_dumper_t, DumpClose> dump(pcap_dump_open(p.get(), path.c_str()));
   if (!dump) return make_unexpected(path + ": " + pcap_geterr(p.get()));
   ::chmod(path.c_str(), 0600);  // traffic: the owner's only
+  // Non-blocking, waited for with poll: a quiet host ends the capture on time (a blocking read
+  // in immediate mode waits for the next packet, however late).
+  const int fd = pcap_get_selectable_fd(p.get());
+  if (fd < 0 || pcap_setnonblock(p.get(), 1, err) != 0)
+    return make_unexpected("capture on " + interface + ": cannot wait for packets: " + err);
   Sink sink{dump.get()};
   CaptureResult r;
   const auto deadline = std::chrono::steady_clock::now() + duration;
   while (!stop && std::chrono::steady_clock::now() < deadline) {
+    pollfd w{fd, POLLIN, 0};
+    if (::poll(&w, 1, 100) <= 0) continue;
     int n = pcap_dispatch(p.get(), 256, write_packet, reinterpret_cast<u_char*>(&sink));
     if (n == PCAP_ERROR) return make_unexpected("capture on " + interface + ": " + pcap_geterr(p.get()));
     if (n == PCAP_ERROR_BREAK) break;

@@ -45,6 +45,15 @@ std::vector<std::string> environment(const Finding& f, const std::string& trigge
   return env;
 }
 
+// What the files of a directory take (0 when it does not exist).
+std::int64_t bytes_in(const std::string& dir) {
+  std::int64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_regular_file(ec)) total += static_cast<std::int64_t>(e.file_size(ec));
+  return total;
+}
+
 std::string file_safe(std::string_view s) {
   std::string out;
   for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
@@ -245,6 +254,14 @@ void Responder::run(const Job& job) {
                        fmt::format("Dry run: would capture the traffic of {} on {} for {} s (at most {} bytes).", address,
                                    a.interface, a.duration_ms / 1000, a.max_size)),
                job, true, "dry run");
+        return;
+      }
+      if (auto used = bytes_in(state_dir_ + "/captures"); used >= response_.captures_max) {
+        report(outcome(job, false, false,
+                       fmt::format("Capture of {}: the captures already take {} bytes (response.captures_max {}); "
+                                   "move or delete old ones from {}/captures.",
+                                   address, used, response_.captures_max, state_dir_)),
+               job, false, "captures full");
         return;
       }
       if (captures_running_ >= kMaxCaptures) {

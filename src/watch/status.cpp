@@ -119,6 +119,12 @@ int print_status(const std::string& state_dir, bool json, std::ostream& out, std
                        p->value("sigma_informational", 0)
                            ? fmt::format("; {} informational Sigma matches not sent", p->value("sigma_informational", 0))
                            : "");
+  if (auto r = s.find("response"); r != s.end() && r->is_object())
+    out << fmt::format("triggers ({}{}): {} findings selected, {} repeats within once_per, {} over the rate; {} actions, "
+                       "{} FAILED; {} keys active\n",
+                       r->value("triggers", 0), r->value("dry_run", false) ? ", DRY RUN" : "", r->value("matched", 0),
+                       r->value("repeated", 0), r->value("rate_limited", 0), r->value("actions", 0),
+                       r->value("failed", 0), r->value("active_keys", 0));
   if (auto e = s.find("events"); e != s.end() && e->is_object())
     out << fmt::format("event tables ({}): {} process and {} socket rows written, {} pruned by the retention{}\n",
                        e->value("path", std::string()), e->value("process_rows", 0), e->value("socket_rows", 0),

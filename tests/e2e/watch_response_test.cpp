@@ -25,7 +25,8 @@ constexpr int kPort = 9022;
 std::string config(const TempDir& d, const std::string& response, const std::string& actions) {
   return "state_dir: " + d / "state" + "\nsources:\n  logs: [" + d / "auth.log" +
          "]\n  triage: off\n  processes: off\nsinks:\n  - {type: jsonl, path: " + d / "out.jsonl" + "}\n" + response +
-         "triggers:\n  - name: brute-force\n    when: logs.auth-brute-force\n    key: source.ip\n    actions:\n" +
+         "triggers:\n  - name: brute-force\n    when: logs.*brute-force\n    severity: medium\n    key: source.ip\n"
+         "    actions:\n" +
          actions;
 }
 
@@ -130,11 +131,21 @@ TEST_F(WatchResponse, ABruteForceBlocksThePeerUntilTheTimeoutCapturesItAndRunsTh
   EXPECT_GT(packets_with(pcap, net.address_b()), 0u);
   EXPECT_EQ(packets_with(pcap, net.address_b()), capture["vigil"]["packets"].get<std::size_t>());
 
-  // Once per key: the same address failing again sets nothing off while its once_per runs.
-  brute_force(d, net.address_b());
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  // Once per key: the same address logging in after its brute force is a second finding the
+  // trigger selects, and sets nothing off while the key's once_per runs.
+  std::ofstream(d / "auth.log", std::ios::app) << syslog_now() << " web1 sshd[4100]: Accepted password for root from "
+                                               << net.address_b() << " port 50100 ssh2\n";
+  ASSERT_TRUE(wait_for([&] { return !written(d, "logs.login-after-brute-force").empty(); }, 3.0)) << slurp(d / "out.jsonl");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(actions(d, "block").size(), 1u);
 
+  // The login after the brute force is the repeat (status.json is rewritten every second).
+  const std::string counted =
+      "triggers (1): 2 findings selected, 1 repeats within once_per, 0 over the rate; 3 actions, 0 FAILED; 1 keys active";
+  EXPECT_TRUE(wait_for(
+      [&] { return run_vigil({"watch", "--state-dir", d / "state", "--status"}).out.find(counted) != std::string::npos; },
+      3.0))
+      << run_vigil({"watch", "--state-dir", d / "state", "--status"}).out;
   // The kernel lifts the block at its timeout.
   EXPECT_TRUE(wait_for([&] { return net.connects_from_b(kPort, net.address_b(), 300); }, 6.0));
   EXPECT_EQ(w->stop(SIGTERM), 0);

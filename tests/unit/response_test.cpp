@@ -56,7 +56,7 @@ TEST(ActionLedger, GrowingPastItsBoundKeepsOnlyActiveKeys) {
 
 TEST(WatchTriggers, TriggersAndTheirActionsAreReadWithEveryErrorNamed) {
   auto c = parse_config(
-      "response:\n  dry_run: true\n  allowlist: [10.0.0.0/8, '2001:db8::1']\n"
+      "response:\n  dry_run: true\n  allowlist: [10.0.0.0/8, '2001:db8::1']\n  captures_max: 200MB\n"
       "triggers:\n"
       "  - name: ssh\n    when: logs.auth-* source.ip!=cidr:192.168.0.0/16\n    severity: medium\n"
       "    key: source.ip\n    once_per: 30m\n    max_per_minute: 5\n"
@@ -66,6 +66,7 @@ TEST(WatchTriggers, TriggersAndTheirActionsAreReadWithEveryErrorNamed) {
   ASSERT_TRUE(c) << format_error(c.error()[0]);
   EXPECT_TRUE(c->response.dry_run);
   ASSERT_EQ(c->response.allowlist.size(), 2u);
+  EXPECT_EQ(c->response.captures_max, 200ll << 20);
   ASSERT_EQ(c->triggers.size(), 1u);
   const auto& t = c->triggers[0];
   EXPECT_EQ(t.name, "ssh");
