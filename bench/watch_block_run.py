@@ -3,7 +3,9 @@
 network namespace given; a writer appends attackers' failures over benign noise; `nft monitor`
 timestamps each element entering vigil's set (table inet vigil) and fail2ban's (table inet
 f2b-table). Prints a table and writes result.json."""
-import argparse, json, os, re, shutil, signal, subprocess, threading, time
+import argparse, json, os, re, signal, subprocess, threading, time
+
+from fail2ban_conf import fail2ban_server
 
 ELEMENT = re.compile(r"add element inet (\S+) (\S+) \{ ([0-9a-fA-F.:]+)")
 
@@ -41,20 +43,8 @@ def start_vigil(a, log):
 
 
 def start_fail2ban(a, log):
-    conf = os.path.join(a.dir, "f2b")
-    shutil.copytree("/etc/fail2ban", conf)
-    shutil.rmtree(os.path.join(conf, "jail.d"), ignore_errors=True)
-    os.makedirs(os.path.join(conf, "jail.d"))
-    f2b_log = os.path.join(a.dir, "fail2ban.log")
-    with open(os.path.join(conf, "fail2ban.local"), "w") as f:
-        f.write("[Definition]\nloglevel = INFO\nlogtarget = %s\ndbfile = :memory:\nsocket = %s\npidfile = %s\n"
-                % (f2b_log, os.path.join(a.dir, "f2b.sock"), os.path.join(a.dir, "f2b.pid")))
-    with open(os.path.join(conf, "jail.local"), "w") as f:
-        f.write("[DEFAULT]\nbackend = polling\nignoreself = false\nmaxretry = 5\nfindtime = 600\nbantime = 3600\n"
-                "banaction = nftables-allports\n\n[sshd]\nenabled = true\nport = ssh\nlogpath = %s\n"
-                "backend = polling\n" % log)
-    p = subprocess.Popen(in_ns(a.netns, ["fail2ban-server", "-f", "-x", "-c", conf, "-s",
-                                         os.path.join(a.dir, "f2b.sock"), "-p", os.path.join(a.dir, "f2b.pid")]),
+    argv, f2b_log = fail2ban_server(a.dir, log, "banaction = nftables-allports")
+    p = subprocess.Popen(in_ns(a.netns, argv),
                          stdout=subprocess.DEVNULL, stderr=open(os.path.join(a.dir, "f2b.err"), "w"))
     deadline = time.time() + 30
     while time.time() < deadline:

@@ -22,6 +22,8 @@ import sys
 import threading
 import time
 
+from fail2ban_conf import fail2ban_server
+
 CLK = os.sysconf("SC_CLK_TCK")
 
 
@@ -289,26 +291,9 @@ def fail2ban_lags(log, stream):
 def run_fail2ban(a):
     target = os.path.join(a.dir, "auth.log")
     open(target, "w").close()
-    conf = os.path.join(a.dir, "f2b")
-    if os.path.exists(conf):
-        shutil.rmtree(conf)
-    shutil.copytree("/etc/fail2ban", conf)
-    for d in ("jail.d",):
-        shutil.rmtree(os.path.join(conf, d), ignore_errors=True)
-        os.makedirs(os.path.join(conf, d))
-    log = os.path.join(a.dir, "fail2ban.log")
-    with open(os.path.join(conf, "fail2ban.local"), "w") as f:
-        f.write("[Definition]\nloglevel = INFO\nlogtarget = %s\ndbfile = :memory:\nsocket = %s\npidfile = %s\n"
-                % (log, os.path.join(a.dir, "f2b.sock"), os.path.join(a.dir, "f2b.pid")))
-    with open(os.path.join(conf, "jail.local"), "w") as f:
-        # The same threshold as vigil's rule; the dummy action writes to a file, no firewall.
-        f.write("[DEFAULT]\nbackend = polling\nignoreself = false\nmaxretry = 5\nfindtime = 600\nbantime = 3600\n"
-                "banaction = dummy\n\n[sshd]\nenabled = true\nport = ssh\nlogpath = %s\nbackend = polling\n"
-                "action = dummy[target=%s]\n" % (target, os.path.join(a.dir, "f2b.dummy")))
-    if os.path.exists(log):
-        os.remove(log)
-    server = subprocess.Popen(["fail2ban-server", "-f", "-x", "-c", conf, "-s", os.path.join(a.dir, "f2b.sock"),
-                               "-p", os.path.join(a.dir, "f2b.pid")],
+    # The same threshold as vigil's rule; the dummy action writes to a file, no firewall.
+    argv, log = fail2ban_server(a.dir, target, "action = dummy[target=%s]" % os.path.join(a.dir, "f2b.dummy"))
+    server = subprocess.Popen(argv,
                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(a.dir, "f2b.err"), "w"))
     deadline = time.time() + 30
     while time.time() < deadline:
