@@ -20,7 +20,7 @@ std::string error_text(const std::string& path, std::string_view what) {
 
 }  // namespace
 
-expected<void, std::string> ActionLedger::open(const std::string& path, std::int64_t now) {
+expected<void, std::string> ActionLedger::open(const std::string& path, std::int64_t now, bool dry_run) {
   path_ = path;
   until_.clear();
   unreadable_ = 0;
@@ -34,6 +34,7 @@ expected<void, std::string> ActionLedger::open(const std::string& path, std::int
         continue;
       }
       if (!j.contains("until")) continue;  // an outcome line
+      if (j.value("dry_run", false) && !dry_run) continue;
       auto& until = until_[{j.value("trigger", ""), j.value("key", "")}];
       until = std::max(until, j.value("until", std::int64_t{0}));
     }

@@ -20,8 +20,10 @@ class ActionLedger {
  public:
   // `compact_at`: the size past which the file is rewritten (1 MB).
   explicit ActionLedger(std::int64_t compact_at = 1 << 20) : compact_at_(compact_at) {}
-  // Reads the ledger (lines it cannot read are counted, not fatal) and opens it to append.
-  expected<void, std::string> open(const std::string& path, std::int64_t now);
+  // Reads the ledger (lines it cannot read are counted, not fatal) and opens it to append. A
+  // dry run's keys count only for another dry run: trying a config first must not keep the
+  // real one from acting.
+  expected<void, std::string> open(const std::string& path, std::int64_t now, bool dry_run = false);
   // Whether `key` of `trigger` acted and its once_per has not yet ended.
   bool active(const std::string& trigger, const std::string& key, std::int64_t now) const;
   expected<void, std::string> started(const std::string& trigger, const std::string& key, std::int64_t now,

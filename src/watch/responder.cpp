@@ -83,7 +83,7 @@ void Responder::finish() {
 expected<void, std::string> Responder::open() {
   wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_) return make_unexpected(std::string("eventfd failed"));
-  if (auto r = ledger_.open(state_dir_ + "/actions.jsonl", now_s()); !r) return r;
+  if (auto r = ledger_.open(state_dir_ + "/actions.jsonl", now_s(), response_.dry_run); !r) return r;
   worker_ = std::thread([this] { work(); });
   return {};
 }

@@ -33,10 +33,17 @@ TEST(ActionLedger, AKeyStaysActiveAcrossARestartUntilItsTimeAndTornLinesAreSkipp
   EXPECT_FALSE(l.active("other", "198.51.100.7", 1010));
   EXPECT_EQ(l.active_keys(1100), 1u);
   // Appending after the torn line still gives readable lines.
-  ASSERT_TRUE(l.started("brute-force", "192.0.2.1", 1100, 1200, true));
+  ASSERT_TRUE(l.started("brute-force", "192.0.2.1", 1100, 1200, false));
   ActionLedger again;
   ASSERT_TRUE(again.open(path, 1100));
   EXPECT_TRUE(again.active("brute-force", "192.0.2.1", 1150));
+  // A dry run's key holds for the next dry run only.
+  ASSERT_TRUE(again.started("brute-force", "192.0.2.77", 1100, 1200, true));
+  ActionLedger real, dry;
+  ASSERT_TRUE(real.open(path, 1100));
+  ASSERT_TRUE(dry.open(path, 1100, true));
+  EXPECT_FALSE(real.active("brute-force", "192.0.2.77", 1150));
+  EXPECT_TRUE(dry.active("brute-force", "192.0.2.77", 1150));
 }
 
 TEST(ActionLedger, GrowingPastItsBoundKeepsOnlyActiveKeys) {
