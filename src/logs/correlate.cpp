@@ -134,7 +134,10 @@ void CorrelationState::input(const CorrelationSet::Consumer& c, std::int64_t tim
       if (g.start.empty()) g.start.assign(corr.rules.size(), INT64_MIN);
       if (c.position == 0) {
         g.start[0] = time;
-      } else if (g.start[c.position - 1] != INT64_MIN && g.start[c.position - 1] >= from) {
+      } else if (g.start[c.position - 1] != INT64_MIN && g.start[c.position - 1] >= from &&
+                 g.start[c.position - 1] <= time) {
+        // In event time, not file order: a step logged after this event but stamped later
+        // (logs of several hosts one after another) does not come before it.
         g.start[c.position] = g.start[c.position - 1];
       }
       fired = g.start.back() != INT64_MIN && g.start.back() >= from && c.position + 1 == corr.rules.size();

@@ -47,6 +47,12 @@ class CorrelationSet {
   std::vector<Field> needed_fields() const;
   // Whether a rule's own matches are hidden: it feeds a correlation with generate: false.
   bool hides(std::size_t rule) const { return rule < hidden_.size() && hidden_[rule]; }
+  // An informational correlation that feeds another (a count kept for the rule that uses it)
+  // is not reported on its own, as an informational rule a correlation consumes is not.
+  bool hides_correlation(std::size_t c) const {
+    return c < corr_.size() && corr_[c].meta.severity == Severity::info && c < corr_consumers_.size() &&
+           !corr_consumers_[c].empty();
+  }
   // The name a correlation's state is saved under (its name, else its id).
   static std::string state_key(const sigma::Correlation& c) { return c.meta.name.empty() ? c.meta.id : c.meta.name; }
 

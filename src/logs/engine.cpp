@@ -154,6 +154,7 @@ LogEngine::Group& LogEngine::group(bool correlation, std::size_t index, const st
 }
 
 void LogEngine::fired(const CorrelationFire& f, const Hit& h, const std::string& path) {
+  if (rules_.correlations.hides_correlation(f.correlation)) return;
   const auto& c = rules_.correlations.correlations()[f.correlation];
   auto& g = group(true, f.correlation, f.group, h, path);
   g.peak = std::max(g.peak, f.value);

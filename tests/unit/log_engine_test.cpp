@@ -129,6 +129,8 @@ TEST(LogEngine, FlushEvictsClosedWindowsWithoutChangingTheResult) {
     for (int i = 0; i < 4; ++i) engine.feed(cursor, failure(i, "203.0.113.9"), "auth.log");
     if (flush) {
       engine.flush(engine.latest() + 20 * 60);  // the 10-minute window and the slack are over
+      EXPECT_EQ(engine.size().windows, 1u);     // the 24-hour count (the slow guesser's) stays
+      engine.flush(engine.latest() + 25 * 3600);
       EXPECT_EQ(engine.size().windows, 0u);
     }
     engine.feed(cursor, failure(0, "203.0.113.9", 40), "auth.log");  // 40 minutes later
