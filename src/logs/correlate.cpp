@@ -78,7 +78,9 @@ void CorrelationState::feed(std::size_t rule, std::int64_t time, const FieldLook
   if (rule >= set_->rule_consumers_.size()) return;
   for (const auto& c : set_->rule_consumers_[rule]) {
     std::string key = set_->group_key(set_->corr_[c.correlation], values);
-    if (!set_->corr_[c.correlation].group_by.empty() && key.find_first_not_of('\x1f') == std::string::npos) continue;
+    // An event without the first group-by field (what is counted: a source, a user) is not
+    // counted: the later fields only keep groups apart (a source on each host).
+    if (!set_->corr_[c.correlation].group_by.empty() && (key.empty() || key.front() == '\x1f')) continue;
     input(c, time, key, values, fire, 0);
   }
 }

@@ -256,8 +256,10 @@ Finding LogEngine::to_finding(const Group& g) const {
       auto cut = key.find('\x1f');
       std::string name(field_name(gb)), value(key.substr(0, cut));
       if (gb == Field::source_ip) name = source_key(value);
-      f.add(name, value);
-      f.identity.push_back(name);
+      if (!value.empty()) {
+        f.add(name, value);
+        f.identity.push_back(name);
+      }
       key = cut == std::string_view::npos ? std::string_view{} : key.substr(cut + 1);
     }
     if (auto it = attackers_.find(g.key.substr(0, g.key.find('\x1f'))); it != attackers_.end())

@@ -45,10 +45,16 @@ TEST(AuthCorrelation, HostsLoggedOneAfterAnotherAreJudgedInEventTime) {
   EXPECT_TRUE(fired.contains("logs.auth-brute-force"));
   EXPECT_FALSE(fired.contains("logs.login-after-brute-force")) << "the failures came after the login";
   EXPECT_FALSE(fired.contains("logs.login-after-slow-brute-force"));
-  // The same events in the order they happened: the login after the brute force is found.
+  // One host's rotated logs concatenated newest first (cat auth.log auth.log.1): the login at
+  // 10:00 is read after failures stamped 11:00, and is not a login after them.
+  std::string rotated;
+  for (int i = 0; i < 5; ++i) rotated += failed("11:00:0" + std::to_string(i), "b", "198.51.100.10", i);
+  rotated += accepted("10:00:00", "b", "198.51.100.10");
+  EXPECT_FALSE(rules_for(rotated, "198.51.100.10").contains("logs.login-after-brute-force"));
+  // A login on the host the failures were on, after them: found.
   std::string in_order;
   for (int i = 0; i < 5; ++i) in_order += failed("09:00:0" + std::to_string(i), "b", "198.51.100.9", i);
-  in_order += accepted("09:30:00", "a", "198.51.100.9");
+  in_order += accepted("09:30:00", "b", "198.51.100.9");
   EXPECT_TRUE(rules_for(in_order, "198.51.100.9").contains("logs.login-after-brute-force"));
 }
 
@@ -65,4 +71,29 @@ TEST(AuthCorrelation, ASlowGuesserThenALoginIsFoundAndATypoIsNot) {
   auto typo = rules_for(log, "192.0.2.44");
   EXPECT_FALSE(typo.contains("logs.login-after-slow-brute-force"));
   EXPECT_FALSE(typo.contains("logs.login-after-brute-force"));
+}
+
+// Keyed by (host, source): interleaved logs of two hosts give what each gives alone.
+TEST(AuthCorrelation, EachHostIsJudgedAloneWhenTheirLogsInterleave) {
+  std::string log;
+  for (int i = 0; i < 5; ++i) {
+    log += failed("09:00:0" + std::to_string(i), "web1", "198.51.100.20", i);
+    log += failed("09:00:0" + std::to_string(i), "db1", "198.51.100.21", i);
+  }
+  log += accepted("09:05:00", "db1", "198.51.100.20");   // another host: not a login after its brute force
+  log += accepted("09:05:01", "web1", "198.51.100.20");  // the host it guessed on: it is
+  vigil::testing::TempDir dir;
+  logs::ScanOptions o;
+  o.paths = {dir.write("auth.log", log)};
+  o.rule_paths = {std::string(VIGIL_SOURCE_DIR) + "/rules/logs"};
+  std::vector<std::string> after;
+  for (const auto& f : logs::scan_logs(o).findings)
+    if (f.rule == "logs.login-after-brute-force") after.push_back(f.get("source.ip") + "@" + f.get("host.hostname"));
+  EXPECT_EQ(after, std::vector<std::string>{"198.51.100.20@web1"});
+  // Three failures on each of two hosts: neither host saw a brute force.
+  std::string spread;
+  for (int i = 0; i < 3; ++i)
+    spread += failed("10:00:0" + std::to_string(i), "web1", "203.0.113.30", i) +
+              failed("10:00:0" + std::to_string(i), "db1", "203.0.113.30", i + 3);
+  EXPECT_FALSE(rules_for(spread, "203.0.113.30").contains("logs.auth-brute-force"));
 }
