@@ -153,7 +153,8 @@ void Responder::work() {
   }
 }
 
-void Responder::report(Finding f, const Job& job, bool ok, const std::string& detail) {
+void Responder::report(Finding f, const Job& job, const std::string& detail) {
+  const bool ok = f.rule != "watch.action-failed";  // as outcome() named it
   std::lock_guard lock(mutex_);
   ++stats_.actions;
   if (!ok) ++stats_.failed;
@@ -190,7 +191,7 @@ std::string Responder::address_of(const Job& job) {
   if (address.empty())
     report(outcome(job, false, false,
                    fmt::format("{}: the finding has no {}.", action_name(job.action.kind), job.action.field)),
-           job, false, "no address");
+           job, "no address");
   return address;
 }
 
@@ -202,14 +203,14 @@ void Responder::run(const Job& job) {
       std::string line;
       for (const auto& arg : a.argv) line += (line.empty() ? "" : " ") + arg;
       if (dry) {
-        report(outcome(job, true, false, "Dry run: would run " + line + " with the finding on its stdin."), job, true,
+        report(outcome(job, true, false, "Dry run: would run " + line + " with the finding on its stdin."), job,
                "dry run");
         return;
       }
       Command c{a.argv, environment(job.finding, job.trigger), job.ecs, std::chrono::milliseconds(a.timeout_ms)};
       auto r = run_command(c);
       if (!r) {
-        report(outcome(job, false, false, "Exec " + line + ": " + r.error() + "."), job, false, r.error());
+        report(outcome(job, false, false, "Exec " + line + ": " + r.error() + "."), job, r.error());
         return;
       }
       auto first = r->output.substr(0, r->output.find('\n')).substr(0, 200);
@@ -217,14 +218,14 @@ void Responder::run(const Job& job) {
       auto detail = fmt::format("Ran {}: exit {}{}", line, r->exit_status, first.empty() ? "" : "; it said: " + first);
       auto f = outcome(job, ok, true, detail + ".");
       f.add("process.exit_code", static_cast<std::int64_t>(r->exit_status));
-      report(std::move(f), job, ok, detail);
+      report(std::move(f), job, detail);
       return;
     }
     case ActionKind::block: {
       auto address = address_of(job);
       if (address.empty()) return;
       if (auto why = never_block(address, response_.allowlist); !why.empty()) {
-        report(outcome(job, true, false, "Not blocked: " + address + " is " + why + "."), job, true, "not blocked: " + why);
+        report(outcome(job, true, false, "Not blocked: " + address + " is " + why + "."), job, "not blocked: " + why);
         return;
       }
       NftBlocker nft(response_.table);
@@ -232,18 +233,18 @@ void Responder::run(const Job& job) {
       if (dry) {
         report(outcome(job, true, false, "Dry run: would block " + address + " for " + std::to_string(ttl) +
                                              " s (nft " + nft.describe_block(address, ttl) + ")."),
-               job, true, "dry run");
+               job, "dry run");
         return;
       }
       if (auto r = nft.block(address, ttl); !r) {
-        report(outcome(job, false, false, "Block " + address + ": " + r.error() + "."), job, false, r.error());
+        report(outcome(job, false, false, "Block " + address + ": " + r.error() + "."), job, r.error());
         return;
       }
       auto f = outcome(job, true, true,
                        fmt::format("Blocked {} for {} s (nftables table inet {}); `vigil watch --unblock {}` lifts it.",
                                    address, ttl, response_.table, address));
       f.add("vigil.blocked_until", iso8601(now_s() + ttl));
-      report(std::move(f), job, true, "blocked for " + std::to_string(ttl) + " s");
+      report(std::move(f), job, "blocked for " + std::to_string(ttl) + " s");
       return;
     }
     case ActionKind::capture: {
@@ -253,7 +254,7 @@ void Responder::run(const Job& job) {
         report(outcome(job, true, false,
                        fmt::format("Dry run: would capture the traffic of {} on {} for {} s (at most {} bytes).", address,
                                    a.interface, a.duration_ms / 1000, a.max_size)),
-               job, true, "dry run");
+               job, "dry run");
         return;
       }
       if (auto used = bytes_in(state_dir_ + "/captures"); used >= response_.captures_max) {
@@ -261,12 +262,12 @@ void Responder::run(const Job& job) {
                        fmt::format("Capture of {}: the captures already take {} bytes (response.captures_max {}); "
                                    "move or delete old ones from {}/captures.",
                                    address, used, response_.captures_max, state_dir_)),
-               job, false, "captures full");
+               job, "captures full");
         return;
       }
       if (captures_running_ >= kMaxCaptures) {
         report(outcome(job, false, false, fmt::format("Capture of {}: {} captures already running.", address, kMaxCaptures)),
-               job, false, "too many captures");
+               job, "too many captures");
         return;
       }
       ++captures_running_;
@@ -295,7 +296,7 @@ void Responder::capture(Job job, std::string address) {
   auto r = capture_host(a.interface, address, std::chrono::milliseconds(a.duration_ms), a.max_size, path, stop_captures_);
   --captures_running_;
   if (!r) {
-    report(outcome(job, false, false, "Capture of " + address + ": " + r.error() + "."), job, false, r.error());
+    report(outcome(job, false, false, "Capture of " + address + ": " + r.error() + "."), job, r.error());
     return;
   }
   auto f = outcome(job, true, true,
@@ -303,7 +304,7 @@ void Responder::capture(Job job, std::string address) {
                                r->capped ? ", stopped at the size cap" : "", address, a.interface, path));
   f.add("file.path", path);
   f.add("vigil.packets", static_cast<std::int64_t>(r->packets));
-  report(std::move(f), job, true, path);
+  report(std::move(f), job, path);
 }
 
 }  // namespace vigil::watch

@@ -70,7 +70,7 @@ class Responder {
   std::string address_of(const Job& job);
   Finding outcome(const Job& job, bool ok, bool done, const std::string& detail);
   void capture(Job job, std::string address);
-  void report(Finding f, const Job& job, bool ok, const std::string& detail);
+  void report(Finding f, const Job& job, const std::string& detail);
 
   std::vector<TriggerConfig> triggers_;
   ResponseConfig response_;
