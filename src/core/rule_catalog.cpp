@@ -415,6 +415,45 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "from elsewhere looks like this, and so does a new laptop.",
      "Confirm with the user that the logins were theirs; if not, lock the account and rotate its keys.", "T1078",
      "info for a private address; low once a public one is among the new sources"},
+    // logs: the models of a learned web profile (vigil logs learn; logs scan --profile)
+    {"logs.web-profile-unknown-path", "Request for a path the application never served",
+     "The learned profile of the site has no such path (numeric and hex ids collapsed), and it is not a new file "
+     "in a directory of many files: a probe for a page, an admin tool or a file that is not part of the "
+     "application.",
+     "Look at what the source requested before and after; if the path is new content, add it to the profile "
+     "(or learn again).",
+     "T1595.003", "low"},
+    {"logs.web-profile-unknown-extension", "Request for a file extension the site never served",
+     "The extension was never requested in the traffic the profile was learned from (.bak, .old, .inc, .nsf on a "
+     "site of .jsp pages): a probe for source code, backups or another server's files.",
+     "Make sure no such file is served; block sources that probe for many.", "T1595.003", "low"},
+    {"logs.web-profile-unknown-parameter", "Request with a parameter the application never receives",
+     "A parameter name the learned traffic never sent to this path (actionX= where only action= is known): "
+     "parameter tampering, a probe for hidden debug or admin switches, or mass assignment.",
+     "Check how the application handles unexpected parameters; if the name is new and legitimate, add it to the "
+     "profile.",
+     "T1190", "medium"},
+    {"logs.web-profile-missing-parameter", "Request without a parameter the application always receives",
+     "Every learned request to this path with a query carried the parameter; this one did not: tampering that "
+     "removes a field to reach an untested code path.",
+     "Check that the application rejects the request when the parameter is missing.", "T1190", "low"},
+    {"logs.web-profile-value-length", "Parameter value far longer than the application receives",
+     "The value is longer than the Chebyshev bound of the learned lengths (mean plus σ/√p): an overflow attempt, "
+     "an injected payload or a smuggled file.",
+     "Check the application limits the field's length; raise max_length in the profile if long values are "
+     "legitimate.",
+     "T1190", "medium"},
+    {"logs.web-profile-value-characters", "Parameter value with characters the application never receives",
+     "The value holds a character class no learned value of this parameter had (a quote or a semicolon in a "
+     "quantity, a slash in a button label, control characters): injection or tampering.",
+     "Check how the application validates the field; if the characters are legitimate, add them to the "
+     "parameter's chars in the profile.",
+     "T1190", "medium"},
+    {"logs.web-profile-value-enumeration", "Parameter value outside the few values the application receives",
+     "The parameter only ever took a few values in the learned traffic (a button label, a sort order, a "
+     "country code), and this one is none of them: tampering with a value the user cannot type.",
+     "Check that the application rejects unexpected values; add a legitimate one to the profile's values.",
+     "T1190", "medium"},
     // vigil watch: what the daemon says about itself, so a gap in watching is never silent
     {"watch.source-problem", "A watched log cannot be followed as it should",
      "vigil watch could not read a log it follows (permission, not a regular file), or the log now holds binary "

@@ -38,6 +38,21 @@ std::string joined(const std::set<std::string>& names) {
   return out;
 }
 
+// A correlation's severity_by_failures: the highest level whose count the source's failed
+// logins reached, and the count and rate as evidence.
+std::optional<Severity> failure_severity(const sigma::RuleMeta& m, const Attacker& a, Finding& f) {
+  std::uint64_t n = a.failures + a.invalid_users;
+  f.add("vigil.failures", static_cast<std::int64_t>(n));
+  if (a.last > a.first) {
+    double hours = static_cast<double>(a.last - a.first) / 3600.0;
+    f.add("vigil.failures_per_hour", fmt::format("{:.1f}", static_cast<double>(n) / std::max(hours, 1.0 / 60)));
+  }
+  std::optional<Severity> out;
+  for (const auto& [count, level] : m.severity_by_failures)
+    if (n >= count && (!out || level > *out)) out = level;
+  return out;
+}
+
 }  // namespace
 
 LogEngine::LogEngine(const LogRules& rules, EngineOptions options)
@@ -53,6 +68,20 @@ LogEngine::LogEngine(const LogRules& rules, EngineOptions options)
   status_ = matcher_.capture_index(Field::http_status);
   dst_ip_ = matcher_.capture_index(Field::destination_ip);
   dst_port_ = matcher_.capture_index(Field::destination_port);
+  const auto& corrs = rules.correlations.correlations();
+  absorbers_.resize(corrs.size());
+  for (std::size_t i = 0; i < corrs.size(); ++i)
+    for (const auto& name : corrs[i].meta.absorbed_by)
+      for (std::size_t j = 0; j < corrs.size(); ++j)
+        if (j != i && (corrs[j].meta.name == name || corrs[j].meta.id == name)) absorbers_[i].push_back(j);
+}
+
+// Another correlation that absorbs this one fired for the same group on the same event.
+bool LogEngine::absorbed(const CorrelationFire& f, const std::vector<CorrelationFire>& with) const {
+  for (std::size_t by : absorbers_[f.correlation])
+    for (const auto& other : with)
+      if (other.correlation == by && other.group == f.group) return true;
+  return false;
 }
 
 void LogEngine::consume(const MatchedBlock& block, const std::string& path) {
@@ -105,19 +134,20 @@ void LogEngine::hit(const Hit& h, const std::string& path) {
     if (action != "ssh-invalid-user" && outcome == "success" && !ip.empty() && !user.empty())
       new_source(h, path, user, ip);
   }
-  if (h.rules.empty()) return;
-  MatchedLine ml{&path, h.line, h.time, {}, ip, h.raw};
+  if (h.rules.empty() && h.anomalies.empty()) return;
+  MatchedLine ml{&path, h.line, h.time, {}, nullptr, ip, h.raw};
   bool any_reported = false;
   const auto& rules = rules_.rules.rules();
+  std::vector<CorrelationFire> fires;
   for (int r : h.rules) {
     auto ri = static_cast<std::size_t>(r);
     const auto& rule = rules[ri];
     auto values = [&](Field f) -> std::string_view { return val(h, matcher_.capture_index(f)); };
-    windows_.feed(ri, h.time, values, [&](const CorrelationFire& f) { fired(f, h, path); });
+    windows_.feed(ri, h.time, values, [&](const CorrelationFire& f) { fires.push_back(f); });
     if (rules_.correlations.hides(ri)) continue;
     any_reported = true;
     ml.rules.push_back(&rule.meta);
-    auto& g = group(false, ri, std::string(ip), h, path);
+    auto& g = group(Kind::rule, ri, std::string(ip), h, path);
     if (!val(h, user_).empty() && g.users.size() < 10) g.users.emplace(val(h, user_));
     if (a) {
       ++a->kinds[rule.meta.title];
@@ -127,6 +157,12 @@ void LogEngine::hit(const Hit& h, const std::string& path) {
       if (rule.source.family == LogFamily::web && status.size() == 3 && status[0] == '2') ++a->web_successes;
     }
   }
+  for (const auto& f : fires)
+    if (!absorbed(f, fires)) fired(f, h, path);
+  if (!h.anomalies.empty()) {
+    anomalies(h, path, a, ml);
+    any_reported = true;
+  }
   if (a && any_reported) ++a->events;
   if (any_reported) {
     ++matched_lines_;
@@ -134,12 +170,34 @@ void LogEngine::hit(const Hit& h, const std::string& path) {
   }
 }
 
-LogEngine::Group& LogEngine::group(bool correlation, std::size_t index, const std::string& key, const Hit& h,
+// A request the learned web profile did not expect: one count per model it broke.
+void LogEngine::anomalies(const Hit& h, const std::string& path, Attacker* a, MatchedLine& ml) {
+  ml.anomalies = &h.anomalies;
+  std::array<bool, kProfileModels> done{};
+  for (const auto& an : h.anomalies) {
+    auto model = static_cast<std::size_t>(an.model);
+    if (done[model]) continue;
+    done[model] = true;
+    const auto& meta = profile_rule(an.model);
+    ml.rules.push_back(&meta);
+    auto& g = group(Kind::profile, model, std::string(val(h, ip_)), h, path);
+    if (g.detail.empty()) g.detail = an.detail;
+    if (a) {
+      ++a->kinds[meta.title];
+      if (meta.severity >= Severity::low) a->reported = true;
+      if (!a->destination_port) a->destination_port = 80;
+      auto status = val(h, status_);
+      if (status.size() == 3 && status[0] == '2') ++a->web_successes;
+    }
+  }
+}
+
+LogEngine::Group& LogEngine::group(Kind kind, std::size_t index, const std::string& key, const Hit& h,
                                    const std::string& path) {
-  auto [it, fresh] = groups_.try_emplace({correlation, index, key});
+  auto [it, fresh] = groups_.try_emplace({kind, index, key});
   Group& g = it->second;
   if (fresh) {
-    g.correlation = correlation;
+    g.kind = kind;
     g.index = index;
     g.key = key;
     g.first = h.time;
@@ -156,7 +214,7 @@ LogEngine::Group& LogEngine::group(bool correlation, std::size_t index, const st
 void LogEngine::fired(const CorrelationFire& f, const Hit& h, const std::string& path) {
   if (rules_.correlations.hides_correlation(f.correlation)) return;
   const auto& c = rules_.correlations.correlations()[f.correlation];
-  auto& g = group(true, f.correlation, f.group, h, path);
+  auto& g = group(Kind::correlation, f.correlation, f.group, h, path);
   g.peak = std::max(g.peak, f.value);
   if (f.start && f.start < g.first) g.first = f.start;  // the window began with its first event
   if (!val(h, user_).empty() && g.users.size() < 10) g.users.emplace(val(h, user_));
@@ -172,7 +230,7 @@ void LogEngine::fired(const CorrelationFire& f, const Hit& h, const std::string&
     }
   if (on_event_ && f.first) {  // the episode, as it begins
     Group one;
-    one.correlation = true;
+    one.kind = Kind::correlation;
     one.index = f.correlation;
     one.key = f.group;
     one.count = 1;
@@ -244,13 +302,18 @@ std::optional<Finding> LogEngine::slow_brute_force(Attacker& a) const {
 
 Finding LogEngine::to_finding(const Group& g) const {
   const auto& corrs = rules_.correlations.correlations();
-  const sigma::RuleMeta& m = g.correlation ? corrs[g.index].meta : rules_.rules.rules()[g.index].meta;
+  bool correlation = g.kind == Kind::correlation;
+  const sigma::RuleMeta& m = correlation              ? corrs[g.index].meta
+                             : g.kind == Kind::profile ? profile_rule(static_cast<ProfileModel>(g.index))
+                                                       : rules_.rules.rules()[g.index].meta;
   Finding f;
-  std::string what = g.correlation ? fmt::format("{} firing(s), peak {} within {}s", g.count, g.peak,
-                                                 corrs[g.index].timespan)
-                                   : fmt::format("{} matching event(s)", g.count);
+  std::optional<Severity> raised;
+  std::string what = correlation ? fmt::format("{} firing(s), peak {} within {}s", g.count, g.peak,
+                                               corrs[g.index].timespan)
+                     : g.kind == Kind::profile ? fmt::format("{} request(s); the first: {}", g.count, g.detail)
+                                               : fmt::format("{} matching event(s)", g.count);
   f.why = m.description.empty() ? what : m.description + " (" + what + ")";
-  if (g.correlation) {
+  if (correlation) {
     std::string_view key = g.key;
     for (Field gb : corrs[g.index].group_by) {
       auto cut = key.find('\x1f');
@@ -262,8 +325,11 @@ Finding LogEngine::to_finding(const Group& g) const {
       }
       key = cut == std::string_view::npos ? std::string_view{} : key.substr(cut + 1);
     }
-    if (auto it = attackers_.find(g.key.substr(0, g.key.find('\x1f'))); it != attackers_.end())
-      if (!it->second.users.empty()) f.add("user.name", joined(it->second.users));
+    if (auto it = attackers_.find(g.key.substr(0, g.key.find('\x1f'))); it != attackers_.end()) {
+      const Attacker& a = it->second;
+      if (!a.users.empty()) f.add("user.name", joined(a.users));
+      if (!m.severity_by_failures.empty()) raised = failure_severity(m, a, f);
+    }
   } else {
     if (!g.key.empty()) f.add(source_key(g.key), g.key);
     f.identity = kSourceIdentity;
@@ -273,7 +339,9 @@ Finding LogEngine::to_finding(const Group& g) const {
   f.add("event.start", iso8601_or_dash(g.first)).add("event.end", iso8601_or_dash(g.last));
   f.add("log.file.path", g.path).add("log.file.line", static_cast<std::int64_t>(g.line));
   if (!g.sample.empty()) f.add("event.original", excerpt(g.sample, 300));
+  if (!g.detail.empty()) f.add("vigil.profile.anomaly", g.detail);
   sigma::describe_rule(f, m);
+  if (raised) f.severity = std::max(f.severity, *raised);
   f.remedy = m.remedy.empty() ? "Read the matching lines (log.file.path:log.file.line) and decide whether the "
                                 "source was only probing or got in; block sources that keep attacking."
                               : m.remedy;

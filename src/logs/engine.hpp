@@ -48,6 +48,7 @@ struct MatchedLine {
   std::uint64_t line;
   std::int64_t time;
   std::vector<const sigma::RuleMeta*> rules;
+  const std::vector<ProfileAnomaly>* anomalies = nullptr;  // what the learned profile did not expect
   std::string_view source_ip;
   std::string_view raw;
 };
@@ -105,8 +106,11 @@ class LogEngine {
   Size size() const;
 
  private:
-  struct Group {  // a finding under construction: one per rule (or correlation) and group
-    bool correlation = false;
+  // A finding under construction: one per rule (a Sigma rule, a correlation, a profile model)
+  // and group (the source, or the correlation's group-by values).
+  enum class Kind : std::uint8_t { rule, correlation, profile };
+  struct Group {
+    Kind kind = Kind::rule;
     std::size_t index = 0;
     std::string key;
     std::uint64_t count = 0;
@@ -115,15 +119,18 @@ class LogEngine {
     std::string path;
     std::uint64_t line = 0;
     std::string sample;
+    std::string detail;  // a profile model's: what the first request had and what was expected
     std::set<std::string> users;
   };
-  using GroupKey = std::tuple<bool, std::size_t, std::string>;
+  using GroupKey = std::tuple<Kind, std::size_t, std::string>;
 
   std::string_view val(const Hit& h, std::size_t i) const;
   Attacker* attacker(std::string_view ip);
   void hit(const Hit& h, const std::string& path);
-  Group& group(bool correlation, std::size_t index, const std::string& key, const Hit& h, const std::string& path);
+  void anomalies(const Hit& h, const std::string& path, Attacker* a, MatchedLine& ml);
+  Group& group(Kind kind, std::size_t index, const std::string& key, const Hit& h, const std::string& path);
   void fired(const CorrelationFire& f, const Hit& h, const std::string& path);
+  bool absorbed(const CorrelationFire& f, const std::vector<CorrelationFire>& with) const;
   void new_source(const Hit& h, const std::string& path, std::string_view user, std::string_view ip);
   // Closes groups and sources last seen at or before `cutoff`, in finish()'s order.
   Findings close(std::int64_t cutoff);
@@ -136,6 +143,7 @@ class LogEngine {
   EngineOptions o_;
   std::unique_ptr<sigma::RuleSet::Scratch, void (*)(sigma::RuleSet::Scratch*)> scratch_;
   CorrelationState windows_;
+  std::vector<std::vector<std::size_t>> absorbers_;  // per correlation: those whose firing absorbs it
   std::size_t ip_, user_, action_, outcome_, status_, dst_ip_, dst_port_;
   std::map<GroupKey, Group> groups_;
   std::unordered_map<std::string, Attacker> attackers_;

@@ -58,11 +58,18 @@ std::string LogEngine::save() const {
   const auto& corrs = rules_.correlations.correlations();
   json j = {{"format", kFormat}, {"version", kVersion}, {"matched_lines", matched_lines_}, {"latest", latest_}};
   j["windows"] = windows_.save();
-  json groups = json::array();
-  for (const auto& [key, g] : groups_)
-    groups.push_back({g.correlation, g.correlation ? CorrelationSet::state_key(corrs[g.index]) : rule_key(rules[g.index].meta),
-                      g.key, g.count, g.peak, g.first, g.last, g.path, g.line, g.sample, g.users});
+  json groups = json::array(), profile_groups = json::array();
+  for (const auto& [key, g] : groups_) {
+    bool correlation = g.kind == Kind::correlation;
+    if (g.kind == Kind::profile)  // kept apart, so a state saved before profiles existed still reads
+      profile_groups.push_back({std::string(model_name(static_cast<ProfileModel>(g.index))), g.key, g.count, g.first,
+                                g.last, g.path, g.line, g.sample, g.detail});
+    else
+      groups.push_back({correlation, correlation ? CorrelationSet::state_key(corrs[g.index]) : rule_key(rules[g.index].meta),
+                        g.key, g.count, g.peak, g.first, g.last, g.path, g.line, g.sample, g.users});
+  }
   j["groups"] = std::move(groups);
+  j["profile_groups"] = std::move(profile_groups);
   json sources = json::array();
   for (const auto& [ip, a] : attackers_)
     sources.push_back({{"ip", a.ip},
@@ -116,7 +123,7 @@ expected<void, std::string> LogEngine::restore(std::string_view blob) {
       auto it = index.find(gj.at(1).get<std::string>());
       if (it == index.end()) continue;  // a rule no longer loaded
       Group g;
-      g.correlation = correlation;
+      g.kind = correlation ? Kind::correlation : Kind::rule;
       g.index = it->second;
       g.key = gj.at(2).get<std::string>();
       g.count = gj.at(3).get<std::uint64_t>();
@@ -127,8 +134,27 @@ expected<void, std::string> LogEngine::restore(std::string_view blob) {
       g.line = gj.at(8).get<std::uint64_t>();
       g.sample = gj.at(9).get<std::string>();
       g.users = gj.at(10).get<std::set<std::string>>();
-      groups[{g.correlation, g.index, g.key}] = std::move(g);
+      groups[{g.kind, g.index, g.key}] = std::move(g);
     }
+    if (auto pg = j.find("profile_groups"); pg != j.end())
+      for (const auto& gj : *pg) {
+        auto name = gj.at(0).get<std::string>();
+        std::size_t model = 0;
+        while (model < kProfileModels && model_name(static_cast<ProfileModel>(model)) != name) ++model;
+        if (model == kProfileModels) continue;  // a model this vigil does not have
+        Group g;
+        g.kind = Kind::profile;
+        g.index = model;
+        g.key = gj.at(1).get<std::string>();
+        g.count = gj.at(2).get<std::uint64_t>();
+        g.first = gj.at(3).get<std::int64_t>();
+        g.last = gj.at(4).get<std::int64_t>();
+        g.path = gj.at(5).get<std::string>();
+        g.line = gj.at(6).get<std::uint64_t>();
+        g.sample = gj.at(7).get<std::string>();
+        g.detail = gj.at(8).get<std::string>();
+        groups[{g.kind, g.index, g.key}] = std::move(g);
+      }
     std::unordered_map<std::string, Attacker> attackers;
     for (const auto& aj : j.at("sources")) {
       Attacker a;

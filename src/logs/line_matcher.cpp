@@ -89,25 +89,27 @@ MatchedBlock LineMatcher::match(std::string_view data, const SourceCursor& at, s
   std::uint64_t line_no = at.next_line;
   Event e;
   std::vector<int> matched;
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    auto nl = data.find('\n', pos);
-    std::string_view line = data.substr(pos, nl - pos);
-    pos = nl == std::string_view::npos ? data.size() : nl + 1;
+  std::vector<ProfileAnomaly> anomalies;
+  const WebProfile* profile = rules_.profile.get();
+  for_each_line(data, [&](std::string_view line, std::size_t) {
     ++r.lines;
     auto res = parser.parse(line, e);
     if (res == ParseResult::event) {
       ++r.events;
       matched.clear();
       rules_.rules.match(e, scratch, matched);
-      if (!matched.empty() || e.has(Field::event_action)) {
+      anomalies.clear();
+      if (profile && e.family == LogFamily::web) profile->judge(e, anomalies);
+      if (!matched.empty() || e.has(Field::event_action) || !anomalies.empty()) {
         Hit h;
         h.line = line_no;
         h.time = e.time;
         h.rules = matched;
         h.values.reserve(capture_.size());
         for (Field f : capture_) h.values.emplace_back(e.get(f));
-        if (!matched.empty()) h.raw = std::string(e.raw.substr(0, kRawKeep));
+        if (!matched.empty() || !anomalies.empty()) h.raw = std::string(e.raw.substr(0, kRawKeep));
+        h.anomalies = std::move(anomalies);
+        anomalies = {};
         r.hits.push_back(std::move(h));
       }
     } else if (res == ParseResult::unparsed) {
@@ -121,7 +123,7 @@ MatchedBlock LineMatcher::match(std::string_view data, const SourceCursor& at, s
       ++r.blank;
     }
     ++line_no;
-  }
+  });
   return r;
 }
 

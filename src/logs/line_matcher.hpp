@@ -38,7 +38,8 @@ struct Hit {
   std::int64_t time = 0;
   std::vector<int> rules;
   std::vector<std::string> values;  // the captured fields, aligned with LineMatcher::captured()
-  std::string raw;                  // only for rule matches; cut to kRawKeep
+  std::vector<ProfileAnomaly> anomalies;  // against the learned web profile, when one is loaded
+  std::string raw;                  // only for rule matches and anomalies; cut to kRawKeep
 };
 inline constexpr std::size_t kRawKeep = 512;
 

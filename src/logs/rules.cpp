@@ -37,7 +37,15 @@ LogRules load_log_rules(const std::vector<std::string>& paths) {
 }
 
 std::span<const std::string_view> builtin_rule_ids() {
-  static constexpr std::array kIds = {kSlowBruteForce, kNewLoginSource};
+  static constexpr std::array kIds = {kSlowBruteForce,
+                                      kNewLoginSource,
+                                      std::string_view("logs.web-profile-unknown-path"),
+                                      std::string_view("logs.web-profile-unknown-extension"),
+                                      std::string_view("logs.web-profile-unknown-parameter"),
+                                      std::string_view("logs.web-profile-missing-parameter"),
+                                      std::string_view("logs.web-profile-value-length"),
+                                      std::string_view("logs.web-profile-value-characters"),
+                                      std::string_view("logs.web-profile-value-enumeration")};
   return kIds;
 }
 

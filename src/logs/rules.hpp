@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "logs/correlate.hpp"
 #include "logs/sigma_rule.hpp"
 #include "logs/sigma_ruleset.hpp"
+#include "logs/web_profile.hpp"
 
 namespace vigil::logs {
 
@@ -21,6 +23,7 @@ struct LogRules {
   std::size_t files = 0;                    // rule files read
   std::vector<sigma::LoadProblem> problems;  // rules and files that did not load, with why
   std::vector<sigma::RuleMeta> loaded;      // every rule and correlation in use, in load order
+  std::shared_ptr<const WebProfile> profile;  // a learned web profile every web request is judged by
 };
 
 LogRules load_log_rules(const std::vector<std::string>& paths);
@@ -30,6 +33,7 @@ LogRules load_log_rules(const std::vector<std::string>& paths);
 // rules by `vigil logs rules`.
 inline constexpr std::string_view kNewLoginSource = "logs.new-login-source";
 inline constexpr std::string_view kSlowBruteForce = "logs.auth-slow-brute-force";
+// With the models of a learned web profile (logs.web-profile-*), which report only when one is given.
 std::span<const std::string_view> builtin_rule_ids();
 
 }  // namespace vigil::logs

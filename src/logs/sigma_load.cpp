@@ -53,6 +53,15 @@ void read_meta(const YAML::Node& doc, const std::string& file, RuleMeta& m) {
   m.references = string_list(doc["references"]);
   m.falsepositives = string_list(doc["falsepositives"]);
   m.remedy = scalar(doc["remedy"]);
+  m.absorbed_by = string_list(doc["absorbed_by"]);
+  if (const auto& by = doc["severity_by_failures"]) {
+    if (!by.IsMap()) throw RuleError("severity_by_failures: expected level: count");
+    for (const auto& kv : by) {
+      auto count = to_number<std::uint64_t>(scalar(kv.second));
+      if (!count) throw RuleError("severity_by_failures: " + scalar(kv.first) + ": expected a count");
+      m.severity_by_failures.emplace_back(*count, level_severity(ascii_lower(scalar(kv.first))));
+    }
+  }
   if (doc["level"]) m.level = ascii_lower(scalar(doc["level"]));
   m.severity = level_severity(m.level);
   for (const auto& tag : string_list(doc["tags"])) {

@@ -59,6 +59,14 @@ struct RuleMeta {
   std::vector<std::string> falsepositives;
   std::string remedy;  // vigil's own rules: what to do (a custom attribute, ignored by other engines)
   std::string finding_id;  // the rule id its findings carry, unique among the rules loaded
+  // vigil's own correlation attributes (ignored by other engines):
+  // absorbed_by - names or ids of correlations that, firing for the same group on the same
+  // event, say the same thing more strongly (a login after a fast brute force is also one
+  // after a slow one): this one is then not reported.
+  std::vector<std::string> absorbed_by;
+  // severity_by_failures - level: count; the finding is raised to the level once the
+  // source has failed that many logins in the logs read (a persistent guesser that got in).
+  std::vector<std::pair<std::uint64_t, Severity>> severity_by_failures;
 };
 
 // The rule id a Sigma rule's findings carry: logs.<name> (vigil's own rules drop their vigil_

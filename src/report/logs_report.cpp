@@ -155,6 +155,12 @@ void render_matched_line(const logs::MatchedLine& m, std::ostream& out) {
     rules.push_back({{"id", logs::sigma::finding_rule_id(*r)}, {"uuid", r->id}, {"name", r->title},
                      {"author", r->author}, {"level", r->level}});  // as a finding's rule.id and rule.uuid
   j["rule"] = rules;
+  if (m.anomalies) {  // what the learned web profile did not expect, model by model
+    json anomalies = json::array();
+    for (const auto& an : *m.anomalies)
+      anomalies.push_back({{"model", std::string(logs::model_name(an.model))}, {"detail", an.detail}});
+    set_dotted(j, "vigil.profile.anomalies", std::move(anomalies));
+  }
   set_dotted(j, "event.original", std::string(m.raw));
   out << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
 }

@@ -237,8 +237,10 @@ class Reader {
   }
 
   void rules(const YAML::Node& n, WatchConfig& c) {
-    if (!keys(n, "rules", {"builtin", "paths", "disable", "flush", "idle_close"})) return;
+    if (!keys(n, "rules", {"builtin", "paths", "disable", "flush", "idle_close", "web_profile"})) return;
     boolean(n["builtin"], "rules.builtin", c.builtin_rules);
+    if (auto v = n["web_profile"])
+      if (auto s = string(v, "rules.web_profile")) c.web_profile = *s, c.web_profile_mark = mark(v);
     c.rule_paths = strings(n["paths"], "rules.paths");
     if (auto d = n["disable"]) {
       if (!d.IsSequence()) fail(d, "rules.disable: expected a list of rule ids");

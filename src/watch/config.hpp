@@ -118,6 +118,8 @@ struct WatchConfig {
   bool builtin_rules = true;
   std::vector<std::string> rule_paths;
   std::vector<std::pair<std::string, ConfigMark>> disabled_rules;  // checked against the loaded rules
+  std::string web_profile;  // a learned web profile (vigil logs learn) every web request is judged by
+  ConfigMark web_profile_mark;
   // The administrator's suppression file (known local services, a reason each); empty: the
   // default /etc/vigil/suppressions.conf when it exists. `none` turns it off.
   std::string suppressions;

@@ -71,6 +71,11 @@ expected<Prepared, std::vector<ConfigError>> prepare(const ConfigLoader& load) {
   p.rules = std::make_unique<logs::LogRules>(logs::load_log_rules(p.config.rule_paths));
   for (const auto& problem : p.rules->problems) p.warnings.push_back("rules: " + problem.file + ": " + problem.reason);
   std::vector<ConfigError> errors;
+  if (!p.config.web_profile.empty()) {
+    auto profile = logs::load_profile(p.config.web_profile);
+    if (!profile) errors.push_back({p.config.file, p.config.web_profile_mark, "rules.web_profile: " + profile.error()});
+    else p.rules->profile = std::make_shared<const logs::WebProfile>(std::move(*profile));
+  }
   for (const auto& [id, mark] : p.config.disabled_rules) {
     std::string found;
     for (const auto& m : p.rules->loaded)

@@ -188,3 +188,44 @@ TEST(Watch, ALogRotatedTwiceWhileStoppedIsFinishedFromDot2ThenDot1) {
     EXPECT_EQ(brute_forces(d).size(), 1u);
   }
 }
+
+namespace {
+
+std::string access_line(const std::string& ip, const std::string& target) {
+  std::time_t t = std::time(nullptr);
+  char stamp[64];
+  std::strftime(stamp, sizeof stamp, "%d/%b/%Y:%H:%M:%S +0000", std::gmtime(&t));
+  return ip + " - - [" + stamp + "] \"GET " + target + " HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0\"\n";
+}
+
+}  // namespace
+
+TEST(Watch, AWebProfileJudgesEveryRequestTheTailReads) {
+  TempDir d("vigil-watch");
+  d.write("access.log", "");
+  d.write("shop.json", R"({"format":"vigil-web-profile","version":1,"extensions":["jsp"],)"
+                       R"("paths":{"/cart.jsp":{"parameters":{"qty":{"chars":"digit","max_length":3}}}}})");
+  auto config = [&](const std::string& profile) {
+    return "state_dir: " + d / "state" + "\nsources:\n  logs: [" + d / "access.log" +
+           "]\n  triage: off\n  processes: off\nrules:\n  web_profile: " + profile +
+           "\n  idle_close: 1s\nsinks:\n  - type: jsonl\n    path: " + d / "out.jsonl" + "\n";
+  };
+  d.write("bad.yaml", config(d / "missing.json"));
+  auto bad = run_vigil({"watch", "--config", d / "bad.yaml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("rules.web_profile"), std::string::npos) << bad.err;
+
+  d.write("w.yaml", config(d / "shop.json"));
+  WatchDaemon w(d, {"--config", d / "w.yaml"});
+  ASSERT_TRUE(watch_started(d)) << slurp(d / "err.txt");
+  std::ofstream(d / "access.log", std::ios::app) << access_line("198.51.100.20", "/cart.jsp?qty=2")
+                                                 << access_line("192.0.2.66", "/cart.jsp?qty=3%27");
+  ASSERT_TRUE(wait_for([&] { return !written(d, "logs.web-profile-value-characters").empty(); }, 6.0))
+      << slurp(d / "err.txt");
+  auto found = written(d, "logs.web-profile-value-characters");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["source"]["ip"], "192.0.2.66");
+  EXPECT_NE(found[0]["vigil"]["profile"]["anomaly"].get<std::string>().find("qty on /cart.jsp: '3'' has '"),
+            std::string::npos)
+      << found[0].dump();
+}

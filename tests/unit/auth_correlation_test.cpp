@@ -22,15 +22,27 @@ std::string accepted(const std::string& when, const std::string& host, const std
   return "Dec 10 " + when + " " + host + " sshd[999]: Accepted password for alice from " + ip + " port 41000 ssh2\n";
 }
 
-std::set<std::string> rules_for(const std::string& log, const std::string& ip) {
+Findings findings_for(const std::string& log, const std::string& ip) {
   vigil::testing::TempDir dir;
   logs::ScanOptions o;
   o.paths = {dir.write("auth.log", log)};
   o.rule_paths = {std::string(VIGIL_SOURCE_DIR) + "/rules/logs"};
-  std::set<std::string> out;
-  for (const auto& f : logs::scan_logs(o).findings)
-    if (f.get("source.ip") == ip) out.insert(f.rule);
+  Findings out;
+  for (auto& f : logs::scan_logs(o).findings)
+    if (f.get("source.ip") == ip) out.push_back(std::move(f));
   return out;
+}
+
+std::set<std::string> rules_for(const std::string& log, const std::string& ip) {
+  std::set<std::string> out;
+  for (const auto& f : findings_for(log, ip)) out.insert(f.rule);
+  return out;
+}
+
+const Finding* rule(const Findings& fs, std::string_view id) {
+  for (const auto& f : fs)
+    if (f.rule == id) return &f;
+  return nullptr;
 }
 
 }  // namespace
@@ -55,7 +67,33 @@ TEST(AuthCorrelation, HostsLoggedOneAfterAnotherAreJudgedInEventTime) {
   std::string in_order;
   for (int i = 0; i < 5; ++i) in_order += failed("09:00:0" + std::to_string(i), "b", "198.51.100.9", i);
   in_order += accepted("09:30:00", "b", "198.51.100.9");
-  EXPECT_TRUE(rules_for(in_order, "198.51.100.9").contains("logs.login-after-brute-force"));
+  auto after = rules_for(in_order, "198.51.100.9");
+  EXPECT_TRUE(after.contains("logs.login-after-brute-force"));
+  EXPECT_FALSE(after.contains("logs.login-after-slow-brute-force"))
+      << "the fast rule absorbs the slow one when both fire for the same login";
+}
+
+TEST(AuthCorrelation, ThePersistentSlowGuesserIsHighAndTheFewFailuresMedium) {
+  std::string log;
+  for (int i = 0; i < 24; ++i) {  // one failure every 40 minutes from 00:00 to 15:20
+    int minute = i * 40;
+    char when[16];
+    std::snprintf(when, sizeof when, "%02d:%02d:00", minute / 60, minute % 60);
+    log += failed(when, "h", "203.0.113.77", i);
+  }
+  log += accepted("16:00:00", "h", "203.0.113.77");
+  for (int i = 0; i < 6; ++i) log += failed("0" + std::to_string(i + 1) + ":30:00", "h", "203.0.113.78", i);
+  log += accepted("09:00:00", "h", "203.0.113.78");
+  auto persistent = findings_for(log, "203.0.113.77");
+  const auto* high = rule(persistent, "logs.login-after-slow-brute-force");
+  ASSERT_NE(high, nullptr);
+  EXPECT_EQ(high->severity, Severity::high);
+  EXPECT_EQ(high->get("vigil.failures"), "24");
+  EXPECT_EQ(high->get("vigil.failures_per_hour"), "1.5");
+  auto few = findings_for(log, "203.0.113.78");
+  const auto* medium = rule(few, "logs.login-after-slow-brute-force");
+  ASSERT_NE(medium, nullptr);
+  EXPECT_EQ(medium->severity, Severity::medium);
 }
 
 TEST(AuthCorrelation, ASlowGuesserThenALoginIsFoundAndATypoIsNot) {
