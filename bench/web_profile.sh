@@ -9,14 +9,13 @@
 #      slrbl-webhawk (learned from one day, judged on the other). Needs ../shared/corpus.
 #   3. Speed on the 1M-line access.log workload (shared/workloads/gen_accesslog.py): the scan
 #      without and with a profile learned from 200,000 lines of its normal traffic (another seed),
-#      median of 3 runs each, and recall/false positives per class with the profile.
+#      9 runs each, alternating (bench/alternate.py), and recall/false positives per class with it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 vigil=${VIGIL:-$here/../build/vigil}
 shared=${SHARED:-$here/../../shared}
 work=${WORK:-/tmp/vigil-bench}/web-profile
 mkdir -p "$work"
-source "$here/measure.sh"
 echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs)"
 
 echo "== 1. generated web shop"
@@ -59,11 +58,9 @@ base=${WORK:-/tmp/vigil-bench}
 [ -s "$work/access-normal.log" ] || python3 "$shared/workloads/gen_accesslog.py" --lines 200000 --seed 7 \
   --attack-rate 0 --out "$work/access-normal.log" --truth /dev/null --labels /dev/null
 "$vigil" logs learn --profile "$work/access.json" "$work/access-normal.log"
-measure "vigil logs scan access.log" 3 "$vigil" logs scan "$base/access.log" --format jsonl
-without=$(cat "$work/last.txt")
-measure "vigil logs scan access.log --profile" 3 "$vigil" logs scan "$base/access.log" --profile "$work/access.json" --format jsonl
-with=$(cat "$work/last.txt")
-awk -v a="$without" -v b="$with" 'BEGIN {printf "  the profile adds %.0f %% to the scan\n", 100 * (b - a) / a}'
+python3 "$here/alternate.py" 9 "logs scan access.log" "logs scan access.log --profile" -- \
+  "$vigil" logs scan "$base/access.log" --format jsonl -- \
+  "$vigil" logs scan "$base/access.log" --profile "$work/access.json" --format jsonl
 python3 "$here/web_profile_eval.py" "$vigil" "$base/access.log" "$base/access.labels" --name "1M workload, signatures only:"
 python3 "$here/web_profile_eval.py" "$vigil" "$base/access.log" "$base/access.labels" --profile "$work/access.json" \
   --name "1M workload, with the profile:"

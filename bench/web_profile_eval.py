@@ -3,7 +3,8 @@
 
 Usage: web_profile_eval.py VIGIL LOG LABELS [--profile FILE] [--name TEXT]
 
-LABELS has one word per line of LOG: "normal", or the attack class of that line. A line is
+LABELS has one word per line of LOG: "normal" (or "benign_…", a normal line that looks like an
+attack), or the attack class of that line. A line is
 flagged when `vigil logs scan --events` lists it (any rule, any profile model). Prints a
 Markdown table: per class the lines flagged of the lines labelled, then the normal lines
 flagged, and which rules flagged normal lines.
@@ -12,6 +13,10 @@ import argparse
 import collections
 import json
 import subprocess
+
+
+def negative(label):
+    return label == "normal" or label.startswith("benign")
 
 
 def main():
@@ -39,21 +44,21 @@ def main():
         per[label][1] += 1
         if i in flagged:
             per[label][0] += 1
-            if label == "normal":
+            if negative(label):
                 normal_rules.update(flagged[i])
     print("%s\n" % a.name if a.name else "", end="")
     print("| class | flagged | of | % |\n|---|---:|---:|---:|")
     attacks = [0, 0]
-    for label in sorted(k for k in per if k != "normal"):
+    for label in sorted(k for k in per if not negative(k)):
         f, n = per[label]
         attacks[0] += f
         attacks[1] += n
         print("| %s | %d | %d | %.1f |" % (label, f, n, 100.0 * f / n))
     if attacks[1]:
         print("| **all attacks** | %d | %d | **%.1f** |" % (attacks[0], attacks[1], 100.0 * attacks[0] / attacks[1]))
-    if "normal" in per:
-        f, n = per["normal"]
-        print("| **normal (false positives)** | %d | %d | **%.2f** |" % (f, n, 100.0 * f / n))
+    for label in sorted(k for k in per if negative(k)):
+        f, n = per[label]
+        print("| **%s (false positives)** | %d | %d | **%.2f** |" % (label, f, n, 100.0 * f / n))
     if normal_rules:
         print("\nnormal lines flagged by: " + ", ".join("%s %d" % kv for kv in normal_rules.most_common(6)))
 

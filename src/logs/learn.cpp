@@ -10,8 +10,8 @@ namespace vigil::logs {
 
 namespace {
 
-constexpr std::uint64_t kChunk = 1000;          // requests held out together (every fifth chunk)
-constexpr std::uint64_t kMinimumHoldout = 200;  // fewer: the models are not measured
+constexpr std::uint64_t kChunk = 100;           // requests held out together (every fifth chunk)
+constexpr std::uint64_t kMinimumHoldout = 100;  // fewer: the models are not measured
 
 struct Held {
   std::string path, query;

@@ -61,6 +61,19 @@ bool hex_id(std::string_view s) {
   return digit;
 }
 
+// No segment normalise_path would rewrite as {n} or {id}.
+bool plain_path(std::string_view path) {
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    auto slash = path.find('/', pos);
+    std::string_view seg = path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+    if (!seg.empty() && seg[0] >= '0' && seg[0] <= 'f' && (all_digits(seg) || hex_id(seg))) return false;
+    if (slash == std::string_view::npos) break;
+    pos = slash + 1;
+  }
+  return true;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -145,7 +158,25 @@ bool parse_classes(std::string_view text, CharClasses& out) {
   return true;
 }
 
+namespace {
+
+bool encoded(std::string_view in, bool plus_is_space) {
+  return std::any_of(in.begin(), in.end(), [&](char c) { return c == '%' || (c == '+' && plus_is_space); });
+}
+
+}  // namespace
+
+std::string_view url_decoded(std::string_view in, std::string& scratch, bool plus_is_space) {
+  if (!encoded(in, plus_is_space)) return in;
+  url_decode_once(in, scratch, plus_is_space);
+  return scratch;
+}
+
 void url_decode_once(std::string_view in, std::string& out, bool plus_is_space) {
+  if (!encoded(in, plus_is_space)) {
+    out.assign(in);
+    return;
+  }
   out.clear();
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -171,10 +202,18 @@ std::string profile_escape(std::string_view in) {
 }
 
 std::string normalise_path(std::string_view path) {
-  std::string decoded;
+  std::string out, scratch;
+  normalise_path(path, out, scratch);
+  return out;
+}
+
+void normalise_path(std::string_view path, std::string& out, std::string& decoded) {
   url_decode_once(path, decoded);
-  std::string out;
-  out.reserve(decoded.size());
+  out.clear();
+  if (plain_path(decoded)) {  // the common case: nothing to collapse
+    out.assign(decoded.empty() ? std::string_view("/") : std::string_view(decoded));
+    return;
+  }
   std::size_t pos = 0;
   while (pos < decoded.size()) {
     auto slash = decoded.find('/', pos);
@@ -186,7 +225,7 @@ std::string normalise_path(std::string_view path) {
     out += '/';
     pos = slash + 1;
   }
-  return out.empty() ? "/" : out;
+  if (out.empty()) out = "/";
 }
 
 std::string_view path_extension(std::string_view path) {
@@ -194,20 +233,29 @@ std::string_view path_extension(std::string_view path) {
   std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
   auto dot = last.rfind('.');
   if (dot == std::string_view::npos || dot + 1 >= last.size() || dot == 0) return {};
-  return last.substr(dot + 1);
+  std::string_view ext = last.substr(dot + 1);
+  // A date or a number after the dot (error.log.2020-06-20, access.log.1) is no file type.
+  if (std::none_of(ext.begin(), ext.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) return {};
+  return ext;
 }
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
+void lower(std::string_view s, std::string& out) {
+  out.assign(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
-std::string directory_of(std::string_view path) {
+// Judging allocates nothing per request once these have grown (one set per parser thread).
+struct JudgeScratch {
+  std::string key, decoded, ext, name, value;
+  std::vector<const std::string*> present;
+};
+thread_local JudgeScratch t_scratch;
+
+std::string_view directory_of(std::string_view path) {
   auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? "/" : std::string(path.substr(0, slash + 1));
+  return slash == std::string_view::npos ? std::string_view("/") : path.substr(0, slash + 1);
 }
 
 std::string listed(const std::set<std::string, std::less<>>& names, std::size_t max = 8) {
@@ -228,20 +276,28 @@ std::string listed(const std::set<std::string, std::less<>>& names, std::size_t 
 void WebProfile::judge(const Event& e, std::vector<ProfileAnomaly>& out) const {
   std::string_view raw_path = e.get(Field::url_path);
   if (raw_path.empty()) return;
-  std::string key = normalise_path(raw_path);
-  std::string ext = lower(path_extension(key));
-  auto add = [&](ProfileModel m, std::string detail) {
-    if (models[static_cast<std::size_t>(m)].enabled) out.push_back({m, std::move(detail)});
-  };
+  JudgeScratch& s = t_scratch;
+  std::string_view key = raw_path;  // most paths have nothing to decode or collapse
+  if (encoded(raw_path, false) || !plain_path(raw_path)) {
+    normalise_path(raw_path, s.key, s.decoded);
+    key = s.key;
+  }
+  std::string_view ext = path_extension(key);
+  if (std::any_of(ext.begin(), ext.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    lower(ext, s.ext);
+    ext = s.ext;
+  }
+  auto on = [&](ProfileModel m) { return models[static_cast<std::size_t>(m)].enabled; };
+  auto add = [&](ProfileModel m, std::string detail) { out.push_back({m, std::move(detail)}); };
 
   bool known_ext = extensions.count(ext) > 0;
-  if (!known_ext)
+  if (!known_ext && on(ProfileModel::unknown_extension))
     add(ProfileModel::unknown_extension,
         fmt::format("{}: the extension '{}' was never requested in the learned traffic (known: {})", excerpt_value(key),
                     excerpt_value(ext), listed(extensions)));
   auto it = paths.find(key);
   if (it == paths.end()) {
-    if (!(known_ext && open_directories.count(directory_of(key))))
+    if (on(ProfileModel::unknown_path) && !(known_ext && open_directories.count(directory_of(key))))
       add(ProfileModel::unknown_path,
           fmt::format("{}: a path the learned traffic never requested ({} known)", excerpt_value(key), paths.size()));
     return;
@@ -251,12 +307,12 @@ void WebProfile::judge(const Event& e, std::vector<ProfileAnomaly>& out) const {
   std::string_view query = e.get(Field::url_query);
   if (query.empty()) return;
 
-  std::string name, value;
-  std::vector<const std::string*> present;
-  for_each_parameter(query, name, value, [&](std::string_view n, std::string_view v, bool) {
+  auto& present = s.present;
+  present.clear();
+  for_each_parameter(query, s.name, s.value, [&](std::string_view n, std::string_view v, bool) {
     auto p = path.params.find(n);
     if (p == path.params.end()) {
-      if (!path.other_params) {
+      if (!path.other_params && on(ProfileModel::unknown_parameter)) {
         std::set<std::string, std::less<>> known;
         for (const auto& [k, pp] : path.params) known.insert(k);
         add(ProfileModel::unknown_parameter,
@@ -270,26 +326,28 @@ void WebProfile::judge(const Event& e, std::vector<ProfileAnomaly>& out) const {
     if (pp.ignore) return;
     if (!pp.values.empty()) {
       if (std::find(pp.values.begin(), pp.values.end(), v) == pp.values.end()) {
-        std::string vals;
-        for (const auto& x : pp.values) vals += (vals.empty() ? "" : ", ") + shown(x);
-        add(ProfileModel::value_enumeration,
-            fmt::format("{} on {}: {} is none of the {} value(s) learned ({})", n, key, shown(v), pp.values.size(), vals));
+        if (on(ProfileModel::value_enumeration)) {
+          std::string vals;
+          for (const auto& x : pp.values) vals += (vals.empty() ? "" : ", ") + shown(x);
+          add(ProfileModel::value_enumeration, fmt::format("{} on {}: {} is none of the {} value(s) learned ({})", n,
+                                                           key, shown(v), pp.values.size(), vals));
+        }
       } else {
         return;  // a learned value
       }
     }
-    if (pp.max_length && v.size() > pp.max_length)
+    if (pp.max_length && v.size() > pp.max_length && on(ProfileModel::value_length))
       add(ProfileModel::value_length,
           fmt::format("{} on {}: {} characters, the profile allows up to {} (learned mean {:.1f}, stddev {:.1f})", n,
                       key, v.size(), pp.max_length, pp.mean, pp.stddev));
     CharClasses c = char_classes(v);
-    if (c & ~pp.chars)
+    if ((c & ~pp.chars) && on(ProfileModel::value_characters))
       add(ProfileModel::value_characters,
           fmt::format("{} on {}: {} has {} which the learned values never had (learned: {})", n, key, shown(v),
                       describe_classes(c & ~pp.chars), pp.chars ? describe_classes(pp.chars) : "(nothing)"));
   });
   for (const auto& [n, pp] : path.params)
-    if (pp.required && !pp.ignore &&
+    if (pp.required && !pp.ignore && on(ProfileModel::missing_parameter) &&
         std::none_of(present.begin(), present.end(), [&](const std::string* s) { return *s == n; }))
       add(ProfileModel::missing_parameter,
           fmt::format("{} on {}: missing, yet every learned request with a query sent it", shown(n), key));

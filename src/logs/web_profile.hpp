@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/expected.hpp"
@@ -95,6 +96,12 @@ struct ModelState {
   double holdout_rate = -1;
 };
 
+// Lookup by string_view in an unordered map of strings.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
 struct WebProfile {
   static constexpr int kVersion = 1;
   ProfileSettings settings;
@@ -102,7 +109,7 @@ struct WebProfile {
   std::uint64_t skipped = 0;           // requests not learned (status ≥ 400)
   std::vector<std::string> sources;    // logs learned from
   std::string learned_at;              // ISO 8601
-  std::map<std::string, PathProfile, std::less<>> paths;
+  std::unordered_map<std::string, PathProfile, StringHash, std::equal_to<>> paths;  // written sorted
   std::set<std::string, std::less<>> extensions;        // "" for paths without one
   std::set<std::string, std::less<>> open_directories;  // "/blog/"
   std::array<ModelState, kProfileModels> models{};
@@ -147,12 +154,18 @@ expected<WebProfile, std::string> load_profile(const std::string& path);
 
 // The path a profile keys on: %-decoded once, numeric segments as {n}, hex and UUID ids as {id}.
 std::string normalise_path(std::string_view path);
-// The extension of a path's last segment, lower case, without the dot; "" for none.
+// The same into `out`, with `scratch` for the decoding (no allocation once they are grown).
+void normalise_path(std::string_view path, std::string& out, std::string& scratch);
+// The extension of a path's last segment, without the dot; "" for none (or one without a
+// letter: a date or a rotation number).
 std::string_view path_extension(std::string_view path);
-// Each name=value of a query string, both %-decoded once ('+' a space).
+// Each name=value of a query string, both %-decoded once ('+' a space): f(name, value, has_equals),
+// views into the query or into `name`/`value` when something was decoded.
 template <class F>
 void for_each_parameter(std::string_view query, std::string& name, std::string& value, F&& f);
 void url_decode_once(std::string_view in, std::string& out, bool plus_is_space = true);
+// `in` itself when it holds nothing to decode, else its decoding in `scratch`.
+std::string_view url_decoded(std::string_view in, std::string& scratch, bool plus_is_space = true);
 // How the profile file writes names, paths and values: printable ASCII as is, every other
 // byte and '%' as %XX (so Latin-1 and binary values survive JSON); undone by
 // url_decode_once(in, out, false).
@@ -167,10 +180,9 @@ void for_each_parameter(std::string_view query, std::string& name, std::string& 
     pos = amp == std::string_view::npos ? query.size() + 1 : amp + 1;
     if (pair.empty()) continue;
     auto eq = pair.find('=');
-    url_decode_once(pair.substr(0, eq), name);
-    if (eq == std::string_view::npos) value.clear();
-    else url_decode_once(pair.substr(eq + 1), value);
-    f(std::string_view(name), std::string_view(value), eq != std::string_view::npos);
+    std::string_view n = url_decoded(pair.substr(0, eq), name);
+    std::string_view v = eq == std::string_view::npos ? std::string_view{} : url_decoded(pair.substr(eq + 1), value);
+    f(n, v, eq != std::string_view::npos);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/host_files.hpp"
@@ -189,7 +190,12 @@ std::string profile_json(const WebProfile& p) {
   j["extensions"] = escaped({p.extensions.begin(), p.extensions.end()});
   j["open_directories"] = escaped({p.open_directories.begin(), p.open_directories.end()});
   ordered paths = ordered::object();
-  for (const auto& [key, path] : p.paths) {
+  std::vector<const std::string*> keys;
+  for (const auto& kv : p.paths) keys.push_back(&kv.first);
+  std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+  for (const std::string* k : keys) {
+    const std::string& key = *k;
+    const PathProfile& path = p.paths.at(key);
     ordered pj;
     pj["requests"] = path.requests;
     if (path.other_params) pj["other_parameters"] = true;
