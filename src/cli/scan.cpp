@@ -1,0 +1,91 @@
+// vigil scan: YARA rules over files (the attacker drop zones by default), live or under --root.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "cli/collect_setup.hpp"
+#include "cli/commands.hpp"
+#include "cli/report_output.hpp"
+#include "collect/snapshot.hpp"
+#include "core/host_files.hpp"
+#include "scan/file_scan.hpp"
+
+namespace vigil::cli {
+
+namespace {
+
+struct ScanCliOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> rules;
+  bool no_builtin = false;
+  std::string root = "/";
+  unsigned jobs = 0;
+  std::uint64_t max_size_mb = 64;
+  int timeout = 10;
+  ReportOptions report;
+};
+
+int run(ScanCliOptions o) {
+  auto setup = prepare_report(o.report);
+  if (!setup) return o.report.error(setup.error());
+  auto root = open_root(o.root);
+  if (!root) return o.report.error(root.error());
+  setup->inspected = *root;
+  std::vector<std::string> rule_paths;
+  if (!o.no_builtin) rule_paths.push_back(default_rules_dir() + "/yara");
+  rule_paths.insert(rule_paths.end(), o.rules.begin(), o.rules.end());
+  if (rule_paths.empty()) return o.report.error("scan: --no-builtin needs --rules");
+  auto t0 = std::chrono::steady_clock::now();
+  auto rules = scan::YaraRules::load(rule_paths);
+  for (const auto& p : rules.problems())
+    std::cerr << fmt::format("vigil: scan: {}{}: {} (left out; the other rule files still load)\n", p.file,
+                             p.line ? ":" + std::to_string(p.line) : "", p.message);
+  if (rules.empty()) return o.report.error("scan: no YARA rule could be loaded");
+  scan::FileScanOptions so;
+  so.paths = o.paths;
+  so.jobs = o.jobs;
+  so.max_size = o.max_size_mb << 20;
+  so.timeout = o.timeout;
+  auto result = scan::scan_files(*root, rules, so);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const auto& m : result.missing) std::cerr << "vigil: scan: " << m << ": no such file or directory\n";
+  collect::Snapshot header;
+  header.host = collect::collect_host_info(*root);
+  header.packages = collect::no_package_db();
+  report::TriageReport r;
+  r.snapshot = &header;
+  r.title = "vigil scan";
+  r.inventory = false;
+  r.seconds = seconds;
+  r.subtitle = fmt::format("{} YARA rules from {} file(s); {} files ({:.1f} MiB) scanned, {} over {} MiB skipped; "
+                           "{} file(s) matched",
+                           rules.rule_count(), rules.files(), result.files,
+                           static_cast<double>(result.bytes) / (1 << 20), result.too_large, o.max_size_mb,
+                           result.matched_files);
+  r.findings = std::move(result.findings);
+  int code = render_report(r, o.report, *setup, false);
+  return result.missing.empty() ? code : kExitError;
+}
+
+}  // namespace
+
+void add_scan_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ScanCliOptions>();
+  auto* cmd = app.add_subcommand(
+      "scan", "YARA rules over files: by default the attacker drop zones (temporary directories, web roots, homes, "
+              "cron, systemd units, init scripts)");
+  cmd->add_option("paths", o->paths, "files or directories (inside --root) instead of the drop zones");
+  cmd->add_option("--rules", o->rules, "more YARA rule files or directories, loaded unchanged (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--no-builtin", o->no_builtin, "use only the --rules given, not vigil's rules/yara");
+  cmd->add_option("--root", o->root, "a mounted image to scan instead of this host");
+  cmd->add_option("--jobs", o->jobs, "scanning threads (default: every core)");
+  cmd->add_option("--max-size", o->max_size_mb, "skip files larger than this many MiB (default 64)");
+  cmd->add_option("--timeout", o->timeout, "seconds a file may take before its scan is abandoned (default 10)");
+  add_report_options(cmd, o->report);
+  cmd->callback([o, &exit_code] { exit_code = run(*o); });
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,54 @@
+// YARA rules compiled by libyara: vigil's own (rules/yara) and third-party sets loaded
+// unchanged (signature-base, YARA-Rules). A file that does not compile is reported with its
+// file and line and left out; the others still load. The external variables those sets use
+// (filename, filepath, extension, filetype, owner) are defined, so their conditions work.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+
+struct YR_RULES;
+
+namespace vigil::scan {
+
+struct RuleProblem {
+  std::string file;
+  int line = 0;
+  std::string message;
+};
+
+class YaraRules {
+ public:
+  // Every *.yar / *.yara under each path (a file or a directory, recursively), in name order.
+  static YaraRules load(const std::vector<std::string>& paths);
+  // One rule text (tests, fuzzing); `name` is shown in problems.
+  static YaraRules from_source(const std::string& text, const std::string& name = "(string)");
+
+  YaraRules(YaraRules&&) noexcept;
+  YaraRules& operator=(YaraRules&&) noexcept;
+  ~YaraRules();
+
+  YR_RULES* get() const { return rules_; }
+  bool empty() const { return rules_ == nullptr || rule_count_ == 0; }
+  std::size_t rule_count() const { return rule_count_; }
+  std::size_t files() const { return files_.size(); }
+  const std::vector<RuleProblem>& problems() const { return problems_; }
+
+ private:
+  YaraRules() = default;
+  YR_RULES* rules_ = nullptr;
+  std::size_t rule_count_ = 0;
+  std::vector<std::string> files_;  // compiled in
+  std::vector<RuleProblem> problems_;
+};
+
+// The external variables every compiler and scanner defines (all strings).
+inline constexpr const char* kExternals[] = {"filename", "filepath", "extension", "filetype", "owner"};
+
+// libyara's yr_initialize/yr_finalize, once per process.
+void ensure_yara();
+
+}  // namespace vigil::scan

