@@ -10,7 +10,9 @@
 #include "cli/report_output.hpp"
 #include "collect/snapshot.hpp"
 #include "core/host_files.hpp"
+#include "core/text.hpp"
 #include "scan/file_scan.hpp"
+#include "scan/memory_scan.hpp"
 
 namespace vigil::cli {
 
@@ -24,6 +26,10 @@ struct ScanCliOptions {
   unsigned jobs = 0;
   std::uint64_t max_size_mb = 64;
   int timeout = 10;
+  bool memory = false;               // --pids given
+  std::vector<std::string> pids;     // numbers, or "all" (none given: all)
+  bool all_regions = false;
+  std::uint64_t max_process_mb = 256;
   ReportOptions report;
 };
 
@@ -43,12 +49,41 @@ int run(ScanCliOptions o) {
     std::cerr << fmt::format("vigil: scan: {}{}: {} (left out; the other rule files still load)\n", p.file,
                              p.line ? ":" + std::to_string(p.line) : "", p.message);
   if (rules.empty()) return o.report.error("scan: no YARA rule could be loaded");
-  scan::FileScanOptions so;
-  so.paths = o.paths;
-  so.jobs = o.jobs;
-  so.max_size = o.max_size_mb << 20;
-  so.timeout = o.timeout;
-  auto result = scan::scan_files(*root, rules, so);
+  scan::FileScanResult result;
+  std::string what;
+  if (o.memory) {
+    if (!root->live()) return o.report.error("scan: --pids reads the memory of this host's processes: not with --root");
+    scan::MemoryScanOptions mo;
+    for (const auto& p : o.pids) {
+      if (p == "all" || p.empty()) continue;
+      auto pid = to_number<pid_t>(p);
+      if (!pid || *pid <= 0) return o.report.error("scan: --pids: '" + p + "' is not a process id (or all)");
+      mo.pids.push_back(*pid);
+    }
+    mo.all_regions = o.all_regions;
+    mo.max_bytes = o.max_process_mb << 20;
+    mo.jobs = o.jobs;
+    mo.timeout = o.timeout;
+    auto mem = scan::scan_processes(rules, mo);
+    what = fmt::format("{} processes ({:.1f} MiB in {} regions; {} read-only regions of packaged files left out, {} "
+                       "processes cut at {} MiB, {} gone meanwhile)",
+                       mem.processes, static_cast<double>(mem.bytes) / (1 << 20), mem.regions,
+                       mem.skipped_package_regions, mem.capped, o.max_process_mb, mem.vanished);
+    result.findings = std::move(mem.findings);
+  }
+  if (!o.memory || !o.paths.empty()) {
+    scan::FileScanOptions so;
+    so.paths = o.paths;
+    so.jobs = o.jobs;
+    so.max_size = o.max_size_mb << 20;
+    so.timeout = o.timeout;
+    auto files = scan::scan_files(*root, rules, so);
+    what += fmt::format("{}{} files ({:.1f} MiB), {} over {} MiB skipped; {} file(s) matched", what.empty() ? "" : "; ",
+                        files.files, static_cast<double>(files.bytes) / (1 << 20), files.too_large, o.max_size_mb,
+                        files.matched_files);
+    for (auto& f : files.findings) result.findings.push_back(std::move(f));
+    result.missing = std::move(files.missing);
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& m : result.missing) std::cerr << "vigil: scan: " << m << ": no such file or directory\n";
   collect::Snapshot header;
@@ -59,11 +94,7 @@ int run(ScanCliOptions o) {
   r.title = "vigil scan";
   r.inventory = false;
   r.seconds = seconds;
-  r.subtitle = fmt::format("{} YARA rules from {} file(s); {} files ({:.1f} MiB) scanned, {} over {} MiB skipped; "
-                           "{} file(s) matched",
-                           rules.rule_count(), rules.files(), result.files,
-                           static_cast<double>(result.bytes) / (1 << 20), result.too_large, o.max_size_mb,
-                           result.matched_files);
+  r.subtitle = fmt::format("{} YARA rules from {} file(s); scanned {}", rules.rule_count(), rules.files(), what);
   r.findings = std::move(result.findings);
   int code = render_report(r, o.report, *setup, false);
   return result.missing.empty() ? code : kExitError;
@@ -84,8 +115,17 @@ void add_scan_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--jobs", o->jobs, "scanning threads (default: every core)");
   cmd->add_option("--max-size", o->max_size_mb, "skip files larger than this many MiB (default 64)");
   cmd->add_option("--timeout", o->timeout, "seconds a file may take before its scan is abandoned (default 10)");
+  auto* pids = cmd->add_option("--pids", o->pids,
+                               "scan the memory of these processes (process ids, or all; none given: all) instead "
+                               "of the drop zones; with paths, both")
+                   ->expected(0, -1);
+  cmd->add_flag("--all-regions", o->all_regions, "--pids: also read-only mappings of files a package owns");
+  cmd->add_option("--max-process-size", o->max_process_mb, "--pids: read at most this many MiB per process (256)");
   add_report_options(cmd, o->report);
-  cmd->callback([o, &exit_code] { exit_code = run(*o); });
+  cmd->callback([o, pids, &exit_code] {
+    o->memory = pids->count() > 0;
+    exit_code = run(*o);
+  });
 }
 
 }  // namespace vigil::cli

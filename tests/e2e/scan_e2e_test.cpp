@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
+
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
@@ -125,4 +128,52 @@ TEST(Scan, UnderRootASymlinkNeverLeadsOutOfTheImage) {
   // The drop zones by default, under the root: the same web shell.
   auto dflt = run_vigil({"scan", "--root", d / "img", "--format", "json"});
   EXPECT_EQ(matches(dflt)["yara.vigil_webshell_php"], std::set<std::string>{d / "img/var/www/shell.php"}) << dflt.out;
+}
+
+TEST(ScanMemory, WhatAProcessDecodedIsFoundInItsMemoryAndNotInItsFile) {
+  const std::string python = "/usr/bin/python3";
+  if (!fs::exists(python)) GTEST_SKIP() << "python3 is not installed: the process-memory case needs a program that decodes at run time";
+  // The pool address exists only once decoded: neither the program nor its command line holds it.
+  Planted miner(python, {"python3", "-c",
+                         "import base64,time\n"
+                         "u = base64.b64decode('c3RyYXR1bSt0Y3A6Ly9wb29sLmV4YW1wbGUubmV0OjMzMzM=').decode()\n"
+                         "time.sleep(60)\n"});
+  ASSERT_GT(miner.pid(), 0);
+  RunResult r;
+  bool found = false;
+  for (int i = 0; i < 30 && !found; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    r = run_vigil({"scan", "--pids", std::to_string(miner.pid()), "--format", "json"});
+    auto doc = nlohmann::json::parse(r.out, nullptr, false);
+    if (doc.is_discarded()) continue;
+    for (const auto& f : doc["findings"])
+      if (f["rule"]["id"] == "yara.vigil_miner_pool_url") {
+        found = true;
+        EXPECT_EQ(f["process"]["pid"], miner.pid());
+        EXPECT_EQ(f["process"]["name"].get<std::string>().rfind("python3", 0), 0u) << f.dump();
+        EXPECT_NE(f["vigil"]["memory"]["region"].get<std::string>().find("rw-"), std::string::npos) << f.dump();
+      }
+  }
+  EXPECT_TRUE(found) << r.out << r.err;
+  auto file = run_vigil({"scan", fs::canonical("/proc/" + std::to_string(miner.pid()) + "/exe"), "--format", "json"});
+  EXPECT_TRUE(matches(file).empty()) << "the program's file holds no pool address: " << file.out;
+}
+
+TEST(ScanMemory, AProcessThatIsGoneIsSaidAndNotAnError) {
+  pid_t gone = 0;
+  {
+    Planted p("/bin/sleep", {"sleep", "0"});
+    gone = p.pid();
+    ::waitpid(gone, nullptr, 0);
+  }
+  auto r = run_vigil({"scan", "--pids", std::to_string(gone), "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.out;
+  bool said = false;
+  for (const auto& f : doc["findings"])
+    if (f["rule"]["id"] == "collector.partial" && f.dump().find("no such process") != std::string::npos) said = true;
+  EXPECT_TRUE(said) << r.out;
+  EXPECT_EQ(run_vigil({"scan", "--pids", "x1"}).exit_code, 2);
+  EXPECT_EQ(run_vigil({"scan", "--pids", "--root", "/tmp"}).exit_code, 2);
 }

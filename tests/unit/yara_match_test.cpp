@@ -56,3 +56,28 @@ TEST(YaraRules, ASourceThatDoesNotCompileSaysWhereAndLoadsNothing) {
   auto good = scan::YaraRules::from_source("rule a { condition: filesize > 0 and filename != \"\" }");
   EXPECT_EQ(good.rule_count(), 1u) << (good.problems().empty() ? "" : good.problems()[0].message);
 }
+
+#include "scan/proc_maps.hpp"
+
+TEST(ProcMaps, RegionsPermissionsAndPathsAndBrokenLinesCounted) {
+  std::size_t bad = 0;
+  auto regions = scan::parse_maps(
+      "55e3d6122000-55e3d61cd000 rw-p 00000000 00:00 0                          [heap]\n"
+      "7f2a1c000000-7f2a1c021000 r--p 00000000 08:01 1835012                    /usr/lib/x86_64-linux-gnu/libc.so.6\n"
+      "7f2a1c400000-7f2a1c401000 rwxs 00001000 00:05 77                         /memfd:x (deleted)\n"
+      "7ffd5a1f3000-7ffd5a214000 rw-p 00000000 00:00 0\n"
+      "not a maps line\n"
+      "ffff-1000 r--p 0 0:0 0\n",
+      &bad);
+  ASSERT_EQ(regions.size(), 4u);
+  EXPECT_EQ(bad, 2u);
+  EXPECT_EQ(regions[0].start, 0x55e3d6122000u);
+  EXPECT_EQ(regions[0].path, "[heap]");
+  EXPECT_TRUE(regions[0].read && regions[0].write && !regions[0].exec);
+  EXPECT_FALSE(regions[0].file_backed());
+  EXPECT_TRUE(regions[1].file_backed());
+  EXPECT_FALSE(regions[1].write);
+  EXPECT_EQ(regions[2].path, "/memfd:x (deleted)");
+  EXPECT_TRUE(regions[2].deleted() && regions[2].shared && regions[2].exec);
+  EXPECT_EQ(regions[3].path, "");
+}
