@@ -23,7 +23,7 @@ rule vigil_gafgyt
     meta:
         id = "e0a2c4d6-8f0b-4c2d-9e4f-6c8d0e2f4a73"
         severity = "critical"
-        description = "A Gafgyt (Bashlite, Qbot) botnet program (its command strings)"
+        description = "A Gafgyt (Bashlite, Qbot) botnet program (its command strings in an ELF file)"
         attack = "T1498"
     strings:
         $c1 = "LOLNOGTFO" ascii
@@ -35,5 +35,5 @@ rule vigil_gafgyt
         $c7 = "JUNKFLOOD" ascii
         $c8 = "HOLDFLOOD" ascii
     condition:
-        3 of them
+        uint32(0) == 0x464c457f and 3 of them
 }

@@ -19,7 +19,7 @@ rule vigil_reverse_shell_netcat
     meta:
         id = "8e41b5c9-2d7a-4f63-b0e8-5a9c3d1f7e26"
         severity = "high"
-        description = "A netcat or socat reverse shell (nc -e /bin/sh, a FIFO piped through nc, socat exec)"
+        description = "A netcat or socat reverse shell (netcat running a shell with -e or -c, a FIFO piped from a shell into netcat, socat running a shell)"
         attack = "T1059.004 T1095"
     strings:
         $nc_e = /\bnc(at)?(\.traditional|\.openbsd)?\s+(-[a-z]+\s+)*-[a-z]*[ec]\s+\/bin\/(ba)?sh/

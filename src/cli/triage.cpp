@@ -11,8 +11,11 @@
 #include "cli/progress.hpp"
 #include "cli/report_output.hpp"
 #include "collect/snapshot.hpp"
+#include "core/host_files.hpp"
 #include "detect/detectors.hpp"
 #include "report/report.hpp"
+#include "scan/file_scan.hpp"
+#include "scan/memory_scan.hpp"
 
 namespace vigil::cli {
 
@@ -32,7 +35,27 @@ struct TriageOptions {
   bool no_port_probe = false;
   std::string verify = "common";
   bool quick = false;
+  bool yara = false;
 };
+
+// --yara: the bundled YARA rules over the drop zones and, on the live host, every process's memory.
+Findings yara_findings(const Root& root, const TriageOptions& o) {
+  std::string dir = (o.rules_dir.empty() ? default_rules_dir() : o.rules_dir) + "/yara";
+  auto rules = scan::YaraRules::load({dir});
+  for (const auto& p : rules.problems())
+    std::cerr << fmt::format("vigil: triage --yara: {}{}: {}\n", p.file, p.line ? ":" + std::to_string(p.line) : "",
+                             p.message);
+  if (rules.empty()) return {};
+  scan::FileScanOptions fo;
+  fo.jobs = o.jobs;
+  auto out = scan::scan_files(root, rules, fo).findings;
+  if (root.live()) {
+    scan::MemoryScanOptions mo;
+    mo.jobs = o.jobs;
+    for (auto& f : scan::scan_processes(rules, mo).findings) out.push_back(std::move(f));
+  }
+  return out;
+}
 
 int run_triage(TriageOptions o) {
   auto setup = prepare_report(o.report);
@@ -69,6 +92,10 @@ int run_triage(TriageOptions o) {
   report::TriageReport r;
   r.snapshot = &snapshot;
   r.findings = detect::run_triage(snapshot, ctx);
+  if (o.yara) {
+    for (auto& f : yara_findings(*root, o)) r.findings.push_back(std::move(f));
+    sort_findings(r.findings);
+  }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.timings) {
     for (const auto& [name, sec] : snapshot.timings)
@@ -92,6 +119,8 @@ void add_triage_command(CLI::App& app, int& exit_code) {
   add_report_options(cmd, opts->report);
   cmd->add_flag("--hash", opts->hash,
                 "SHA-256 every process executable (unowned ones are always hashed)");
+  cmd->add_flag("--yara", opts->yara,
+                "also run the YARA rules (rules/yara) over the drop zones and, live, every process's memory (vigil scan)");
   cmd->add_flag("--no-inventory", opts->no_inventory, "text format: findings only");
   cmd->add_flag("--timings", opts->timings, "print the time each collector took on stderr");
   cmd->add_option("--jobs", opts->jobs, "threads for collection (default: one per core)");

@@ -90,6 +90,10 @@ TEST(Scan, CleanLookAlikesAndThisHostsProgramsRaiseNothingHigh) {
   auto r = run_vigil({"scan", d.path(), "--format", "json"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(matches(r).empty()) << r.out;
+  // vigil's own rules and their documentation name what they look for, and are no malware.
+  auto own = run_vigil({"scan", std::string(VIGIL_SOURCE_DIR) + "/rules/yara", std::string(VIGIL_SOURCE_DIR) + "/docs",
+                        "--format", "json"});
+  EXPECT_EQ(high(own), 0u) << own.out;
   auto bin = run_vigil({"scan", "/usr/bin", "--format", "json"});
   EXPECT_EQ(bin.exit_code, 0) << bin.err;
   EXPECT_EQ(high(bin), 0u) << bin.out;
@@ -176,4 +180,14 @@ TEST(ScanMemory, AProcessThatIsGoneIsSaidAndNotAnError) {
   EXPECT_TRUE(said) << r.out;
   EXPECT_EQ(run_vigil({"scan", "--pids", "x1"}).exit_code, 2);
   EXPECT_EQ(run_vigil({"scan", "--pids", "--root", "/tmp"}).exit_code, 2);
+}
+
+TEST(Scan, TriageWithYaraScansTheDropZonesOfTheImage) {
+  TempDir d("vigil-scan");
+  d.write("img/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+  d.write("img/var/www/html/up.php", "<?php @eval(base64_decode($_POST['z0'])); ?>\n");
+  auto without = run_vigil({"triage", "--root", d / "img", "--force", "--format", "json"});
+  EXPECT_TRUE(matches(without).empty()) << "YARA runs only when asked";
+  auto with = run_vigil({"triage", "--root", d / "img", "--force", "--yara", "--format", "json"});
+  EXPECT_EQ(matches(with)["yara.vigil_webshell_php"], std::set<std::string>{d / "img/var/www/html/up.php"}) << with.out << with.err;
 }
