@@ -77,6 +77,7 @@ int run(ScanCliOptions o) {
     so.jobs = o.jobs;
     so.max_size = o.max_size_mb << 20;
     so.timeout = o.timeout;
+    if (root->live()) so.exclude.push_back(scan::YaraRules::default_cache_dir());  // its compiled rules hold every string
     auto files = scan::scan_files(*root, rules, so);
     what += fmt::format("{}{} files ({:.1f} MiB), {} over {} MiB skipped; {} file(s) matched", what.empty() ? "" : "; ",
                         files.files, static_cast<double>(files.bytes) / (1 << 20), files.too_large, o.max_size_mb,
@@ -94,7 +95,8 @@ int run(ScanCliOptions o) {
   r.title = "vigil scan";
   r.inventory = false;
   r.seconds = seconds;
-  r.subtitle = fmt::format("{} YARA rules from {} file(s); scanned {}", rules.rule_count(), rules.files(), what);
+  r.subtitle = fmt::format("{} YARA rules from {} file(s){}; scanned {}", rules.rule_count(), rules.files(),
+                           rules.from_cache() ? " (compiled earlier: the cache)" : "", what);
   r.findings = std::move(result.findings);
   int code = render_report(r, o.report, *setup, false);
   return result.missing.empty() ? code : kExitError;

@@ -48,6 +48,7 @@ Findings yara_findings(const Root& root, const TriageOptions& o) {
   if (rules.empty()) return {};
   scan::FileScanOptions fo;
   fo.jobs = o.jobs;
+  if (root.live()) fo.exclude.push_back(scan::YaraRules::default_cache_dir());
   auto out = scan::scan_files(root, rules, fo).findings;
   if (root.live()) {
     scan::MemoryScanOptions mo;

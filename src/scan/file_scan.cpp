@@ -68,6 +68,8 @@ FileScanResult scan_files(const Root& root, const YaraRules& rules, const FileSc
     }
     if (!S_ISDIR(st->st_mode)) continue;
     collect::walk(root, start, {}, "scan", issues, [&](const collect::WalkEntry& e) {
+      if (S_ISDIR(e.st.st_mode) && std::find(o.exclude.begin(), o.exclude.end(), e.path) != o.exclude.end())
+        return false;
       if (S_ISREG(e.st.st_mode)) targets.push_back({e.path, static_cast<std::uint64_t>(e.st.st_size), e.st.st_uid});
       return true;
     });

@@ -20,6 +20,7 @@ struct FileScanOptions {
   std::uint64_t max_size = 64ull << 20;     // larger files are counted and skipped
   unsigned jobs = 0;                        // 0: every core
   int timeout = 10;                         // seconds per file
+  std::vector<std::string> exclude;         // directories not entered (vigil's own rule cache)
 };
 
 struct FileScanResult {

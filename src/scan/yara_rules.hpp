@@ -23,7 +23,13 @@ struct RuleProblem {
 class YaraRules {
  public:
   // Every *.yar / *.yara under each path (a file or a directory, recursively), in name order.
-  static YaraRules load(const std::vector<std::string>& paths);
+  // The compiled set is cached (yr_rules_save) under `cache_dir`, keyed by the SHA-256 of the
+  // files' names and contents and libyara's version, and loaded from there while they are the
+  // same; "" is no cache. A cache file that cannot be read or written is compiled past.
+  static YaraRules load(const std::vector<std::string>& paths, const std::string& cache_dir = default_cache_dir());
+  // $VIGIL_CACHE_DIR, else $XDG_CACHE_HOME/vigil/yara, else $HOME/.cache/vigil/yara; "" without any.
+  static std::string default_cache_dir();
+  bool from_cache() const { return from_cache_; }
   // One rule text (tests, fuzzing); `name` is shown in problems.
   static YaraRules from_source(const std::string& text, const std::string& name = "(string)");
 
@@ -43,6 +49,7 @@ class YaraRules {
   std::size_t rule_count_ = 0;
   std::vector<std::string> files_;  // compiled in
   std::vector<RuleProblem> problems_;
+  bool from_cache_ = false;
 };
 
 // The external variables every compiler and scanner defines (all strings).

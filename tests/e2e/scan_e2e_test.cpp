@@ -24,6 +24,13 @@ namespace {
 
 const std::string kNetcat = "/usr/bin/nc.traditional";
 
+// Each test keeps the compiled-rules cache in its own directory (never the tester's home).
+class ScanCache {
+ public:
+  explicit ScanCache(const TempDir& d) { ::setenv("VIGIL_CACHE_DIR", (d / "cache").c_str(), 1); }
+  ~ScanCache() { ::unsetenv("VIGIL_CACHE_DIR"); }
+};
+
 // rule id → the file paths it matched.
 std::map<std::string, std::set<std::string>> matches(const RunResult& r) {
   std::map<std::string, std::set<std::string>> out;
@@ -51,6 +58,7 @@ std::size_t high(const RunResult& r) {
 
 TEST(Scan, PlantedArtefactsAreFoundWithTheBundledRules) {
   TempDir d("vigil-scan");
+  ScanCache cache(d);
   if (fs::exists(kNetcat)) {
     fs::create_directories(d / ".x");
     fs::copy_file(kNetcat, d / ".x/kworker");
@@ -83,6 +91,7 @@ TEST(Scan, PlantedArtefactsAreFoundWithTheBundledRules) {
 
 TEST(Scan, CleanLookAlikesAndThisHostsProgramsRaiseNothingHigh) {
   TempDir d("vigil-scan");
+  ScanCache cache(d);
   d.write("www/search.php", "<?php echo htmlspecialchars($_GET['q'] ?? ''); $out = shell_exec('uptime'); ?>\n");
   d.write("notes/networking.md", "Bash can open TCP sockets through /dev/tcp/host/port, see the bash manual.\n");
   d.write("app/config.json", "{\"pools\": {\"db\": {\"size\": 4}}, \"cpu\": 2}\n");
@@ -99,8 +108,35 @@ TEST(Scan, CleanLookAlikesAndThisHostsProgramsRaiseNothingHigh) {
   EXPECT_EQ(high(bin), 0u) << bin.out;
 }
 
+TEST(Scan, CompiledRulesAreCachedUntilAFileChanges) {
+  TempDir d("vigil-scan");
+  ScanCache cache(d);
+  d.write("rules/a.yar", "rule cached_marker { strings: $a = \"MARKER-1\" condition: $a }\n");
+  d.write("rules/b.yar", "rule broken {\n condition: and\n}\n");
+  d.write("files/x.txt", "MARKER-1 MARKER-2\n");
+  std::vector<std::string> args = {"scan", d / "files", "--no-builtin", "--rules", d / "rules"};
+  auto first = run_vigil(args);
+  EXPECT_EQ(first.out.find("the cache"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("cached_marker"), std::string::npos) << first.out;
+  auto second = run_vigil(args);
+  EXPECT_NE(second.out.find("(compiled earlier: the cache)"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("cached_marker"), std::string::npos) << second.out;
+  EXPECT_NE(second.err.find(d / "rules/b.yar:2:"), std::string::npos) << "a cached load still names the broken file: " << second.err;
+  // An edited rule file is a new set: compiled again, and its new rule is used.
+  d.write("rules/a.yar", "rule edited_marker { strings: $a = \"MARKER-2\" condition: $a }\n");
+  auto third = run_vigil(args);
+  EXPECT_EQ(third.out.find("the cache"), std::string::npos) << third.out;
+  EXPECT_NE(third.out.find("edited_marker"), std::string::npos) << third.out;
+  // A corrupt cache file is compiled past.
+  for (const auto& e : fs::directory_iterator(d / "cache"))
+    if (e.path().extension() == ".yarc") d.write(fs::relative(e.path(), d.path()).string(), "not compiled rules");
+  auto fourth = run_vigil(args);
+  EXPECT_NE(fourth.out.find("edited_marker"), std::string::npos) << fourth.out << fourth.err;
+}
+
 TEST(Scan, ABrokenThirdPartyRuleFileIsNamedWithItsLineAndTheRestLoad) {
   TempDir d("vigil-scan");
+  ScanCache cache(d);
   d.write("rules/a_good.yar", "rule third_party_marker { strings: $a = \"MARKER-1234\" condition: $a }\n");
   d.write("rules/b_broken.yar", "rule broken {\n  strings:\n    $a = \"x\"\n  condition:\n    $a and and\n}\n");
   d.write("rules/c_uses_externals.yar",
@@ -120,6 +156,7 @@ TEST(Scan, ABrokenThirdPartyRuleFileIsNamedWithItsLineAndTheRestLoad) {
 
 TEST(Scan, UnderRootASymlinkNeverLeadsOutOfTheImage) {
   TempDir d("vigil-scan");
+  ScanCache cache(d);
   d.write("img/tmp/readme.txt", "nothing here\n");
   fs::create_directories(d / "img/var/www");
   d.write("img/var/www/shell.php", "<?php system($_GET['cmd']); ?>\n");
@@ -135,6 +172,8 @@ TEST(Scan, UnderRootASymlinkNeverLeadsOutOfTheImage) {
 }
 
 TEST(ScanMemory, WhatAProcessDecodedIsFoundInItsMemoryAndNotInItsFile) {
+  TempDir d("vigil-scan");
+  ScanCache cache(d);
   const std::string python = "/usr/bin/python3";
   if (!fs::exists(python)) GTEST_SKIP() << "python3 is not installed: the process-memory case needs a program that decodes at run time";
   // The pool address exists only once decoded: neither the program nor its command line holds it.
@@ -164,6 +203,8 @@ TEST(ScanMemory, WhatAProcessDecodedIsFoundInItsMemoryAndNotInItsFile) {
 }
 
 TEST(ScanMemory, AProcessThatIsGoneIsSaidAndNotAnError) {
+  TempDir d("vigil-scan");
+  ScanCache cache(d);
   pid_t gone = 0;
   {
     Planted p("/bin/sleep", {"sleep", "0"});
@@ -184,6 +225,7 @@ TEST(ScanMemory, AProcessThatIsGoneIsSaidAndNotAnError) {
 
 TEST(Scan, TriageWithYaraScansTheDropZonesOfTheImage) {
   TempDir d("vigil-scan");
+  ScanCache cache(d);
   d.write("img/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
   d.write("img/var/www/html/up.php", "<?php @eval(base64_decode($_POST['z0'])); ?>\n");
   auto without = run_vigil({"triage", "--root", d / "img", "--force", "--format", "json"});
