@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/text.hpp"
 #include "logs/web_profile.hpp"
 
 namespace vigil::logs {
@@ -17,11 +18,6 @@ bool supported(std::uint64_t n, std::uint64_t total, const ProfileSettings& s) {
   return n >= s.min_support && static_cast<double>(n) >= s.rare_fraction * static_cast<double>(total);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -43,7 +39,7 @@ void ProfileLearner::add(const Event& e) {
     it = paths_.emplace(key, PathStats{}).first;
   }
   ++requests_;
-  ++extensions_[lower(path_extension(key))];
+  ++extensions_[ascii_lower(path_extension(key))];
   PathStats& ps = it->second;
   ++ps.requests;
   std::string_view query = e.get(Field::url_query);

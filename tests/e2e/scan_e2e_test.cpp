@@ -47,8 +47,7 @@ std::size_t high(const RunResult& r) {
   auto doc = nlohmann::json::parse(r.out, nullptr, false);
   if (doc.is_discarded()) return 0;
   for (const auto& f : doc["findings"]) {
-    std::string s = f["event"]["severity_name"].is_string() ? f["event"]["severity_name"].get<std::string>() : "";
-    std::string level = f["vigil"]["severity"].is_string() ? f["vigil"]["severity"].get<std::string>() : s;
+    std::string level = f["vigil"]["severity"].is_string() ? f["vigil"]["severity"].get<std::string>() : "";
     if (level == "high" || level == "critical") ++n;
   }
   return n;
