@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "collect/mountinfo.hpp"
 #include "core/text.hpp"
 
 namespace vigil::collect {
@@ -56,48 +57,17 @@ Parsed<KnownArtifact> parse_known_artifacts(std::string_view text) {
   return out;
 }
 
-namespace {
-
-// mountinfo escapes blanks, tabs, newlines and backslashes in paths as \ooo.
-std::string unescape_octal(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto octal = [&](std::size_t k, char top) { return s[k] >= '0' && s[k] <= top; };
-    if (s[i] == '\\' && i + 3 < s.size() && octal(i + 1, '3') && octal(i + 2, '7') && octal(i + 3, '7')) {
-      out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
-      i += 3;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::vector<ProcMount> parse_proc_pid_mounts(std::string_view mountinfo) {
   std::vector<ProcMount> out;
-  for_each_line(mountinfo, [&](std::string_view line, std::size_t) {
-    // id parent major:minor root mount-point options [optional…] - fstype source super-options
-    auto words = split_ws(line);
-    if (words.size() < 5) return;
-    std::string point = unescape_octal(words[4]);
-    if (!point.starts_with("/proc/")) return;
-    std::string_view rest = std::string_view(point).substr(6);
+  for (auto& m : parse_mountinfo(mountinfo)) {
+    if (!m.mount_point.starts_with("/proc/")) continue;
+    std::string_view rest = std::string_view(m.mount_point).substr(6);
     std::size_t digits = 0;
     while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
-    if (digits == 0 || digits > 10 || (digits < rest.size() && rest[digits] != '/')) return;
-    ProcMount m;
-    m.pid = to_number<std::int64_t>(rest.substr(0, digits)).value_or(0);
-    m.mount_point = point;
-    for (std::size_t i = 5; i + 2 < words.size(); ++i)
-      if (words[i] == "-") {
-        m.fstype = std::string(words[i + 1]);
-        m.source = unescape_octal(words[i + 2]);
-        break;
-      }
-    out.push_back(std::move(m));
-  });
+    if (digits == 0 || digits > 10 || (digits < rest.size() && rest[digits] != '/')) continue;
+    auto pid = to_number<std::int64_t>(rest.substr(0, digits)).value_or(0);
+    out.push_back({pid, std::move(m.mount_point), std::move(m.fstype), std::move(m.source)});
+  }
   return out;
 }
 

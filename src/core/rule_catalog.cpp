@@ -502,6 +502,43 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "On SIGHUP the configuration file was read again and had errors; the daemon keeps running with the "
      "configuration it had.",
      "Run `vigil watch --check-config` and fix what it lists, then send SIGHUP again.", "", "info"},
+    // application allowlisting (vigil allowlist check and enforce)
+    {"allowlist.file-unlisted", "Executable file not on the allowlist",
+     "A program or shared library that neither a package installed (with its shipped content) nor the "
+     "administrator added when the list was built. Locally built tools and software unpacked into /opt land "
+     "here too; in a temporary or hidden directory it is where intruders keep their tools.",
+     "Find out where the file came from (its owner, times, the shell histories); add it with vigil allowlist build "
+     "--add if it belongs, delete it otherwise.",
+     "T1204.002", "low; medium in a temporary, world-writable or hidden directory"},
+    {"allowlist.file-changed", "Allowlisted file has other content",
+     "The file is on the allowlist under this path but its size or SHA-256 differs: it was replaced after the "
+     "list was built. A package upgrade does this (then the package's own checksum matches the new content); "
+     "otherwise a program was trojaned in place.",
+     "If a package upgrade explains it, build the list again; if not, compare the file with the package's "
+     "(vigil triage, debsums) and treat the host as compromised.",
+     "T1554", "low when the content is what its package now ships (an upgrade); high otherwise"},
+    {"allowlist.process-unlisted", "Running program not on the allowlist",
+     "A process runs an executable that is not on the allowlist, or whose content is not what the list "
+     "recorded: with enforcement it could not have started.",
+     "Look at the process (its parent, user, network connections, /proc/PID/exe) and decide whether to stop it "
+     "or to add its program.",
+     "T1204.002", "medium; high when the program is deleted, in a temporary or hidden directory, or changed"},
+    {"allowlist.exec-unlisted", "Program not on the allowlist was started (audit mode)",
+     "vigil allowlist enforce --audit saw the kernel start a program or interpreter that is not on the list and "
+     "let it run; --deny would have refused it.",
+     "Review what ran; add legitimate programs to the list before turning on --deny.",
+     "T1204.002", "low; medium in a temporary, world-writable or hidden directory"},
+    {"allowlist.exec-denied", "Program not on the allowlist was refused",
+     "vigil allowlist enforce --deny refused to let the kernel start a program or interpreter that is not on the "
+     "list (the caller got EPERM).",
+     "Find out who tried to run it (the process and user in the evidence) and why; if it is legitimate, add it "
+     "to the list.",
+     "T1204.002", "medium; high in a temporary, world-writable or hidden directory"},
+    {"allowlist.list-invalid", "Allowlist fails its signature check",
+     "The allowlist was edited after it was signed, or signed with another key: it cannot be trusted, so "
+     "nothing was compared. Someone who can write it may have added their own program.",
+     "Build the list again from a trusted state, or check against a copy kept on read-only media.",
+     "T1562.001", "critical"},
     // collection
     {"collector.partial", "Some of the system could not be read",
      "vigil could not read everything it wanted; what follows is a partial picture, and a "
