@@ -38,7 +38,8 @@ struct EnforceStats {
   std::uint64_t events = 0, allowed = 0, refused = 0, unlisted_allowed = 0, safety_net = 0, cached = 0;
   std::uint64_t overflows = 0;
   std::size_t mounts = 0, mount_errors = 0;
-  // Decision time: from reading the request to writing the answer (the time an exec waits on vigil).
+  std::size_t ignore_marks = 0;  // allowed file versions the kernel no longer asks about
+  // Decision time: from reading the request to the answer ready (judging, hashing when new).
   double p50_us = 0, p99_us = 0, max_us = 0, first_p50_us = 0;
   std::uint64_t first_decisions = 0;  // decisions that hashed the file (not from the cache)
   double seconds = 0;

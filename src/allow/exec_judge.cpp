@@ -2,7 +2,10 @@
 #include "allow/exec_judge.hpp"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "core/hash.hpp"
 
@@ -11,10 +14,33 @@ namespace vigil::allow {
 namespace {
 
 constexpr std::size_t kMaxCache = 1 << 16;
+constexpr std::size_t kBuffer = std::size_t{1} << 20;
 
 std::int64_t ns(const struct timespec& t) { return t.tv_sec * 1'000'000'000LL + t.tv_nsec; }
 
 }  // namespace
+
+ExecJudge::ExecJudge(const Allowlist& list)
+    : list_(list), buf_(std::make_unique_for_overwrite<unsigned char[]>(kBuffer)), ctx_(EVP_MD_CTX_new()) {}
+
+ExecJudge::~ExecJudge() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+std::string ExecJudge::sha256(int fd) {
+  auto* ctx = static_cast<EVP_MD_CTX*>(ctx_);
+  if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr)) return {};
+  for (off_t at = 0;;) {
+    ssize_t n = ::pread(fd, buf_.get(), kBuffer, at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return {};
+    if (n == 0) break;
+    EVP_DigestUpdate(ctx, buf_.get(), static_cast<std::size_t>(n));
+    at += n;
+  }
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(ctx, out, &len);
+  return hex(out, len);
+}
 
 std::string fd_path(int fd, bool* deleted) {
   char buf[4096];
@@ -41,13 +67,8 @@ Judgement ExecJudge::judge(int fd) {
   j.path = fd_path(fd, &j.deleted);
   const AllowEntry* entry = j.deleted ? nullptr : list_.find(j.path);
   if (entry && entry->size == st.st_size) {
-    // hash_fd reads from the current offset: the kernel's fd for an event is fresh (offset 0).
-    auto d = hash_fd(fd, j.path);
-    if (d) {
-      j.sha256 = d->sha256;
-      j.allowed = d->sha256 == entry->sha256;
-    }
-    ::lseek(fd, 0, SEEK_SET);
+    j.sha256 = sha256(fd);
+    j.allowed = !j.sha256.empty() && j.sha256 == entry->sha256;
   }
   j.changed = entry && !j.allowed;
   if (cache_.size() >= kMaxCache) cache_.clear();

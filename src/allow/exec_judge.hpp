@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -28,7 +29,8 @@ struct Judgement {
 
 class ExecJudge {
  public:
-  explicit ExecJudge(const Allowlist& list) : list_(list) {}
+  explicit ExecJudge(const Allowlist& list);
+  ~ExecJudge();
   // fd is open on the file (read-only); it is read from offset 0 with pread when hashed.
   Judgement judge(int fd);
   std::size_t cache_size() const { return cache_.size(); }
@@ -45,8 +47,13 @@ class ExecJudge {
       return std::hash<std::uint64_t>()(k.ino * 1000003u ^ k.dev ^ static_cast<std::uint64_t>(k.ctime) * 31u);
     }
   };
+  // SHA-256 of the whole file from offset 0; empty when it cannot be read.
+  std::string sha256(int fd);
+
   const Allowlist& list_;
   std::unordered_map<Key, Judgement, KeyHash> cache_;
+  std::unique_ptr<unsigned char[]> buf_;  // one read buffer for every decision
+  void* ctx_ = nullptr;                   // EVP_MD_CTX, reused
 };
 
 // The path /proc/self/fd/FD names, with " (deleted)" stripped and reported.

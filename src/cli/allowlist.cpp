@@ -207,11 +207,11 @@ int run_enforce(const AllowlistCliOptions& o) {
   if (!stats) return error_exit(stats.error());
   std::cerr << fmt::format(
       "vigil: allowlist enforce: {} executions in {:.1f} s: {} as listed, {} {}, {} by the safety net; decision "
-      "time median {:.1f} µs, p99 {:.1f} µs, max {:.0f} µs ({} hashed a file: median {:.1f} µs); {} queue "
-      "overflows\n",
+      "time median {:.1f} µs, p99 {:.1f} µs, max {:.0f} µs ({} hashed a file: median {:.1f} µs); {} allowed "
+      "programs no longer asked about (until written); {} queue overflows\n",
       stats->events, stats->seconds, stats->allowed, o.deny ? stats->refused : stats->unlisted_allowed,
       o.deny ? "refused" : "not on the list (allowed: audit)", stats->safety_net, stats->p50_us, stats->p99_us,
-      stats->max_us, stats->first_decisions, stats->first_p50_us, stats->overflows);
+      stats->max_us, stats->first_decisions, stats->first_p50_us, stats->ignore_marks, stats->overflows);
   return kExitClean;
 }
 

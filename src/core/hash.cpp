@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <memory>
-#include <vector>
 
 namespace vigil {
 
@@ -33,14 +32,16 @@ expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path) {
   if (!sha || !md5 || !EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) ||
       !EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr))
     return make_unexpected(IoError{shown_path, EINVAL, "OpenSSL digest unavailable"});
-  std::vector<unsigned char> buf(std::size_t{1} << 20);
+  // Not zero-filled: a small file touches only the pages it is read into.
+  constexpr std::size_t kBuffer = std::size_t{1} << 20;
+  auto buf = std::make_unique_for_overwrite<unsigned char[]>(kBuffer);
   for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
+    ssize_t n = ::read(fd, buf.get(), kBuffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return make_unexpected(IoError{shown_path, errno, {}});
     if (n == 0) break;
-    EVP_DigestUpdate(sha.get(), buf.data(), static_cast<std::size_t>(n));
-    EVP_DigestUpdate(md5.get(), buf.data(), static_cast<std::size_t>(n));
+    EVP_DigestUpdate(sha.get(), buf.get(), static_cast<std::size_t>(n));
+    EVP_DigestUpdate(md5.get(), buf.get(), static_cast<std::size_t>(n));
   }
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned len = 0;
