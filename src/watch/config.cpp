@@ -103,8 +103,9 @@ class Reader {
   }
 
   void sources(const YAML::Node& n, WatchConfig& c) {
-    if (!keys(n, "sources", {"logs", "from_start", "triage", "processes", "fim"})) return;
+    if (!keys(n, "sources", {"logs", "from_start", "triage", "processes", "fim", "scan"})) return;
     if (auto f = n["fim"]) fim(f, c.fim);
+    if (auto f = n["scan"]) scan(f, c.scan);
     if (auto v = n["processes"]) {
       if (auto p = string(v, "sources.processes")) {
         if (*p == "auto" || *p == "bpf" || *p == "audit" || *p == "connector" || *p == "off") c.processes = *p;
@@ -143,6 +144,27 @@ class Reader {
         else fail(v, fmt::format("sources.fim.events: '{}' is not auto, fanotify or inotify", *e));
       }
     if (auto v = n["debounce"]) unit(v, "sources.fim.debounce", "a duration such as 200ms", parse_duration_ms, f.debounce_ms);
+  }
+
+  void scan(const YAML::Node& n, ScanSourceConfig& f) {
+    if (n.IsScalar() && (n.Scalar() == "off" || n.Scalar() == "false")) {
+      f.mode = "off";
+      return;
+    }
+    f.mode = "on";
+    if (n.IsScalar() && (n.Scalar() == "on" || n.Scalar() == "true")) return;
+    if (!keys(n, "sources.scan", {"paths", "rules", "builtin", "max_size", "debounce", "events"})) return;
+    f.paths = strings(n["paths"], "sources.scan.paths");
+    f.rules = strings(n["rules"], "sources.scan.rules");
+    boolean(n["builtin"], "sources.scan.builtin", f.builtin);
+    if (auto v = n["max_size"]) unit(v, "sources.scan.max_size", "a size such as 64MB", parse_size, f.max_size);
+    if (auto v = n["debounce"]) unit(v, "sources.scan.debounce", "a duration such as 500ms", parse_duration_ms, f.debounce_ms);
+    if (auto v = n["events"])
+      if (auto e = string(v, "sources.scan.events")) {
+        if (*e == "auto" || *e == "fanotify" || *e == "inotify") f.events = *e;
+        else fail(v, fmt::format("sources.scan.events: '{}' is not auto, fanotify or inotify", *e));
+      }
+    if (!f.builtin && f.rules.empty()) fail(n, "sources.scan: builtin: false needs rules");
   }
 
   void events(const YAML::Node& n, EventsConfig& e) {
@@ -451,6 +473,7 @@ WatchConfig default_config() {
     return p == "/var/log/auth.log" || p == "/var/log/secure" || p == "/var/log/syslog" || p == "/var/log/messages";
   });
   if (journald_running() && !syslog_files) c.logs.push_back("journal");
+  c.scan.mode = "on";  // the drop zones, with vigil's rules
   c.sinks.push_back(SinkConfig{});
   if (::isatty(STDOUT_FILENO)) {
     SinkConfig s;
@@ -495,7 +518,8 @@ expected<WatchConfig, std::vector<ConfigError>> resolve_config(const CommandLine
   c.rule_paths.insert(c.rule_paths.end(), cl.rules.begin(), cl.rules.end());
   if (cl.no_builtin) c.builtin_rules = false;
   if (c.builtin_rules && !cl.builtin_rules.empty()) c.rule_paths.push_back(cl.builtin_rules);
-  if (c.logs.empty() && c.triage_quick_ms == 0 && c.triage_full_ms == 0 && c.processes == "off" && c.fim.mode != "on")
+  if (c.logs.empty() && c.triage_quick_ms == 0 && c.triage_full_ms == 0 && c.processes == "off" && c.fim.mode != "on" &&
+      c.scan.mode != "on")
     return make_unexpected(std::vector<ConfigError>{
         {file.empty() ? "vigil watch" : file, {},
          "nothing to watch: no log given (--log PATH, or sources.logs in the config), none of the usual logs "

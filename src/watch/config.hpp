@@ -61,6 +61,18 @@ struct FimSourceConfig {
   bool operator==(const FimSourceConfig&) const = default;
 };
 
+// YARA over the files written in the drop zones (sources.scan).
+struct ScanSourceConfig {
+  std::string mode = "off";            // on (the default configuration, or a mapping given), off
+  std::vector<std::string> paths;      // empty: the drop zones of vigil scan
+  std::vector<std::string> rules;      // more rule files or directories
+  bool builtin = true;                 // vigil's rules/yara
+  std::int64_t max_size = 64ll << 20;
+  std::int64_t debounce_ms = 500;
+  std::string events = "auto";
+  bool operator==(const ScanSourceConfig&) const = default;
+};
+
 // The process and socket events kept for vigil query (events:).
 struct EventsConfig {
   bool on = true;
@@ -112,6 +124,7 @@ struct WatchConfig {
   std::int64_t triage_full_ms = 300'000;   // every table; 0 off
   std::string processes = "auto";          // process events: auto (BPF, else audit, else proc connector), bpf, audit, connector, off
   FimSourceConfig fim;
+  ScanSourceConfig scan;
   EventsConfig events;
   std::vector<TriggerConfig> triggers;
   ResponseConfig response;

@@ -40,6 +40,7 @@
 #include "watch/state.hpp"
 #include "watch/status.hpp"
 #include "watch/live_fim.hpp"
+#include "watch/live_scan.hpp"
 #include "watch/self_finding.hpp"
 #include "watch/event_recorder.hpp"
 #include "watch/process_events.hpp"
@@ -140,6 +141,7 @@ class Watcher {
     start_triage(state_triage_seen_);
     start_process_events();
     start_fim();
+    start_scan();
     start_responder();
     step(true);
     housekeeping();
@@ -165,6 +167,10 @@ class Watcher {
           pending_.insert(pending_.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
         } else if (fim_ && fd == fim_->fd()) {
           take(fim_->read());
+        } else if (scan_ && fd == scan_->events_fd()) {
+          scan_->read(monotonic_ms());
+        } else if (scan_ && fd == scan_->results_fd()) {
+          take(scan_->take());
         } else if (responder_ && fd == responder_->fd()) {
           take(responder_->take());
         } else if (triage_ && fd == triage_->fd()) {
@@ -179,6 +185,10 @@ class Watcher {
           if (fd == timer.get() && fim_) {
             take(fim_->tick());
             for (const auto& p : fim_->take_problems()) note("file integrity: not watched: " + p);
+          }
+          if (fd == timer.get() && scan_) {
+            scan_->tick(monotonic_ms());
+            for (const auto& p : scan_->take_problems()) note("YARA scan: not watched: " + p);
           }
         }
       }
@@ -335,6 +345,12 @@ class Watcher {
       fim_.reset();
       start_fim();
     }
+    if (config_.scan != scan_mode_) {
+      if (scan_)
+        for (int fd : {scan_->events_fd(), scan_->results_fd()}) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, fd, nullptr);
+      scan_.reset();
+      start_scan();
+    }
     if (config_.processes != processes_mode_ || config_.events != events_mode_) {
       if (processes_) ::epoll_ctl(ep_.get(), EPOLL_CTL_DEL, processes_->fd(), nullptr);
       processes_.reset();
@@ -409,6 +425,34 @@ class Watcher {
       return;
     }
     watch_fd(fim_->fd());
+  }
+
+  // YARA over the drop zones: rules compiled once (cached in the state directory), files
+  // scanned on a worker thread as they are written.
+  void start_scan() {
+    scan_mode_ = config_.scan;
+    if (config_.scan.mode != "on") return;
+    LiveScanSettings s;
+    s.paths = config_.scan.paths;
+    if (config_.scan.builtin) s.rule_paths.push_back(default_rules_dir() + "/yara");
+    s.rule_paths.insert(s.rule_paths.end(), config_.scan.rules.begin(), config_.scan.rules.end());
+    s.cache_dir = config_.state_dir + "/yara";
+    s.max_size = static_cast<std::uint64_t>(config_.scan.max_size);
+    s.debounce_ms = config_.scan.debounce_ms;
+    s.events = config_.scan.events;
+    s.exclude = {config_.state_dir};  // its compiled rules hold every string the rules look for
+    scan_ = std::make_unique<LiveScan>();
+    std::vector<std::string> notes;
+    auto opened = scan_->open(s, notes);
+    for (const auto& n : notes) note("YARA scan: " + n);
+    if (!opened) {
+      note("YARA scan off: " + opened.error());
+      scan_.reset();
+      source_unavailable("YARA scan: " + opened.error());
+      return;
+    }
+    watch_fd(scan_->events_fd());
+    watch_fd(scan_->results_fd());
   }
 
   void start_triage(std::vector<std::string> seen) {
@@ -687,6 +731,12 @@ class Watcher {
       s["fim"] = {{"source", f.source}, {"baseline", f.baseline_id}, {"events", f.events}, {"judged", f.judged},
                   {"changes", f.changes}, {"overflows", f.overflows}, {"full_checks", f.full_checks}};
     }
+    if (scan_) {
+      auto y = scan_->stats();
+      s["scan"] = {{"source", y.source}, {"rules", y.rules},       {"trees", y.trees},
+                   {"events", y.events}, {"scanned", y.scanned}, {"matched", y.matched},
+                   {"overflows", y.overflows}};
+    }
     if (triage_) {
       auto t = triage_->status();
       s["triage"] = {{"quick_every_s", triage_settings_.quick_ms / 1000}, {"full_every_s", triage_settings_.full_ms / 1000},
@@ -715,6 +765,8 @@ class Watcher {
   std::unique_ptr<ProcessEvents> processes_;
   std::string processes_mode_;  // the sources.processes it was started with
   std::unique_ptr<LiveFim> fim_;
+  std::unique_ptr<LiveScan> scan_;
+  ScanSourceConfig scan_mode_;  // the sources.scan it was started with
   FimSourceConfig fim_mode_;    // the sources.fim it was started with
   TriageSettings triage_settings_;
   std::vector<std::string> state_triage_seen_;
@@ -753,6 +805,14 @@ int check_watch_config(const ConfigLoader& load, std::ostream& out, std::ostream
   out << "state directory: " << c.state_dir << "\n";
   out << "sources:\n";
   for (const auto& l : c.logs) out << "  " << l << "\n";
+  if (c.scan.mode == "on") {
+    std::string trees;
+    for (const auto& p : c.scan.paths) trees += (trees.empty() ? "" : ", ") + p;
+    out << fmt::format("  YARA on written files: {}; rules: {}{}\n", trees.empty() ? "the drop zones of vigil scan" : trees,
+                       c.scan.builtin ? "vigil's rules/yara" : "",
+                       c.scan.rules.empty() ? "" : (c.scan.builtin ? " and " : "") + std::to_string(c.scan.rules.size()) +
+                                                       " more path(s)");
+  }
   out << fmt::format("rules: {} loaded from {} files, {} disabled; {} suppressions\n", p->rules->loaded.size(),
                      p->rules->files, p->disabled.size(), p->suppressions.size());
   out << "sinks:\n";

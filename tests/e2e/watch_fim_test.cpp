@@ -20,7 +20,7 @@ namespace {
 
 // Runs inside `unshare -m`: mounts the tmpfs, makes the baseline, starts the daemon, makes the
 // changes, and writes how long each took to be reported (ms) to D/elapsed.
-constexpr const char* kScript = R"SH(
+constexpr std::string_view kScript = R"SH(
 set -u
 D="$1"; V="$2"
 mount -t tmpfs vigil-fim-test "$D/watched" || exit 3
@@ -29,19 +29,7 @@ echo 'a=1' > "$D/watched/etc/app.conf"
 echo 'b=1' > "$D/watched/etc/other.conf"
 printf '%s R\n' "$D/watched/etc" > "$D/policy"
 "$V" fim init --db "$D/store.db" --key "$D/fim.key" --policy "$D/policy" --progress never > /dev/null 2> "$D/init.err" || exit 4
-"$V" watch --config "$D/w.yaml" 2>> "$D/err.txt" &
-W=$!
-i=0; while [ ! -f "$D/state/status.json" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
-sleep 0.3
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
-reported() {  # name: waits up to 5 s for a finding naming it, prints how long it took
-  start=$(ms)
-  while ! grep -q "$1" "$D/out.jsonl" 2>/dev/null; do
-    sleep 0.02
-    [ $(( $(ms) - start )) -gt 5000 ] && break
-  done
-  echo "$1 $(( $(ms) - start ))" >> "$D/elapsed"
-}
+start_watch
 echo noise > "$D/watched/scratch/outside.txt"
 echo 'a=2' > "$D/watched/etc/app.conf"; reported app.conf
 mkdir "$D/watched/etc/new.d"; echo 'c=1' > "$D/watched/etc/new.d/added.conf"; reported added.conf
@@ -131,7 +119,7 @@ void live_fim(const std::string& events) {
   TempDir d("vigil-watch-fim");
   fs::create_directories(d / "watched");
   d.write("w.yaml", fim_config(d, events));
-  auto r = run_vigil_as({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", kScript, "sh", d.path(),
+  auto r = run_vigil_as({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", std::string(kWatchShellFunctions) + std::string(kScript), "sh", d.path(),
                          VIGIL_BINARY});
   ASSERT_EQ(r.exit_code, 0) << r.err << slurp(d / "init.err") << slurp(d / "err.txt");
   if (slurp(d / "err.txt").find("file integrity off: fanotify") != std::string::npos)

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "e2e/vigil_run.hpp"
@@ -65,6 +66,28 @@ inline std::vector<nlohmann::json> written(const TempDir& d, const std::string& 
     if (f["rule"]["id"] == rule) out.push_back(f);
   return out;
 }
+
+// Shell functions for the scripts the live tests run in a mount namespace (D: the test's
+// directory, V: the vigil binary): start_watch runs the daemon on D/w.yaml and waits for its
+// first status; reported NAME waits up to 5 s for a finding naming NAME in D/out.jsonl and
+// appends "NAME milliseconds" to D/elapsed.
+inline constexpr std::string_view kWatchShellFunctions = R"SH(
+start_watch() {
+  "$V" watch --config "$D/w.yaml" 2>> "$D/err.txt" &
+  W=$!
+  i=0; while [ ! -f "$D/state/status.json" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+  sleep 0.3
+}
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+reported() {
+  start=$(ms)
+  while ! grep -q "$1" "$D/out.jsonl" 2>/dev/null; do
+    sleep 0.02
+    [ $(( $(ms) - start )) -gt 5000 ] && break
+  done
+  echo "$1 $(( $(ms) - start ))" >> "$D/elapsed"
+}
+)SH";
 
 // Started, and following (its first state is written once the logs are open).
 inline bool watch_started(const TempDir& d, const std::string& state = "state") {

@@ -56,6 +56,7 @@ TEST(WatchConfig, TheShippedExampleLoadsWithEverySinkKind) {
   EXPECT_EQ(c->triage_quick_ms, 60'000);
   EXPECT_EQ(c->triage_full_ms, 300'000);
   EXPECT_EQ(c->processes, "auto");
+  EXPECT_EQ(c->scan.mode, "on");
   EXPECT_TRUE(c->events.on);
   EXPECT_EQ(c->events.store, "/var/lib/vigil/watch/events.db");
   EXPECT_EQ(c->events.keep_ms, 7ll * 86'400'000);
@@ -238,4 +239,29 @@ TEST(WatchSyslog, MessagesFollowRfc5424) {
   EXPECT_EQ(m.substr(m.size() - json.size()), json);
   auto garbage = syslog_message("not json", 4, "");
   EXPECT_EQ(garbage.rfind("<38>1 - - vigil ", 0), 0u) << garbage;
+}
+
+TEST(WatchConfig, YaraScanSourceIsOffInAFileUntilAsked) {
+  auto none = parse_config("sources:\n  triage: off\n", "w.yaml");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->scan.mode, "off");
+  auto on = parse_config("sources:\n  scan: on\n", "w.yaml");
+  ASSERT_TRUE(on);
+  EXPECT_EQ(on->scan.mode, "on");
+  EXPECT_TRUE(on->scan.paths.empty());  // the drop zones
+  auto full = parse_config("sources:\n  scan:\n    paths: [/srv/www]\n    rules: [/etc/vigil/yara]\n    builtin: false\n"
+                           "    max_size: 8MB\n    debounce: 1s\n    events: inotify\n",
+                           "w.yaml");
+  ASSERT_TRUE(full) << dump(full.error());
+  EXPECT_EQ(full->scan.paths, std::vector<std::string>{"/srv/www"});
+  EXPECT_EQ(full->scan.rules, std::vector<std::string>{"/etc/vigil/yara"});
+  EXPECT_FALSE(full->scan.builtin);
+  EXPECT_EQ(full->scan.max_size, 8 << 20);
+  EXPECT_EQ(full->scan.debounce_ms, 1000);
+  EXPECT_EQ(full->scan.events, "inotify");
+  EXPECT_TRUE(has_error(errors_of("sources:\n  scan: {events: fast}\n"), 2, 18, "is not auto, fanotify or inotify"))
+      << dump(errors_of("sources:\n  scan: {events: fast}\n"));
+  EXPECT_FALSE(errors_of("sources:\n  scan: {builtin: false}\n").empty());
+  EXPECT_FALSE(errors_of("sources:\n  scan: {colour: red}\n").empty());
+  EXPECT_TRUE(default_config().scan.mode == "on");
 }
