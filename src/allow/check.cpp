@@ -6,8 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <dirent.h>
-
 #include <chrono>
 #include <map>
 #include <set>
@@ -137,31 +135,28 @@ void check_files(const Root& root, const Allowlist& list, const CheckOptions& o,
 
 // The live processes: /proc/PID/exe read as the kernel maps it (a replaced file shows its old
 // content, a deleted one is still there).
-void check_processes(const Allowlist& list, IssueLog& log, CheckResult& r) {
+void check_processes(const Root& live, const Allowlist& list, IssueLog& log, CheckResult& r) {
   struct Verdict {
     bool ok = false, changed = false;
     std::string sha256;
   };
   std::map<std::pair<dev_t, ino_t>, Verdict> seen;
-  auto dir = opendir("/proc");
-  if (!dir) {
-    log.add(std::string(kSource), "/proc", "cannot be listed");
+  auto entries = live.list("/proc");
+  if (!entries) {
+    log.add(std::string(kSource), entries.error());
     return;
   }
-  std::vector<pid_t> pids;
-  while (auto* d = readdir(dir))
-    if (auto pid = to_number<pid_t>(d->d_name)) pids.push_back(*pid);
-  closedir(dir);
   pid_t self = getpid();
-  for (pid_t pid : pids) {
-    if (pid == self) continue;
-    std::string proc = fmt::format("/proc/{}", pid);
-    char buf[4096];
-    ssize_t n = ::readlink((proc + "/exe").c_str(), buf, sizeof buf - 1);
-    if (n <= 0) continue;  // a kernel thread, or gone
-    std::string exe(buf, static_cast<std::size_t>(n));
+  for (const auto& e : *entries) {
+    auto pid = to_number<pid_t>(e.name);
+    if (!pid || *pid == self) continue;
+    std::string proc = fmt::format("/proc/{}", *pid);
+    auto link = live.readlink(proc + "/exe");
+    if (!link || link->empty()) continue;  // a kernel thread, or gone
+    std::string exe = std::move(*link);
     bool deleted = exe.ends_with(" (deleted)");
     if (deleted) exe.resize(exe.size() - 10);
+    // The magic link itself: what runs, even when the path now holds another file or none.
     UniqueFd fd(::open((proc + "/exe").c_str(), O_RDONLY | O_CLOEXEC));
     struct stat st {};
     if (!fd || ::fstat(fd.get(), &st) != 0) continue;
@@ -189,15 +184,11 @@ void check_processes(const Allowlist& list, IssueLog& log, CheckResult& r) {
     else if (it->second.changed) detail = "Its program is on the list with other content.";
     else if (suspicious_place(exe)) detail = fmt::format("It runs from {}.", detect::place_text(detect::place_of(exe)));
     auto f = make_finding("allowlist.process-unlisted", strong ? Severity::high : Severity::medium, kSource, detail);
-    f.title = fmt::format("Running program not on the allowlist: {} (pid {})", exe, pid);
-    f.add("process.pid", static_cast<std::int64_t>(pid));
+    f.title = fmt::format("Running program not on the allowlist: {} (pid {})", exe, *pid);
+    f.add("process.pid", static_cast<std::int64_t>(*pid));
     f.add("process.executable", exe);
-    std::string comm;
-    if (UniqueFd cf(::open((proc + "/comm").c_str(), O_RDONLY | O_CLOEXEC)); cf) {
-      ssize_t k = ::read(cf.get(), buf, sizeof buf);
-      if (k > 0) comm = std::string(trim(std::string_view(buf, static_cast<std::size_t>(k))));
-    }
-    if (!comm.empty()) f.add("process.name", comm);
+    if (auto comm = live.read_pseudo(proc + "/comm", 4096); comm && !trim(*comm).empty())
+      f.add("process.name", std::string(trim(*comm)));
     if (!it->second.sha256.empty()) f.add("file.hash.sha256", it->second.sha256);
     if (deleted) f.add("vigil.deleted", std::int64_t{1});
     r.findings.push_back(std::move(f));
@@ -242,7 +233,7 @@ CheckResult check_allowlist(const Root& root, const Allowlist& list, const colle
     }
     r.changed = changed.size();
   }
-  if (o.processes && root.live()) check_processes(list, log, r);
+  if (o.processes && root.live()) check_processes(root, list, log, r);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

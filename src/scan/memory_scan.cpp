@@ -68,31 +68,24 @@ YR_MEMORY_BLOCK* first(YR_MEMORY_BLOCK_ITERATOR* it) {
   return step(it);
 }
 
-std::vector<pid_t> all_pids() {
+std::vector<pid_t> all_pids(const Root& proc) {
   std::vector<pid_t> out;
-  auto root = Root::open("/");
-  if (!root) return out;
-  auto entries = root->list("/proc");
+  auto entries = proc.list("/proc");
   if (!entries) return out;
   for (const auto& e : *entries)
     if (auto pid = to_number<pid_t>(e.name)) out.push_back(*pid);
   return out;
 }
 
-std::string read_proc(pid_t pid, const char* what) {
-  UniqueFd fd(::open(("/proc/" + std::to_string(pid) + "/" + what).c_str(), O_RDONLY | O_CLOEXEC));
-  std::string out;
-  if (fd.get() < 0) return out;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
-  return out;
+// A /proc file of a process through the live root ("" when it cannot be read: gone, a kernel thread).
+std::string read_proc(const Root& proc, pid_t pid, const char* what) {
+  auto text = proc.read_pseudo("/proc/" + std::to_string(pid) + "/" + what);
+  return text ? std::move(*text) : std::string();
 }
 
-std::string exe_of(pid_t pid) {
-  char buf[4096];
-  ssize_t n = ::readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), buf, sizeof buf);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+std::string exe_of(const Root& proc, pid_t pid) {
+  auto target = proc.readlink("/proc/" + std::to_string(pid) + "/exe");
+  return target ? std::move(*target) : std::string();
 }
 
 struct Target {
@@ -105,15 +98,21 @@ struct Target {
 MemoryScanResult scan_processes(const YaraRules& rules, const MemoryScanOptions& o) {
   MemoryScanResult r;
   IssueLog issues;
-  auto pids = o.pids.empty() ? all_pids() : o.pids;
+  auto live = Root::open("/");
+  if (!live) {
+    r.findings = partial_findings({{"scan", "/", live.error().reason()}}, "");
+    return r;
+  }
+  const Root& proc = *live;
+  auto pids = o.pids.empty() ? all_pids(proc) : o.pids;
   const pid_t self = ::getpid();
   std::vector<Target> targets;
   std::set<std::string> mapped_files;
   for (pid_t pid : pids) {
     if (pid == self) continue;
-    std::string maps = read_proc(pid, "maps");
+    std::string maps = read_proc(proc, pid, "maps");
     if (maps.empty()) {  // a kernel thread (no memory of its own), or gone
-      bool gone = ::access(("/proc/" + std::to_string(pid)).c_str(), F_OK) != 0;
+      bool gone = !proc.lstat("/proc/" + std::to_string(pid));
       if (gone) ++r.vanished;
       if (!o.pids.empty())
         issues.add("scan", "/proc/" + std::to_string(pid), gone ? "no such process" : "a kernel thread: no memory to read");
@@ -129,12 +128,9 @@ MemoryScanResult scan_processes(const YaraRules& rules, const MemoryScanOptions&
   // Read-only mappings of packaged files are the packages' files: a file scan's business.
   std::unordered_map<std::string, std::string> owned;
   if (!o.all_regions) {
-    auto root = Root::open("/");
-    if (root) {
-      auto db = collect::open_package_db(*root, issues);
-      std::vector<std::string> paths(mapped_files.begin(), mapped_files.end());
-      owned = db->owners(paths, issues);
-    }
+    auto db = collect::open_package_db(proc, issues);
+    std::vector<std::string> paths(mapped_files.begin(), mapped_files.end());
+    owned = db->owners(paths, issues);
   }
   if (rules.empty()) return r;
 
@@ -186,10 +182,10 @@ MemoryScanResult scan_processes(const YaraRules& rules, const MemoryScanOptions&
     ++processes;
     bytes += space.read_bytes;
     if (cb.matches.empty()) return;
-    std::string exe = exe_of(t.pid);
-    std::string comm = read_proc(t.pid, "comm");
+    std::string exe = exe_of(proc, t.pid);
+    std::string comm = read_proc(proc, t.pid, "comm");
     while (!comm.empty() && (comm.back() == '\n' || comm.back() == ' ')) comm.pop_back();
-    std::string cmdline = read_proc(t.pid, "cmdline");
+    std::string cmdline = read_proc(proc, t.pid, "cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     for (const auto& m : cb.matches) {
       auto f = yara_finding(m);
