@@ -5,6 +5,7 @@
 #   YARA_TREE=DIR  the tree to scan (default: /usr/lib/x86_64-linux-gnu, read in place: a scan
 #                  writes nothing; give a copy of /usr for the FIM tree). One directory: the yara
 #                  tool takes one target.
+# yara has no size cap: vigil gets --max-size 1 TiB so both read every file.
 # yara defines no filename per file; both get -d/--rules with the same rules, and vigil's
 # renamed-netcat rule (which tests filename) may match differently: the figure is the time.
 set -euo pipefail
@@ -20,7 +21,7 @@ find "${tree[@]}" -xdev -type f -exec cat {} + > /dev/null 2>&1 || true  # warm 
 defines=(-d filename= -d filepath= -d extension= -d filetype= -d owner=)
 python3 "$here/alternate.py" 5 "yara -p $jobs -r -N" "vigil scan --jobs $jobs" -- \
   yara -p "$jobs" -r -N -w "${defines[@]}" "${rules[@]}" "${tree[@]}" -- \
-  "$vigil" scan --jobs "$jobs" --format jsonl "${tree[@]}"
+  "$vigil" scan --jobs "$jobs" --max-size 1048576 --format jsonl "${tree[@]}"
 yara -p "$jobs" -r -N -w "${defines[@]}" "${rules[@]}" "${tree[@]}" | awk '{print $1}' | sort | uniq -c | sed 's/^/  yara matches: /'
 "$vigil" scan --jobs "$jobs" --format jsonl "${tree[@]}" | python3 -c '
 import json, sys, collections

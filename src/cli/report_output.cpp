@@ -38,8 +38,9 @@ std::string lowered(std::string s) {
 
 void add_report_options(CLI::App* cmd, ReportOptions& o, std::string_view what) {
   cmd->add_option("--format", o.format,
-                  "text (default; table is the same), jsonl (one ECS alert per line), json (one document) or csv")
-      ->check(CLI::IsMember({"text", "table", "jsonl", "json", "csv"}, CLI::ignore_case));
+                  "text (default; table is the same), jsonl (one ECS alert per line), json (one document), csv, or "
+                  "html (one self-contained page: filters, sortable tables)")
+      ->check(CLI::IsMember({"text", "table", "jsonl", "json", "csv", "html"}, CLI::ignore_case));
   cmd->add_option("--fail-on", o.fail_on,
                   "exit 1 when " + std::string(what) + " is at or above this severity: info, low, medium, high "
                   "(default), critical, or none");
@@ -108,6 +109,8 @@ void render_findings(report::TriageReport& r, const ReportOptions& o, const Repo
     report::render_json(r, out);
   else if (o.format == "csv")
     report::render_csv(r, out);
+  else if (o.format == "html")
+    report::render_html(r, out);
   else {
     bool color = o.color == "always" || (o.color == "auto" && terminal && !std::getenv("NO_COLOR"));
     report::render_text(r, {color, text_inventory}, out);

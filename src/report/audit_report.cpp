@@ -9,6 +9,7 @@
 
 #include "audit/result_json.hpp"
 #include "report/ecs.hpp"
+#include "report/html_page.hpp"
 #include "report/result_set.hpp"
 
 namespace vigil::report {
@@ -20,22 +21,6 @@ namespace {
 std::string joined(const std::vector<std::string>& v, std::string_view sep = "\n") { return fmt::format("{}", fmt::join(v, sep)); }
 
 SqlValue num(std::size_t n) { return static_cast<std::int64_t>(n); }
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string score_text(const audit::Score& s) {
   return s.applicable() ? fmt::format("{:.0f}% ({} of {} applicable checks passed; {} not applicable)", s.percent(), s.passed,

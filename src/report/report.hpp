@@ -34,5 +34,8 @@ void render_json(const TriageReport& r, std::ostream& out);
 // One finding per row: severity, rule, title, why, the evidence as key=value; pairs, remedy,
 // ATT&CK, source, fingerprint, host (RFC 4180 CSV, for a spreadsheet).
 void render_csv(const TriageReport& r, std::ostream& out);
+// One self-contained HTML file (report/html_page.hpp): the findings, and with the inventory the
+// ports, the process tree, the logins and the start-up items.
+void render_html(const TriageReport& r, std::ostream& out);
 
 }  // namespace vigil::report

@@ -1,0 +1,56 @@
+// A self-contained HTML report page: one file with its CSS and script inline, no fetch of
+// anything, readable from file:// offline. Every value is escaped here; the script only
+// shows, hides and reorders rows that are already in the page, so content taken from the
+// inspected host (a process called <script>…) is shown as text and never runs.
+//
+// In the page: a severity filter (checkboxes) and a text filter over every table marked
+// filterable, and each column header sorts its table. The address's fragment sets them at
+// load, so a link can carry a view: report.html#min=medium&q=nginx&sort=findings:1:desc.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result_set.hpp"
+
+namespace vigil::report {
+
+std::string html_escape(std::string_view s);
+
+class HtmlPage {
+ public:
+  struct Cell {
+    std::string text;  // escaped when written
+    std::string href;  // a link (vigil's own: ATT&CK pages), escaped
+    std::string html;  // markup vigil built from escaped parts; used instead of text when set
+    std::string sort;  // the sort key when it differs from the text (a time, a severity rank)
+  };
+  struct Row {
+    std::vector<Cell> cells;
+    std::string severity;  // for the severity filter; "" for rows it does not apply to
+    bool flagged = false;  // marked (a process a finding names)
+    int depth = 0;         // indentation of the first cell (a process tree)
+  };
+
+  explicit HtmlPage(std::string title) : title_(std::move(title)) {}
+
+  // The heading, facts (label, value) and, when given, the counts by severity (info first) as
+  // badges with the filter controls.
+  void header(std::string_view heading, const std::vector<std::pair<std::string, std::string>>& facts,
+              const std::array<std::size_t, 5>* counts);
+  void section(std::string_view id, std::string_view heading, std::string_view note = {});
+  void paragraph(std::string_view text);
+  void table(std::string_view id, const std::vector<std::string>& columns, const std::vector<Row>& rows);
+  void table(std::string_view id, const ResultSet& rows);
+  void write(std::ostream& out) const;
+
+ private:
+  std::string title_, body_;
+};
+
+}  // namespace vigil::report

@@ -1,0 +1,198 @@
+// The HTML report of findings (triage, diff, scan, fim check, logs): the findings by severity
+// with why, remedy and ATT&CK links; for a triage with its inventory, the listening ports with
+// the programs holding them, the process tree with the processes a finding names marked, the
+// login records and the start-up items.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "core/severity.hpp"
+#include "core/table.hpp"
+#include "core/text.hpp"
+#include "core/time_format.hpp"
+#include "report/html_page.hpp"
+#include "report/report.hpp"
+
+namespace vigil::report {
+
+namespace {
+
+using Row = HtmlPage::Row;
+using Cell = HtmlPage::Cell;
+
+std::string technique_url(std::string_view id) {
+  std::string path(id);
+  std::replace(path.begin(), path.end(), '.', '/');
+  return "https://attack.mitre.org/techniques/" + path + "/";
+}
+
+Cell text(std::string s, std::string sort = {}) { return Cell{std::move(s), {}, {}, std::move(sort)}; }
+
+Row finding_row(const Finding& f) {
+  Row row;
+  row.severity = std::string(to_string(f.severity));
+  row.cells.push_back(Cell{{}, {}, fmt::format("<span class=\"badge sev-{0}\">{0}</span>", row.severity),
+                           std::to_string(static_cast<int>(f.severity))});
+  row.cells.push_back(text(f.rule));
+  std::string body = "<strong>" + html_escape(f.title) + "</strong>";
+  if (!f.why.empty() || !f.remedy.empty()) {
+    body += "<details><summary>why, and what to do</summary>";
+    if (!f.why.empty()) body += "<p>" + html_escape(f.why) + "</p>";
+    if (!f.remedy.empty()) body += "<p><em>Do:</em> " + html_escape(f.remedy) + "</p>";
+    body += "</details>";
+  }
+  row.cells.push_back(Cell{f.title, {}, body, {}});
+  std::string evidence;
+  for (const auto& e : f.evidence) evidence += html_escape(e.key) + "=" + html_escape(evidence_text(e.value)) + "\n";
+  if (!evidence.empty()) evidence.pop_back();
+  row.cells.push_back(Cell{{}, {}, "<div class=\"ev\">" + evidence + "</div>", {}});
+  std::string attack;
+  for (const auto& t : f.attack)
+    attack += fmt::format("{}<a href=\"{}\" rel=\"noreferrer\">{}</a>", attack.empty() ? "" : " ",
+                          html_escape(technique_url(t)), html_escape(t));
+  row.cells.push_back(Cell{{}, {}, attack, {}});
+  return row;
+}
+
+// pids a finding names (process.pid, process.parent.pid): marked in the tables.
+std::set<std::int64_t> flagged_pids(const Findings& findings) {
+  std::set<std::int64_t> out;
+  for (const auto& f : findings) {
+    if (f.severity < Severity::medium) continue;
+    for (const auto& e : f.evidence)
+      if (e.key == "process.pid")
+        if (const auto* v = std::get_if<std::int64_t>(&e.value)) out.insert(*v);
+  }
+  return out;
+}
+
+void ports(HtmlPage& page, const collect::Snapshot& s, const std::set<std::int64_t>& flagged) {
+  std::unordered_map<std::int64_t, const collect::ProcessRow*> by_pid;
+  for (const auto& p : s.processes) by_pid[p.pid] = &p;
+  std::vector<Row> rows;
+  for (const auto& so : s.sockets) {
+    if (!so.listening()) continue;
+    const collect::ProcessRow* p = by_pid.count(so.pid) ? by_pid[so.pid] : nullptr;
+    Row r;
+    r.flagged = flagged.count(so.pid) > 0;
+    r.cells = {text(so.protocol), text(so.local_address), text(std::to_string(so.local_port)),
+               text(so.pid >= 0 ? std::to_string(so.pid) : "?"),
+               text(!so.executable.empty() ? so.executable : so.process),
+               text(p ? p->user : ""),
+               text(p ? (p->package.empty() ? (s.packages && s.packages->knows_ownership() ? "(no package)" : "") : p->package) : "")};
+    rows.push_back(std::move(r));
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::stoll(a.cells[2].text) < std::stoll(b.cells[2].text);
+  });
+  page.section("ports", "Listening ports and the programs holding them");
+  page.table("ports", {"protocol", "address", "port", "pid", "program", "user", "package"}, rows);
+}
+
+void process_tree(HtmlPage& page, const collect::Snapshot& s, const std::set<std::int64_t>& flagged) {
+  std::map<std::int64_t, std::vector<const collect::ProcessRow*>> children;
+  std::set<std::int64_t> pids;
+  for (const auto& p : s.processes) pids.insert(p.pid);
+  std::vector<const collect::ProcessRow*> roots;
+  for (const auto& p : s.processes) {
+    if (p.kernel_thread) continue;
+    if (pids.count(p.ppid) && p.ppid != p.pid) children[p.ppid].push_back(&p);
+    else roots.push_back(&p);
+  }
+  std::vector<Row> rows;
+  std::set<std::int64_t> done;
+  auto visit = [&](auto&& self, const collect::ProcessRow* p, int depth) -> void {
+    if (!done.insert(p->pid).second || rows.size() > 100000) return;
+    Row r;
+    r.depth = depth;
+    r.flagged = flagged.count(p->pid) > 0;
+    r.cells = {text(std::to_string(p->pid)), text(std::to_string(p->ppid)), text(p->user), text(p->name),
+               text(p->executable + (p->deleted ? " (deleted)" : "")), text(p->cmdline),
+               text(iso8601_or_dash(p->start_time), std::to_string(p->start_time)), text(p->package)};
+    rows.push_back(std::move(r));
+    for (const auto* c : children[p->pid]) self(self, c, depth + 1);
+  };
+  for (const auto* p : roots) visit(visit, p, 0);
+  page.section("processes", "Processes (parent → child)",
+               "Indented under their parent; the processes a medium or worse finding names are marked.");
+  page.table("processes", {"pid", "ppid", "user", "name", "program", "command line", "started", "package"}, rows);
+}
+
+void logins(HtmlPage& page, const collect::Snapshot& s) {
+  std::vector<const collect::LoginRecordRow*> records;
+  for (const auto& l : s.logins.records)
+    if (!l.zeroed && (l.type == "USER_PROCESS" || l.file == "btmp" || l.type == "BOOT_TIME")) records.push_back(&l);
+  std::sort(records.begin(), records.end(), [](auto* a, auto* b) { return a->time > b->time; });
+  std::vector<Row> rows;
+  for (const auto* l : records) {
+    Row r;
+    r.cells = {text(iso8601_or_dash(l->time), std::to_string(l->time)),
+               text(l->file == "btmp" ? "failed" : l->type == "BOOT_TIME" ? "boot" : l->file == "utmp" ? "session now" : "login"),
+               text(l->user), text(l->line), text(l->host), text(l->address)};
+    rows.push_back(std::move(r));
+  }
+  page.section("logins", "Logins, newest first", "From utmp, wtmp and btmp.");
+  page.table("logins", {"time", "what", "user", "terminal", "host", "address"}, rows);
+}
+
+// Any typed table, every column.
+template <TableRow T>
+void typed_table(HtmlPage& page, std::string_view id, std::string_view heading, const std::vector<T>& items) {
+  std::vector<std::string> columns;
+  for (const auto& c : T::kColumns) columns.emplace_back(c.name);
+  std::vector<Row> rows;
+  for (const auto& item : items) {
+    Row r;
+    for_each_column(item, [&](const Column& c, const auto& v) {
+      using V = std::remove_cvref_t<decltype(v)>;
+      if constexpr (std::is_same_v<V, std::string>) r.cells.push_back(text(v));
+      else if constexpr (std::is_same_v<V, bool>) r.cells.push_back(text(v ? "yes" : ""));
+      else if (std::string_view(c.name).ends_with("time") && v > 0)  // epoch seconds, shown as a date
+        r.cells.push_back(text(iso8601(static_cast<std::int64_t>(v)), std::to_string(v)));
+      else r.cells.push_back(text(std::to_string(v)));
+    });
+    rows.push_back(std::move(r));
+  }
+  page.section(id, heading);
+  page.table(id, columns, rows);
+}
+
+}  // namespace
+
+void render_html(const TriageReport& r, std::ostream& out) {
+  const auto* s = r.snapshot;
+  std::string host = s ? s->host.hostname : "";
+  HtmlPage page(r.title + (host.empty() ? "" : " — " + host));
+  std::vector<std::pair<std::string, std::string>> facts;
+  if (s) {
+    facts.push_back({"host", s->host.hostname});
+    if (!s->host.os.empty()) facts.push_back({"system", s->host.os});
+    if (!s->host.kernel.empty()) facts.push_back({"kernel", s->host.kernel});
+    facts.push_back({"root", s->host.root.empty() ? "/" : s->host.root});
+    facts.push_back({"collected", iso8601_or_dash(s->host.collected_at)});
+  }
+  facts.push_back({"vigil", VIGIL_VERSION});
+  if (r.seconds > 0) facts.push_back({"took", fmt::format("{:.2f} s", r.seconds)});
+  if (!r.subtitle.empty()) facts.push_back({"what", r.subtitle});
+  if (r.suppressed) facts.push_back({"suppressed", fmt::format("{} findings (the suppression file)", r.suppressed)});
+  auto counts = r.counts();
+  page.header(r.title, facts, &counts);
+  std::vector<Row> rows;
+  rows.reserve(r.findings.size());
+  for (const auto& f : r.findings) rows.push_back(finding_row(f));
+  page.section("findings", "Findings");
+  page.table("findings", {"severity", "rule", "finding", "evidence", "ATT&CK"}, rows);
+  if (s && r.inventory) {
+    auto flagged = flagged_pids(r.findings);
+    if (s->has("sockets")) ports(page, *s, flagged);
+    if (s->has("processes")) process_tree(page, *s, flagged);
+    if (s->has("login_records")) logins(page, *s);
+    if (s->has("persistence")) typed_table(page, "persistence", "Start-up items", s->persistence);
+  }
+  page.write(out);
+}
+
+}  // namespace vigil::report
