@@ -81,7 +81,12 @@ int run_scan(LogsOptions o) {
       progress->set(fmt::format("reading {} ({} of {})", path, i + 1, n));
     };
     logs::LogEngine::MatchSink on_match;
-    if (o.events) on_match = [&out](const logs::MatchedLine& m) { report::render_matched_line(m, out); };
+    report::LogsChartData charts;
+    if (o.events)
+      on_match = [&out](const logs::MatchedLine& m) {
+        if (m.reported()) report::render_matched_line(m, out);
+      };
+    else if (o.report.format == "html") on_match = [&charts](const logs::MatchedLine& m) { charts.add(m); };
     auto result = logs::scan_logs(rules, so, on_match);
     progress.reset();  // the line is gone before anything else is printed
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -116,7 +121,12 @@ int run_scan(LogsOptions o) {
       r.seconds = seconds;
       r.subtitle = report::logs_summary(result);
       r.findings = std::move(result.findings);
-      render_findings(r, o.report, *setup, false, out, to_terminal(o.report));
+      if (o.report.format == "html") {
+        r.suppressed = apply_suppressions(setup->suppressions, r.findings);
+        report::render_logs_html(r, result, charts, out);
+      } else {
+        render_findings(r, o.report, *setup, false, out, to_terminal(o.report));
+      }
       code = fail_on_exit(r.findings, setup->fail_on);
       if (o.report.format == "text") report::render_attackers_text(result, o.all_attackers ? SIZE_MAX : 20, out);
     }

@@ -144,7 +144,10 @@ void LogEngine::hit(const Hit& h, const std::string& path) {
     const auto& rule = rules[ri];
     auto values = [&](Field f) -> std::string_view { return val(h, matcher_.capture_index(f)); };
     windows_.feed(ri, h.time, values, [&](const CorrelationFire& f) { fires.push_back(f); });
-    if (rules_.correlations.hides(ri)) continue;
+    if (rules_.correlations.hides(ri)) {
+      ml.feeding.push_back(&rule.meta);
+      continue;
+    }
     any_reported = true;
     ml.rules.push_back(&rule.meta);
     auto& g = group(Kind::rule, ri, std::string(ip), h, path);
@@ -164,10 +167,8 @@ void LogEngine::hit(const Hit& h, const std::string& path) {
     any_reported = true;
   }
   if (a && any_reported) ++a->events;
-  if (any_reported) {
-    ++matched_lines_;
-    if (on_match_) on_match_(ml);
-  }
+  if (any_reported) ++matched_lines_;
+  if (on_match_ && (any_reported || !ml.feeding.empty())) on_match_(ml);
 }
 
 // A request the learned web profile did not expect: one count per model it broke.

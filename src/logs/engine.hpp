@@ -42,15 +42,18 @@ struct Attacker {
   bool windowed = false;              // a correlation grouped by source fired for it
 };
 
-// One matched line, for --events.
+// One matched line, for --events (the lines with rules or anomalies) and the reports' counts
+// (also the lines that only feed a correlation: each failed login of a brute force).
 struct MatchedLine {
   const std::string* path;
   std::uint64_t line;
   std::int64_t time;
-  std::vector<const sigma::RuleMeta*> rules;
+  std::vector<const sigma::RuleMeta*> rules;  // rules reported for this line
   const std::vector<ProfileAnomaly>* anomalies = nullptr;  // what the learned profile did not expect
   std::string_view source_ip;
   std::string_view raw;
+  std::vector<const sigma::RuleMeta*> feeding = {};  // rules whose matches only feed a correlation
+  bool reported() const { return !rules.empty() || anomalies; }
 };
 
 struct EngineOptions {

@@ -12,6 +12,9 @@ namespace vigil::report {
 
 namespace {
 
+// Rows shown at first per table (the script's limit, #limit=N changes it); a button shows all.
+constexpr std::size_t kShownRows = 500;
+
 constexpr std::string_view kSeverities[] = {"critical", "high", "medium", "low", "info"};
 
 constexpr std::string_view kStyle = R"CSS(
@@ -23,6 +26,7 @@ h1{margin:0 0 .3em}h2{margin:1.6em 0 .4em;border-bottom:1px solid #ccc}
 .badge{display:inline-block;padding:.15em .6em;border-radius:1em;color:#fff;font-weight:600;font-size:85%;margin-right:.3em}
 .sev-critical{background:#6d0000}.sev-high{background:#c62828}.sev-medium{background:#e07000}
 .sev-low{background:#1e63b0}.sev-info{background:#6b6b6b}
+td.sv{color:#fff;font-weight:600;text-align:center;font-size:85%}
 .controls label{margin-right:.8em;white-space:nowrap}#q{padding:.2em .4em;min-width:18em}
 table{border-collapse:collapse;width:100%;font-size:88%;margin:.3em 0}
 th,td{border:1px solid #d4d4d4;padding:.25em .45em;vertical-align:top;text-align:left}
@@ -30,6 +34,8 @@ th{background:#e8edf5;cursor:pointer;position:sticky;top:2.6em}th[aria-sort=asce
 th[aria-sort=descending]::after{content:" \25BC"}tr.flag td{background:#fff1e6}
 #findings td:nth-child(3){min-width:16em}.ev{font-family:ui-monospace,monospace;font-size:92%;white-space:pre-wrap;word-break:break-all}
 details summary{cursor:pointer}.count{color:#555;font-size:85%}.note{color:#555}
+body:not([data-ready]) table.rows tbody tr:nth-child(n+501){display:none}
+button.more{margin:.3em 0}
 @media print{.controls{position:static}th{position:static}}
 )CSS";
 
@@ -37,26 +43,35 @@ constexpr std::string_view kScript = R"JS(
 (function () {
   var boxes = Array.prototype.slice.call(document.querySelectorAll('input.sev'));
   var query = document.getElementById('q');
+  var limit = 500, limits = {};
   function apply() {
     var on = {};
     boxes.forEach(function (b) { on[b.value] = b.checked; });
     var q = query ? query.value.toLowerCase() : '';
     document.querySelectorAll('table.rows').forEach(function (t) {
-      var shown = 0, rows = t.tBodies[0].rows;
+      var matching = 0, shown = 0, rows = t.tBodies[0].rows, most = limits[t.id] || limit;
       for (var i = 0; i < rows.length; i++) {
         var s = rows[i].getAttribute('data-sev');
-        var hide = (s && on[s] === false) || (q && rows[i].textContent.toLowerCase().indexOf(q) < 0);
-        rows[i].hidden = hide;
-        if (!hide) shown++;
+        var match = !((s && on[s] === false) || (q && rows[i].textContent.toLowerCase().indexOf(q) < 0));
+        if (match) matching++;
+        var show = match && shown < most;
+        rows[i].hidden = !show;
+        if (show) shown++;
       }
       var c = document.getElementById(t.id + '-count');
-      if (c) c.textContent = shown + ' of ' + rows.length + ' shown';
+      if (c) c.textContent = shown < matching ? shown + ' of ' + matching + ' matching shown (' + rows.length + ' in all)'
+                                              : shown + ' of ' + rows.length + ' shown';
+      var more = document.getElementById(t.id + '-more');
+      if (more) more.hidden = shown >= matching;
     });
   }
+  var rank = {info: '0', low: '1', medium: '2', high: '3', critical: '4'};
   function key(td) {
     if (!td) return '';
     var k = td.getAttribute('data-sort');
-    return k !== null ? k : td.textContent.trim();
+    if (k !== null) return k;
+    var text = td.textContent.trim();
+    return td.classList.contains('sv') && rank[text] ? rank[text] : text;
   }
   function sortBy(t, col, desc) {
     var body = t.tBodies[0], rows = Array.prototype.slice.call(body.rows);
@@ -82,6 +97,9 @@ constexpr std::string_view kScript = R"JS(
     })(h);
   });
   boxes.forEach(function (b) { b.addEventListener('change', apply); });
+  document.querySelectorAll('button.more').forEach(function (b) {
+    b.addEventListener('click', function () { limits[b.getAttribute('data-table')] = Infinity; apply(); });
+  });
   if (query) query.addEventListener('input', apply);
   var order = ['info', 'low', 'medium', 'high', 'critical'];
   var params = new URLSearchParams(location.hash.slice(1));
@@ -89,6 +107,7 @@ constexpr std::string_view kScript = R"JS(
   if (min && order.indexOf(min) >= 0)
     boxes.forEach(function (b) { b.checked = order.indexOf(b.value) >= order.indexOf(min); });
   if (query && params.get('q')) query.value = params.get('q');
+  if (Number(params.get('limit')) > 0) limit = Number(params.get('limit'));
   var sort = params.get('sort');
   if (sort) {
     var p = sort.split(':'), t = document.getElementById(p[0]), col = Number(p[1]);
@@ -112,10 +131,10 @@ std::string script_hash() {
 std::string cell_markup(const HtmlPage::Cell& c) {
   std::string inner = !c.html.empty() ? c.html
                       : c.href.empty() ? html_escape(c.text)
-                                       : fmt::format("<a href=\"{}\" rel=\"noreferrer\">{}</a>", html_escape(c.href),
-                                                     html_escape(c.text));
-  std::string sort = c.sort.empty() ? "" : fmt::format(" data-sort=\"{}\"", html_escape(c.sort));
-  return fmt::format("<td{}>{}</td>", sort, inner);
+                                       : fmt::format("<a href=\"{}\">{}</a>", html_escape(c.href), html_escape(c.text));
+  std::string attrs = c.sort.empty() ? "" : fmt::format(" data-sort=\"{}\"", html_escape(c.sort));
+  if (!c.cls.empty()) attrs += fmt::format(" class=\"{}\"", html_escape(c.cls));
+  return fmt::format("<td{}>{}</td>", attrs, inner);
 }
 
 }  // namespace
@@ -184,6 +203,9 @@ void HtmlPage::table(std::string_view id, const std::vector<std::string>& column
     body_ += "</tr>\n";
   }
   body_ += "</tbody></table>\n";
+  if (rows.size() > kShownRows)
+    body_ += fmt::format("<button class=\"more\" id=\"{0}-more\" data-table=\"{0}\" hidden>show all {1} rows</button>\n",
+                         html_escape(id), rows.size());
 }
 
 void HtmlPage::table(std::string_view id, const ResultSet& rows) {
@@ -197,12 +219,41 @@ void HtmlPage::table(std::string_view id, const ResultSet& rows) {
   table(id, rows.columns, out);
 }
 
+void HtmlPage::bar_chart(std::string_view id, const std::vector<std::pair<std::string, std::uint64_t>>& bars) {
+  if (bars.empty()) {
+    body_ += "<p class=\"note\">None.</p>\n";
+    return;
+  }
+  std::uint64_t top = 1;
+  for (const auto& b : bars) top = std::max(top, b.second);
+  constexpr double kHeight = 160, kBottom = 56, kTop = 14;
+  double width = std::max(4.0, std::min(28.0, 1100.0 / static_cast<double>(bars.size())));
+  double total = width * static_cast<double>(bars.size()) + 110;
+  body_ += fmt::format("<svg id=\"{}\" class=\"chart\" role=\"img\" width=\"{:.0f}\" height=\"{:.0f}\" "
+                       "viewBox=\"0 0 {:.0f} {:.0f}\" xmlns=\"http://www.w3.org/2000/svg\">",
+                       html_escape(id), total, kHeight + kBottom + kTop, total, kHeight + kBottom + kTop);
+  body_ += fmt::format("<text x=\"0\" y=\"{:.0f}\" font-size=\"10\">{}</text>", kTop - 3, top);
+  std::size_t every = std::max<std::size_t>(1, bars.size() / 12);  // at most about 12 labels
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    double h = kHeight * static_cast<double>(bars[i].second) / static_cast<double>(top);
+    double x = 50 + width * static_cast<double>(i);
+    body_ += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#c62828\">"
+                         "<title>{}: {}</title></rect>",
+                         x, kTop + kHeight - h, std::max(1.0, width - 1), h, html_escape(bars[i].first), bars[i].second);
+    if (i % every == 0)
+      body_ += fmt::format("<text x=\"{:.1f}\" y=\"{:.0f}\" font-size=\"9\" transform=\"rotate(35 {:.1f} {:.0f})\">{}"
+                           "</text>",
+                           x, kTop + kHeight + 12, x, kTop + kHeight + 12, html_escape(bars[i].first));
+  }
+  body_ += "</svg>\n";
+}
+
 void HtmlPage::write(std::ostream& out) const {
   // Only vigil's own script may run (by its hash), even if something escaped the escaping.
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "script-src 'sha256-"
-      << script_hash() << "'; img-src data:\"><meta name=\"viewport\" content=\"width=device-width\"><title>"
+      << script_hash() << "'; img-src data:\"><meta name=\"referrer\" content=\"no-referrer\"><meta name=\"viewport\" content=\"width=device-width\"><title>"
       << html_escape(title_) << "</title>\n<style>" << kStyle << "</style></head><body>\n"
       << body_ << "<script>" << kScript << "</script>\n</body></html>\n";
 }

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -28,7 +29,8 @@ class HtmlPage {
     std::string text;  // escaped when written
     std::string href;  // a link (vigil's own: ATT&CK pages), escaped
     std::string html;  // markup vigil built from escaped parts; used instead of text when set
-    std::string sort;  // the sort key when it differs from the text (a time, a severity rank)
+    std::string sort;  // the sort key when it differs from the text (a time)
+    std::string cls;   // a class of vigil's (ev: evidence, shown monospaced)
   };
   struct Row {
     std::vector<Cell> cells;
@@ -40,13 +42,16 @@ class HtmlPage {
   explicit HtmlPage(std::string title) : title_(std::move(title)) {}
 
   // The heading, facts (label, value) and, when given, the counts by severity (info first) as
-  // badges with the filter controls.
+  // badges with the filter controls. Links carry no referrer (the page's policy).
   void header(std::string_view heading, const std::vector<std::pair<std::string, std::string>>& facts,
               const std::array<std::size_t, 5>* counts);
   void section(std::string_view id, std::string_view heading, std::string_view note = {});
   void paragraph(std::string_view text);
   void table(std::string_view id, const std::vector<std::string>& columns, const std::vector<Row>& rows);
   void table(std::string_view id, const ResultSet& rows);
+  // A bar chart drawn by vigil as inline SVG (no charting library): one bar per (label,
+  // value), in order, each with its value as a tooltip; labels escaped.
+  void bar_chart(std::string_view id, const std::vector<std::pair<std::string, std::uint64_t>>& bars);
   void write(std::ostream& out) const;
 
  private:

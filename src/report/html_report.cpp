@@ -13,8 +13,7 @@
 #include "core/table.hpp"
 #include "core/text.hpp"
 #include "core/time_format.hpp"
-#include "report/html_page.hpp"
-#include "report/report.hpp"
+#include "report/html_findings.hpp"
 
 namespace vigil::report {
 
@@ -26,32 +25,63 @@ using Cell = HtmlPage::Cell;
 std::string technique_url(std::string_view id) {
   std::string path(id);
   std::replace(path.begin(), path.end(), '.', '/');
-  return "https://attack.mitre.org/techniques/" + path + "/";
+  return "https://attack.mitre.org/techniques/" + path;
 }
 
 Cell text(std::string s, std::string sort = {}) { return Cell{std::move(s), {}, {}, std::move(sort)}; }
 
-Row finding_row(const Finding& f) {
+// The why and remedy of each kind of finding, said once: 10,000 findings of one rule share them.
+class Explanations {
+ public:
+  explicit Explanations(const Findings& findings) {
+    for (const auto& f : findings) ++uses_[key(f)];
+  }
+  // Inline when the text appears once; otherwise a link to its entry in the list at the end.
+  std::string markup(const Finding& f) {
+    if (f.why.empty() && f.remedy.empty()) return {};
+    auto k = key(f);
+    if (uses_[k] < 2) return "<details><summary>why, remedy</summary>" + body(f) + "</details>";
+    auto [it, fresh] = ids_.emplace(k, ids_.size() + 1);
+    if (fresh) list_.push_back({it->second, &f});
+    return fmt::format("<br><a href=\"#why-{}\">why, remedy</a>", it->second);
+  }
+  void write(HtmlPage& page) const {
+    if (list_.empty()) return;
+    std::vector<Row> rows;
+    for (const auto& [id, f] : list_)
+      rows.push_back({{Cell{{}, {}, fmt::format("<span id=\"why-{}\">{}</span>", id, html_escape(f->rule)), {}},
+                       Cell{{}, {}, body(*f), {}}},
+                      {}, false, 0});
+    page.section("why", "Why, and what to do", "For the findings that share them.");
+    page.table("why", {"rule", "why, and what to do"}, rows);
+  }
+
+ private:
+  static std::string key(const Finding& f) { return f.rule + '\n' + f.why + '\n' + f.remedy; }
+  static std::string body(const Finding& f) {
+    std::string out;
+    if (!f.why.empty()) out += "<p>" + html_escape(f.why) + "</p>";
+    if (!f.remedy.empty()) out += "<p><em>Do:</em> " + html_escape(f.remedy) + "</p>";
+    return out;
+  }
+  std::unordered_map<std::string, std::size_t> uses_, ids_;
+  std::vector<std::pair<std::size_t, const Finding*>> list_;
+};
+
+Row finding_row(const Finding& f, Explanations& explain) {
   Row row;
   row.severity = std::string(to_string(f.severity));
-  row.cells.push_back(Cell{{}, {}, fmt::format("<span class=\"badge sev-{0}\">{0}</span>", row.severity),
-                           std::to_string(static_cast<int>(f.severity))});
+  row.cells.push_back(Cell{row.severity, {}, {}, {}, "sv sev-" + row.severity});
   row.cells.push_back(text(f.rule));
-  std::string body = "<strong>" + html_escape(f.title) + "</strong>";
-  if (!f.why.empty() || !f.remedy.empty()) {
-    body += "<details><summary>why, and what to do</summary>";
-    if (!f.why.empty()) body += "<p>" + html_escape(f.why) + "</p>";
-    if (!f.remedy.empty()) body += "<p><em>Do:</em> " + html_escape(f.remedy) + "</p>";
-    body += "</details>";
-  }
+  std::string body = "<b>" + html_escape(f.title) + "</b>" + explain.markup(f);
   row.cells.push_back(Cell{f.title, {}, body, {}});
   std::string evidence;
   for (const auto& e : f.evidence) evidence += html_escape(e.key) + "=" + html_escape(evidence_text(e.value)) + "\n";
   if (!evidence.empty()) evidence.pop_back();
-  row.cells.push_back(Cell{{}, {}, "<div class=\"ev\">" + evidence + "</div>", {}});
+  row.cells.push_back(Cell{{}, {}, evidence, {}, "ev"});
   std::string attack;
   for (const auto& t : f.attack)
-    attack += fmt::format("{}<a href=\"{}\" rel=\"noreferrer\">{}</a>", attack.empty() ? "" : " ",
+    attack += fmt::format("{}<a href=\"{}\">{}</a>", attack.empty() ? "" : " ",
                           html_escape(technique_url(t)), html_escape(t));
   row.cells.push_back(Cell{{}, {}, attack, {}});
   return row;
@@ -162,7 +192,7 @@ void typed_table(HtmlPage& page, std::string_view id, std::string_view heading, 
 
 }  // namespace
 
-void render_html(const TriageReport& r, std::ostream& out) {
+HtmlPage findings_page(const TriageReport& r) {
   const auto* s = r.snapshot;
   std::string host = s ? s->host.hostname : "";
   HtmlPage page(r.title + (host.empty() ? "" : " — " + host));
@@ -182,9 +212,17 @@ void render_html(const TriageReport& r, std::ostream& out) {
   page.header(r.title, facts, &counts);
   std::vector<Row> rows;
   rows.reserve(r.findings.size());
-  for (const auto& f : r.findings) rows.push_back(finding_row(f));
+  Explanations explain(r.findings);
+  for (const auto& f : r.findings) rows.push_back(finding_row(f, explain));
   page.section("findings", "Findings");
   page.table("findings", {"severity", "rule", "finding", "evidence", "ATT&CK"}, rows);
+  explain.write(page);
+  return page;
+}
+
+void render_html(const TriageReport& r, std::ostream& out) {
+  auto page = findings_page(r);
+  const auto* s = r.snapshot;
   if (s && r.inventory) {
     auto flagged = flagged_pids(r.findings);
     if (s->has("sockets")) ports(page, *s, flagged);

@@ -110,3 +110,33 @@ TEST(HtmlReport, AProcessNamedLikeAScriptIsShownAsText) {
       << "the name is shown as text";
   screenshot(html, artifacts() + "/triage-live.png");
 }
+
+TEST(HtmlReport, ALogsReportHasItsSourcesChartAndRules) {
+  TempDir d("vigil-html-logs");
+  std::string log;
+  for (int h = 0; h < 3; ++h)
+    for (int i = 0; i < 8; ++i)
+      log += "Nov 17 1" + std::to_string(h) + ":00:0" + std::to_string(i) +
+             " h sshd[9]: Failed password for root from 203.0.113.9 port 4 ssh2\n";
+  log += "Nov 17 12:30:00 h sshd[9]: Accepted password for root from 203.0.113.9 port 4 ssh2\n";
+  log += "Nov 17 12:31:00 h sshd[9]: Failed password for bob from <b>198.51.100.7</b> port 4 ssh2\n";
+  d.write("auth.log", log);
+  std::string html = d / "logs.html";
+  auto r = run_vigil({"logs", "scan", d / "auth.log", "--format", "html", "--out", html, "--no-suppress"});
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+  auto page = slurp(html);
+  EXPECT_NE(page.find("id=\"sources\""), std::string::npos);
+  EXPECT_NE(page.find("<td>203.0.113.9</td>"), std::string::npos) << page;
+  auto chart = page.find("<svg id=\"hours-chart\"");
+  ASSERT_NE(chart, std::string::npos);
+  auto svg = page.substr(chart, page.find("</svg>", chart) - chart);
+  std::size_t bars = 0;
+  for (auto at = svg.find("<rect"); at != std::string::npos; at = svg.find("<rect", at + 1)) ++bars;
+  EXPECT_EQ(bars, 3u) << "one bar per hour from the first to the last matched line\n" << svg;
+  EXPECT_NE(page.find("id=\"rules\""), std::string::npos);
+  EXPECT_EQ(page.find("<b>198"), std::string::npos) << "log content is escaped";
+  if (!fs::exists(kChromium)) GTEST_SKIP() << "chromium is not installed: the page was not opened in a browser";
+  auto shown = dom(html, "");
+  EXPECT_NE(shown.find("data-ready=\"1\""), std::string::npos);
+  screenshot(html, artifacts() + "/logs.png");
+}

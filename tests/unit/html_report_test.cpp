@@ -70,7 +70,7 @@ TEST(HtmlReport, HostileValuesAreTextAndOnlyVigilsScriptRuns) {
   EXPECT_EQ(html.find("unsafe-inline'; img"), std::string::npos) << "no inline script allowed but vigil's";
   EXPECT_EQ(count(html, "data-sev=\"high\""), 1u);
   EXPECT_EQ(count(html, "data-sev=\"low\""), 1u);
-  EXPECT_NE(html.find("https://attack.mitre.org/techniques/T1059/004/"), std::string::npos);
+  EXPECT_NE(html.find("https://attack.mitre.org/techniques/T1059/004"), std::string::npos);
   // The child is indented under its parent and marked (a high finding names pid 42).
   auto child_row = html.find("<tr class=\"flag\"><td style=\"padding-left:");
   EXPECT_NE(child_row, std::string::npos) << html;
@@ -82,4 +82,27 @@ TEST(HtmlReport, HostileValuesAreTextAndOnlyVigilsScriptRuns) {
 
 TEST(HtmlReport, EscapingCoversEveryHtmlSpecialCharacter) {
   EXPECT_EQ(report::html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+TEST(HtmlReport, AWhyAndRemedySharedByManyFindingsIsWrittenOnce) {
+  report::TriageReport r;
+  for (int i = 0; i < 3; ++i) {
+    Finding f;
+    f.rule = "yara.webshell";
+    f.severity = Severity::high;
+    f.title = "web shell";
+    f.why = "A long explanation that every one of these findings shares.";
+    f.remedy = "Remove it.";
+    f.add("file.path", "/var/www/s" + std::to_string(i) + ".php");
+    r.findings.push_back(f);
+  }
+  Finding once = r.findings[0];
+  once.rule = "other";
+  once.why = "Said once.";
+  r.findings.push_back(once);
+  auto html = render(r);
+  EXPECT_EQ(count(html, "A long explanation"), 1u);
+  EXPECT_EQ(count(html, "href=\"#why-1\""), 3u);
+  EXPECT_EQ(count(html, "id=\"why-1\""), 1u);
+  EXPECT_EQ(count(html, "<details><summary>why, remedy</summary><p>Said once."), 1u) << "a text used once stays inline";
 }
