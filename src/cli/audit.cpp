@@ -173,6 +173,7 @@ int run_compare_command(const AuditOptions& o) {
     rows.columns[4] = o.left;
     rows.columns[5] = o.right;
     if (o.format == "csv") report::render_result_csv(rows, out);
+    else if (o.format == "html") report::render_comparison_html(cmp, *a, *b, o.left, o.right, out);
     else if (o.format == "json") report::render_result_json(rows, out);
     else if (o.format == "jsonl") report::render_result_jsonl(rows, out);
     else report::render_comparison_text(cmp, o.left, out, o.all);
@@ -282,8 +283,10 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   auto* cmp = cmd->add_subcommand("compare", "Two saved audit results (names in the store, or JSON files) side by side");
   cmp->add_option("left", o->left, "baseline name or JSON file")->required();
   cmp->add_option("right", o->right, "baseline name or JSON file")->required();
-  cmp->add_option("--format", o->format, "text (default; table is the same), json, jsonl, csv or xlsx (needs --out)")
-      ->check(CLI::IsMember({"table", "text", "json", "jsonl", "csv", "xlsx"}, CLI::ignore_case));
+  cmp->add_option("--format", o->format,
+                  "text (default; table is the same), json, jsonl, csv, xlsx (needs --out) or html (side by side, "
+                  "the changes marked)")
+      ->check(CLI::IsMember({"table", "text", "json", "jsonl", "csv", "xlsx", "html"}, CLI::ignore_case));
   cmp->footer("Exit codes: 0 compared; 2 error (a name or file that cannot be read).");
   cmp->add_option("--out", o->out, "write to FILE");
   cmp->add_flag("--all", o->all, "list unchanged checks too");

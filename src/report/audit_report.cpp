@@ -9,7 +9,6 @@
 
 #include "audit/result_json.hpp"
 #include "report/ecs.hpp"
-#include "report/html_page.hpp"
 #include "report/result_set.hpp"
 
 namespace vigil::report {
@@ -137,44 +136,6 @@ void render_comparison_text(const audit::Comparison& c, std::string_view before_
 void render_audit_jsonl(const audit::AuditResult& r, std::ostream& out) {
   for (const auto& p : r.policies)
     for (const auto& c : p.checks) out << audit::json_text(audit::check_to_json(c)) << "\n";
-}
-
-void render_audit_html(const audit::AuditResult& r, const audit::Comparison* c, std::ostream& out) {
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vigil audit of "
-      << html_escape(r.hostname) << "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
-         "width:100%}th,td{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:90%}th{background:#d9e1f2;"
-         "position:sticky;top:0}.failed{background:#fde2e2}.passed{background:#e2f5e2}.na{color:#777}</style></head><body>\n";
-  out << "<h1>vigil audit: " << html_escape(r.hostname) << "</h1>\n<p>root " << html_escape(r.root) << ", "
-      << html_escape(iso8601(r.started_at)) << ", overall " << html_escape(score_text(r.score())) << "</p>\n";
-  auto table = [&](const ResultSet& rs, int status_col) {
-    out << "<table><tr>";
-    for (const auto& col : rs.columns) out << "<th>" << html_escape(col) << "</th>";
-    out << "</tr>\n";
-    for (const auto& row : rs.rows) {
-      std::string cls;
-      if (status_col >= 0) {
-        const auto& v = std::get<std::string>(row[static_cast<std::size_t>(status_col)]);
-        cls = v == "failed" || v == "newly failing" ? "failed" : v == "passed" || v == "fixed" ? "passed" : "na";
-      }
-      out << "<tr class=\"" << cls << "\">";
-      for (const auto& v : row) {
-        std::string esc = html_escape(cell_text(v));
-        for (std::size_t pos = 0; (pos = esc.find('\n', pos)) != std::string::npos;) esc.replace(pos, 1, "<br>");
-        out << "<td>" << esc << "</td>";
-      }
-      out << "</tr>\n";
-    }
-    out << "</table>\n";
-  };
-  out << "<h2>Summary</h2>\n";
-  table(audit_summary_rows(r), -1);
-  if (c) {
-    out << "<h2>Compared with the baseline</h2>\n";
-    table(comparison_rows(*c), 0);
-  }
-  out << "<h2>Checks</h2>\n";
-  table(audit_check_rows(r), 3);
-  out << "</body></html>\n";
 }
 
 std::vector<Sheet> audit_sheets(const audit::AuditResult& r, const audit::Comparison* c) {

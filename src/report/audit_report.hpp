@@ -22,7 +22,13 @@ ResultSet password_rows(const audit::PasswordAudit& p, bool show_passwords);
 void render_audit_text(const audit::AuditResult& r, std::ostream& out, bool all);
 void render_comparison_text(const audit::Comparison& c, std::string_view before_name, std::ostream& out, bool all);
 void render_audit_jsonl(const audit::AuditResult& r, std::ostream& out);
+// One self-contained page (report/html_page.hpp): the score as a gauge per policy and overall,
+// the checks with their result, reason, evidence, rationale and remedy, filterable by result;
+// with a comparison, the changed checks first with both results side by side.
 void render_audit_html(const audit::AuditResult& r, const audit::Comparison* c, std::ostream& out);
+// `vigil audit compare A B`: both scores as gauges, every check side by side, the changes marked.
+void render_comparison_html(const audit::Comparison& c, const audit::AuditResult& left, const audit::AuditResult& right,
+                            std::string_view left_name, std::string_view right_name, std::ostream& out);
 std::vector<Sheet> audit_sheets(const audit::AuditResult& r, const audit::Comparison* c);
 
 // Every check of the loaded policies (docs/AUDIT_CHECKS.md is the Markdown form), then the

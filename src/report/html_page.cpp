@@ -27,6 +27,8 @@ h1{margin:0 0 .3em}h2{margin:1.6em 0 .4em;border-bottom:1px solid #ccc}
 .sev-critical{background:#6d0000}.sev-high{background:#c62828}.sev-medium{background:#e07000}
 .sev-low{background:#1e63b0}.sev-info{background:#6b6b6b}
 td.sv{color:#fff;font-weight:600;text-align:center;font-size:85%}
+.res-failed{background:#c62828}.res-passed{background:#2e7d32}.res-na{background:#8a8a8a}
+.chg-bad{background:#c62828}.chg-good{background:#2e7d32}.chg-other{background:#6b6b6b}
 .controls label{margin-right:.8em;white-space:nowrap}#q{padding:.2em .4em;min-width:18em}
 table{border-collapse:collapse;width:100%;font-size:88%;margin:.3em 0}
 th,td{border:1px solid #d4d4d4;padding:.25em .45em;vertical-align:top;text-align:left}
@@ -106,6 +108,8 @@ constexpr std::string_view kScript = R"JS(
   var min = params.get('min');
   if (min && order.indexOf(min) >= 0)
     boxes.forEach(function (b) { b.checked = order.indexOf(b.value) >= order.indexOf(min); });
+  var only = params.get('only');
+  if (only) boxes.forEach(function (b) { b.checked = only.split(',').indexOf(b.value) >= 0; });
   if (query && params.get('q')) query.value = params.get('q');
   if (Number(params.get('limit')) > 0) limit = Number(params.get('limit'));
   var sort = params.get('sort');
@@ -155,22 +159,41 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-void HtmlPage::header(std::string_view heading, const std::vector<std::pair<std::string, std::string>>& facts,
-                      const std::array<std::size_t, 5>* counts) {
+void HtmlPage::header(std::string_view heading, const Facts& facts, const std::array<std::size_t, 5>* counts) {
+  std::vector<Category> filters;
+  if (counts)
+    for (std::size_t i = 0; i < 5; ++i)
+      filters.push_back({std::string(kSeverities[i]), (*counts)[4 - i], "sev-" + std::string(kSeverities[i])});
+  header(heading, facts, filters);
+}
+
+void HtmlPage::header(std::string_view heading, const Facts& facts, const std::vector<Category>& filters) {
   body_ += fmt::format("<h1>{}</h1>\n<dl class=\"facts\">", html_escape(heading));
   for (const auto& [label, value] : facts)
     body_ += fmt::format("<dt>{}</dt><dd>{}</dd>", html_escape(label), html_escape(value));
   body_ += "</dl>\n";
-  if (!counts) return;
+  if (filters.empty()) return;
   body_ += "<div class=\"controls\">";
-  for (std::size_t i = 0; i < 5; ++i) {
-    auto sev = kSeverities[i];
-    std::size_t n = (*counts)[4 - i];
+  for (const auto& f : filters)
     body_ += fmt::format("<label><input type=\"checkbox\" class=\"sev\" value=\"{0}\" checked> <span class=\"badge "
-                         "sev-{0}\">{1} {0}</span></label>",
-                         sev, n);
-  }
+                         "{2}\">{1} {0}</span></label>",
+                         html_escape(f.value), f.count, html_escape(f.css));
   body_ += "<input id=\"q\" type=\"search\" placeholder=\"filter the rows: any text\" aria-label=\"filter\"></div>\n";
+}
+
+void HtmlPage::gauge(double percent, std::string_view label) {
+  percent = std::clamp(percent, 0.0, 100.0);
+  constexpr double kLength = 157.08;  // the half circle of radius 50
+  const char* colour = percent >= 80 ? "#2e7d32" : percent >= 50 ? "#e07000" : "#c62828";
+  body_ += fmt::format(
+      "<svg class=\"gauge\" role=\"img\" width=\"180\" height=\"110\" viewBox=\"0 0 120 74\" "
+      "xmlns=\"http://www.w3.org/2000/svg\"><title>{0}: {1:.1f} %</title>"
+      "<path d=\"M10,64 A50,50 0 0 1 110,64\" stroke=\"#e3e3e3\" stroke-width=\"14\" fill=\"none\"/>"
+      "<path d=\"M10,64 A50,50 0 0 1 110,64\" stroke=\"{2}\" stroke-width=\"14\" fill=\"none\" "
+      "stroke-dasharray=\"{3:.2f} {4:.2f}\"/>"
+      "<text x=\"60\" y=\"60\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"700\">{1:.0f} %</text>"
+      "<text x=\"60\" y=\"73\" text-anchor=\"middle\" font-size=\"8\">{0}</text></svg>\n",
+      html_escape(label), percent, colour, kLength * percent / 100, kLength);
 }
 
 void HtmlPage::section(std::string_view id, std::string_view heading, std::string_view note) {

@@ -5,7 +5,8 @@
 //
 // In the page: a severity filter (checkboxes) and a text filter over every table marked
 // filterable, and each column header sorts its table. The address's fragment sets them at
-// load, so a link can carry a view: report.html#min=medium&q=nginx&sort=findings:1:desc.
+// load, so a link can carry a view: report.html#min=medium&q=nginx&sort=findings:1:desc, or
+// audit.html#only=failed (the categories to keep, comma-separated).
 #pragma once
 
 #include <array>
@@ -39,12 +40,23 @@ class HtmlPage {
     int depth = 0;         // indentation of the first cell (a process tree)
   };
 
+  // A value rows are filtered by (a severity, an audit result): a checkbox with its count.
+  struct Category {
+    std::string value;  // what rows carry as their `severity`
+    std::size_t count = 0;
+    std::string css;    // the badge's colour class: sev-high, res-failed …
+  };
+  using Facts = std::vector<std::pair<std::string, std::string>>;
+
   explicit HtmlPage(std::string title) : title_(std::move(title)) {}
 
   // The heading, facts (label, value) and, when given, the counts by severity (info first) as
   // badges with the filter controls. Links carry no referrer (the page's policy).
-  void header(std::string_view heading, const std::vector<std::pair<std::string, std::string>>& facts,
-              const std::array<std::size_t, 5>* counts);
+  void header(std::string_view heading, const Facts& facts, const std::array<std::size_t, 5>* counts);
+  // The same with other categories to filter by (an audit's passed, failed, not applicable).
+  void header(std::string_view heading, const Facts& facts, const std::vector<Category>& filters);
+  // A score as a half-circle gauge drawn in SVG: green from 80 %, orange from 50 %, red below.
+  void gauge(double percent, std::string_view label);
   void section(std::string_view id, std::string_view heading, std::string_view note = {});
   void paragraph(std::string_view text);
   void table(std::string_view id, const std::vector<std::string>& columns, const std::vector<Row>& rows);

@@ -102,8 +102,11 @@ TEST(AuditE2E, ExportsCsvHtmlXlsx) {
   auto html = run_vigil({"audit", "--root", root.path(), "--format", "html", "--out", out / "a.html"});
   ASSERT_EQ(html.exit_code, 0) << html.err;
   auto page = slurp(out / "a.html");
-  EXPECT_NE(page.find("<table>"), std::string::npos);
-  EXPECT_NE(page.find("class=\"failed\""), std::string::npos);
+  EXPECT_NE(page.find("<svg class=\"gauge\""), std::string::npos) << "the score as a gauge";
+  EXPECT_NE(page.find("<tr data-sev=\"failed\""), std::string::npos) << "rows filterable by result";
+  EXPECT_NE(page.find("<tr data-sev=\"passed\""), std::string::npos);
+  EXPECT_NE(page.find("class=\"sv res-failed\">failed</td>"), std::string::npos);
+  EXPECT_NE(page.find("rationale, remedy"), std::string::npos);
   auto x = run_vigil({"audit", "--root", root.path(), "--format", "xlsx", "--out", out / "a.xlsx"});
   ASSERT_EQ(x.exit_code, 0) << x.err;
   auto book = slurp(out / "a.xlsx");
@@ -145,6 +148,22 @@ TEST(AuditE2E, SaveThenCompareShowsNewlyFailingFirst) {
   auto side = run_vigil({"audit", "compare", store / "base.json", store / "now.json", "--format", "csv"});
   ASSERT_EQ(side.exit_code, 0) << side.err;
   EXPECT_NE(side.out.find(store / "base.json"), std::string::npos);  // the columns are named after each side
+  auto side_html = run_vigil({"audit", "compare", store / "base.json", store / "now.json", "--format", "html", "--out",
+                              store / "c.html"});
+  ASSERT_EQ(side_html.exit_code, 0) << side_html.err;
+  auto cmp = slurp(store / "c.html");
+  std::size_t gauges = 0;
+  for (auto at = cmp.find("<svg class=\"gauge\""); at != std::string::npos; at = cmp.find("<svg class=\"gauge\"", at + 1))
+    ++gauges;
+  EXPECT_EQ(gauges, 2u) << "a gauge for each side";
+  // The newly failing check first, marked, with both results side by side.
+  auto first_row = cmp.find("<tr data-sev=");
+  ASSERT_NE(first_row, std::string::npos);
+  auto row = cmp.substr(first_row, cmp.find("</tr>", first_row) - first_row);
+  EXPECT_NE(row.find("data-sev=\"newly failing\" class=\"flag\""), std::string::npos) << row;
+  EXPECT_NE(row.find("<td>90101</td>"), std::string::npos) << row;
+  EXPECT_NE(row.find("class=\"sv res-passed\">passed</td><td class=\"sv res-failed\">failed</td>"), std::string::npos)
+      << row;
   // The workbook's sheet names are made valid for Excel (no '/'), and unique.
   auto book = run_vigil({"audit", "compare", store / "base.json", store / "base.json", "--format", "xlsx", "--out", store / "c.xlsx"});
   ASSERT_EQ(book.exit_code, 0) << book.err;

@@ -140,3 +140,23 @@ TEST(HtmlReport, ALogsReportHasItsSourcesChartAndRules) {
   EXPECT_NE(shown.find("data-ready=\"1\""), std::string::npos);
   screenshot(html, artifacts() + "/logs.png");
 }
+
+TEST(HtmlReport, AnAuditReportFiltersByResultInABrowser) {
+  if (!fs::exists(kChromium)) GTEST_SKIP() << "chromium is not installed (make setup installs it)";
+  TempDir root("vigil-html-audit"), out("vigil-html-audit-out");
+  root.write("etc/debian_version", "12.5\n");
+  root.write("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
+  root.write("etc/ssh/sshd_config", "PermitRootLogin yes\nPasswordAuthentication yes\n");
+  root.write("etc/login.defs", "PASS_MAX_DAYS 90\nUMASK 027\n");
+  std::string html = out / "audit.html";
+  auto r = run_vigil({"audit", "--root", root.path(), "--format", "html", "--out", html});
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+  auto failed_only = dom(html, "#only=failed");
+  ASSERT_NE(failed_only.find("data-ready=\"1\""), std::string::npos);
+  auto failed = rows_of(failed_only, "failed"), passed = rows_of(failed_only, "passed");
+  ASSERT_FALSE(failed.empty());
+  ASSERT_FALSE(passed.empty());
+  for (const auto& t : failed) EXPECT_EQ(t.find("hidden"), std::string::npos) << t;
+  for (const auto& t : passed) EXPECT_NE(t.find("hidden"), std::string::npos) << t;
+  screenshot(html, artifacts() + "/audit.png");
+}
