@@ -10,6 +10,8 @@ namespace vigil::cli {
 inline constexpr int kExitClean = 0, kExitFindings = 1, kExitError = 2;
 
 void add_triage_command(CLI::App& app, int& exit_code);
+// `command_line`: how vigil was run, recorded in the bundle.
+void add_collect_command(CLI::App& app, int& exit_code, const std::string& command_line);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_tables_command(CLI::App& app, int& exit_code);
 void add_snapshot_command(CLI::App& app, int& exit_code);

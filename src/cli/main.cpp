@@ -1,5 +1,6 @@
 // vigil: host intrusion detection, incident response and hardening for Linux.
 #include <iostream>
+#include <string>
 
 #include "cli/commands.hpp"
 
@@ -8,7 +9,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "vigil " VIGIL_VERSION);
   int exit_code = vigil::cli::kExitClean;
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
   vigil::cli::add_triage_command(app, exit_code);
+  vigil::cli::add_collect_command(app, exit_code, command_line);
   vigil::cli::add_snapshot_command(app, exit_code);
   vigil::cli::add_diff_command(app, exit_code);
   vigil::cli::add_query_command(app, exit_code);

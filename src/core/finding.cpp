@@ -1,7 +1,6 @@
 // Finding helpers.
 #include "core/finding.hpp"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <string>
@@ -55,10 +54,7 @@ std::string Finding::fingerprint() const {
     put(e.key);
     put(evidence_text(e.value));
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  return hex(digest, 16);
+  return sha256_hex(text).substr(0, 32);
 }
 
 void sort_findings(Findings& findings) {

@@ -27,6 +27,13 @@ std::string hex(const unsigned char* p, std::size_t n) {
   return s;
 }
 
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  return hex(digest, len);
+}
+
 expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path) {
   Ctx sha(EVP_MD_CTX_new()), md5(EVP_MD_CTX_new());
   if (!sha || !md5 || !EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) ||

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/expected.hpp"
 #include "core/io_error.hpp"
@@ -15,6 +16,9 @@ struct FileDigests {
   std::string sha256;  // lower-case hex
   std::string md5;     // lower-case hex; dpkg's md5sums use it, nothing else should
 };
+
+// SHA-256 of bytes in memory, lower-case hex.
+std::string sha256_hex(std::string_view bytes);
 
 // Hashes an open file descriptor in one pass with large reads.
 expected<FileDigests, IoError> hash_fd(int fd, const std::string& shown_path);

@@ -26,13 +26,6 @@ namespace vigil::fim {
 
 namespace {
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr);
-  return hex(out, len);
-}
-
 std::optional<std::string> unhex(std::string_view h) {
   if (h.size() % 2) return std::nullopt;
   std::string out;

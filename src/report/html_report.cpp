@@ -87,18 +87,6 @@ Row finding_row(const Finding& f, Explanations& explain) {
   return row;
 }
 
-// pids a finding names (process.pid, process.parent.pid): marked in the tables.
-std::set<std::int64_t> flagged_pids(const Findings& findings) {
-  std::set<std::int64_t> out;
-  for (const auto& f : findings) {
-    if (f.severity < Severity::medium) continue;
-    for (const auto& e : f.evidence)
-      if (e.key == "process.pid")
-        if (const auto* v = std::get_if<std::int64_t>(&e.value)) out.insert(*v);
-  }
-  return out;
-}
-
 void ports(HtmlPage& page, const collect::Snapshot& s, const std::set<std::int64_t>& flagged) {
   std::unordered_map<std::int64_t, const collect::ProcessRow*> by_pid;
   for (const auto& p : s.processes) by_pid[p.pid] = &p;
@@ -191,6 +179,17 @@ void typed_table(HtmlPage& page, std::string_view id, std::string_view heading, 
 }
 
 }  // namespace
+
+std::set<std::int64_t> flagged_pids(const Findings& findings, Severity floor) {
+  std::set<std::int64_t> out;
+  for (const auto& f : findings) {
+    if (f.severity < floor) continue;
+    for (const auto& e : f.evidence)
+      if (e.key == "process.pid")
+        if (const auto* v = std::get_if<std::int64_t>(&e.value)) out.insert(*v);
+  }
+  return out;
+}
 
 HtmlPage findings_page(const TriageReport& r) {
   const auto* s = r.snapshot;

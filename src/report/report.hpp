@@ -3,6 +3,8 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <set>
 #include <ostream>
 #include <string>
 
@@ -34,6 +36,9 @@ void render_json(const TriageReport& r, std::ostream& out);
 // One finding per row: severity, rule, title, why, the evidence as key=value; pairs, remedy,
 // ATT&CK, source, fingerprint, host (RFC 4180 CSV, for a spreadsheet).
 void render_csv(const TriageReport& r, std::ostream& out);
+// The processes that findings at or above `floor` name (process.pid): marked in a report,
+// kept with their /proc files in a bundle.
+std::set<std::int64_t> flagged_pids(const Findings& findings, Severity floor = Severity::medium);
 // One self-contained HTML file (report/html_page.hpp): the findings, and with the inventory the
 // ports, the process tree, the logins and the start-up items.
 void render_html(const TriageReport& r, std::ostream& out);
