@@ -1,7 +1,6 @@
 // Finding helpers.
 #include "core/finding.hpp"
 
-
 #include <algorithm>
 #include <string>
 
