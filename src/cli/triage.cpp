@@ -36,7 +36,7 @@ void add_triage_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<TriageOptions>();
   auto* cmd = app.add_subcommand("triage",
                                  "Has this host been hacked? Processes, ports, accounts, logins.");
-  add_triage_run_options(cmd, opts->run);
+  add_triage_run_options(cmd, opts->run, true);
   add_report_options(cmd, opts->report);
   cmd->add_flag("--no-inventory", opts->no_inventory, "text format: findings only");
   cmd->callback([opts, &exit_code] { exit_code = run_triage(*opts); });

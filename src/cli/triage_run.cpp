@@ -4,12 +4,19 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/collect_setup.hpp"
 #include "cli/progress.hpp"
 #include "core/host_files.hpp"
 #include "detect/detectors.hpp"
+#include "report/bundle_read.hpp"
+#include "report/ecs.hpp"
 #include "scan/file_scan.hpp"
 #include "scan/memory_scan.hpp"
 
@@ -37,11 +44,53 @@ Findings yara_findings(const Root& root, const TriageRunOptions& o) {
   return out;
 }
 
+// A bundle's triage.json holds what the live host showed when it was collected (processes,
+// sockets, memory): the findings the files alone do not give again are added, saying so.
+void add_recorded_findings(TriageRun& run, const std::string& bundle) {
+  std::ifstream in(run.unpacked + "/triage.json");
+  auto doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("findings") || !doc["findings"].is_array()) return;
+  std::set<std::string> seen;
+  for (const auto& f : run.findings) seen.insert(f.fingerprint());
+  std::string when = doc.contains("host") && doc["host"].is_object() && doc["host"].contains("collected_at") &&
+                             doc["host"]["collected_at"].is_string()
+                         ? doc["host"]["collected_at"].get<std::string>()
+                         : std::string("collection");
+  for (const auto& j : doc["findings"]) {
+    std::string fingerprint;
+    auto f = report::finding_from_ecs(j, &fingerprint);
+    if (f.rule.empty() || seen.count(fingerprint)) continue;
+    f.add("vigil.bundle", "recorded live at " + when + " (" + bundle + "): not derived again from its files");
+    run.findings.push_back(std::move(f));
+  }
+  sort_findings(run.findings);
+  run.snapshot.host.root = bundle;
+}
+
 }  // namespace
+
+TriageRun::~TriageRun() {
+  std::error_code ec;
+  if (!unpacked.empty()) std::filesystem::remove_all(unpacked, ec);
+}
 
 expected<std::unique_ptr<TriageRun>, std::string> run_triage_collection(const TriageRunOptions& o) {
   auto run = std::make_unique<TriageRun>();
-  auto opened = open_system_root(o.root, o.force);
+  std::string root_dir = o.root;
+  if (!o.bundle.empty()) {
+    if (o.root != "/") return make_unexpected("--bundle and --root: give one");
+    const char* tmp = std::getenv("TMPDIR");
+    auto unpacked = report::unpack_bundle(o.bundle, tmp && *tmp ? tmp : "/tmp");
+    if (!unpacked) return make_unexpected(unpacked.error());
+    run->unpacked = unpacked->dir;
+    root_dir = unpacked->dir + "/files";
+    std::error_code ec;
+    std::filesystem::create_directories(root_dir, ec);  // a bundle with no artefact at all
+  }
+  auto opened = open_system_root(root_dir, o.force || !o.bundle.empty());
+  // A bundle's files were unpacked now: their ctime cannot be put back, so the checks of what
+  // changed recently come from the triage recorded at collection, not from these files.
+  std::int64_t since_days = o.bundle.empty() ? o.since_days : 0;
   if (!opened) return make_unexpected(opened.error());
   run->root = std::move(*opened);
   const Root* root = &*run->root;
@@ -51,7 +100,7 @@ expected<std::unique_ptr<TriageRun>, std::string> run_triage_collection(const Tr
   copts.hash_all = o.hash;
   copts.threads = o.jobs;
   copts.rootkit.port_probe = !o.no_port_probe;
-  copts.files.since_days = o.since_days;
+  copts.files.since_days = since_days;
   copts.files.verify = *collect::parse_verify_scope(o.verify);
   if (o.quick) {
     copts.rootkit.port_probe = false;
@@ -69,12 +118,13 @@ expected<std::unique_ptr<TriageRun>, std::string> run_triage_collection(const Tr
   detect::Context ctx;
   ctx.now = snapshot.host.collected_at;
   ctx.failed_login_threshold = o.failed_login_threshold;
-  ctx.since_days = o.since_days;
+  ctx.since_days = since_days;
   run->findings = detect::run_triage(snapshot, ctx);
   if (o.yara) {
     for (auto& f : yara_findings(*root, o)) run->findings.push_back(std::move(f));
     sort_findings(run->findings);
   }
+  if (!run->unpacked.empty()) add_recorded_findings(*run, o.bundle);
   run->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.timings) {
     for (const auto& [name, sec] : snapshot.timings) std::cerr << fmt::format("vigil: {:>8.1f} ms  {}\n", sec * 1e3, name);
@@ -83,8 +133,12 @@ expected<std::unique_ptr<TriageRun>, std::string> run_triage_collection(const Tr
   return run;
 }
 
-void add_triage_run_options(CLI::App* cmd, TriageRunOptions& o) {
+void add_triage_run_options(CLI::App* cmd, TriageRunOptions& o, bool bundle) {
   cmd->add_option("--root", o.root, "inspect a mounted image instead of the live host (read-only)");
+  if (bundle)
+    cmd->add_option("--bundle", o.bundle,
+                    "analyse a bundle of vigil collect offline: verified against its manifest, its files triaged as "
+                    "a root, the live findings it recorded added (saying so)");
   cmd->add_flag("--force", o.force, "inspect a --root that does not look like a system (no /etc/passwd or os-release)");
   cmd->add_flag("--hash", o.hash, "SHA-256 every process executable (unowned ones are always hashed)");
   cmd->add_flag("--yara", o.yara,

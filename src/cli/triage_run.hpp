@@ -28,9 +28,12 @@ struct TriageRunOptions {
   bool yara = false;
   bool timings = false;
   bool quiet = false;  // no progress line
+  std::string bundle;  // a bundle of vigil collect to analyse instead of a root
 };
 
 struct TriageRun {
+  ~TriageRun();  // removes the unpacked bundle
+  std::string unpacked;  // the private directory a bundle was unpacked into
   std::optional<Root> root;
   collect::Snapshot snapshot;
   Findings findings;
@@ -38,8 +41,8 @@ struct TriageRun {
 };
 
 // The options --root, --force, --hash, --yara, --timings, --jobs, --rules, --no-port-probe,
-// --quick, --verify-packages, --since and --failed-login-threshold.
-void add_triage_run_options(CLI::App* cmd, TriageRunOptions& o);
+// --quick, --verify-packages, --since and --failed-login-threshold (and, with `bundle`, --bundle).
+void add_triage_run_options(CLI::App* cmd, TriageRunOptions& o, bool bundle = false);
 // Opens the root, collects, runs the detectors (and YARA with --yara).
 expected<std::unique_ptr<TriageRun>, std::string> run_triage_collection(const TriageRunOptions& o);
 

@@ -69,4 +69,56 @@ json finding_to_ecs(const Finding& f, const collect::HostInfo& host) {
   return j;
 }
 
+namespace {
+
+// Leaves the finding's own fields and the document's fixed ones are not evidence.
+bool fixed_key(std::string_view key) {
+  for (std::string_view k : {"@timestamp", "event.module", "event.severity", "rule.id", "rule.name", "message", "host.name",
+                             "vigil.severity", "vigil.remedy", "vigil.source", "vigil.fingerprint", "threat.framework",
+                             "threat.technique.id"})
+    if (key == k) return true;
+  return false;
+}
+
+void flatten(const json& node, const std::string& key, Finding& f) {
+  if (node.is_object()) {
+    for (const auto& [k, v] : node.items()) flatten(v, key.empty() ? k : key + "." + k, f);
+  } else if (node.is_array()) {
+    for (const auto& v : node) flatten(v, key, f);
+  } else if (!fixed_key(key) && !(key == "event.kind" && node == "alert")) {
+    if (node.is_number_integer()) f.add(key, node.get<std::int64_t>());
+    else if (node.is_string()) f.add(key, node.get<std::string>());
+    else if (!node.is_null()) f.add(key, node.dump());
+  }
+}
+
+std::string text_at(const json& doc, std::initializer_list<const char*> path) {
+  const json* n = &doc;
+  for (const char* k : path) {
+    if (!n->is_object() || !n->contains(k)) return {};
+    n = &(*n)[k];
+  }
+  return n->is_string() ? n->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Finding finding_from_ecs(const json& doc, std::string* fingerprint) {
+  Finding f;
+  f.rule = text_at(doc, {"rule", "id"});
+  f.title = text_at(doc, {"rule", "name"});
+  f.why = text_at(doc, {"message"});
+  f.remedy = text_at(doc, {"vigil", "remedy"});
+  f.source = text_at(doc, {"vigil", "source"});
+  f.severity = parse_severity(text_at(doc, {"vigil", "severity"})).value_or(Severity::info);
+  if (auto t = doc.find("threat"); t != doc.end() && t->is_object())
+    if (auto tech = t->find("technique"); tech != t->end() && tech->is_object())
+      if (auto ids = tech->find("id"); ids != tech->end() && ids->is_array())
+        for (const auto& id : *ids)
+          if (id.is_string()) f.attack.push_back(id.get<std::string>());
+  if (doc.is_object()) flatten(doc, "", f);
+  if (fingerprint) *fingerprint = text_at(doc, {"vigil", "fingerprint"});
+  return f;
+}
+
 }  // namespace vigil::report

@@ -16,6 +16,10 @@ namespace vigil::report {
 void set_dotted(nlohmann::json& doc, const std::string& key, nlohmann::json v);
 // One finding as an ECS alert document; evidence keys become nested objects.
 nlohmann::json finding_to_ecs(const Finding& f, const collect::HostInfo& host);
+// The finding back from such a document (a bundle's triage.json): rule, title, why, remedy,
+// severity, source, ATT&CK, and every other leaf as evidence under its dotted key (arrays as
+// repeated keys). The recorded fingerprint is returned beside it: evidence order is not kept.
+Finding finding_from_ecs(const nlohmann::json& doc, std::string* fingerprint = nullptr);
 
 template <TableRow Row>
 nlohmann::json row_to_json(const Row& row) {

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -99,4 +101,116 @@ TEST(Collect, ALiveBundleHoldsTheFlaggedProcessAndIsSigned) {
   EXPECT_TRUE(fs::exists(proc + "/maps"));
   EXPECT_EQ(slurp(proc + "/exe"), slurp("/usr/bin/sleep")) << "the program as it runs";
   EXPECT_EQ(slurp(bundle + ".sig").rfind("vigil-bundle-signature ed25519 ", 0), 0u);
+}
+
+namespace {
+
+// TMPDIR for the vigil runs of one test: where a bundle is unpacked, watched for leftovers.
+class TmpDirEnv {
+ public:
+  explicit TmpDirEnv(const std::string& dir) { ::setenv("TMPDIR", dir.c_str(), 1); }
+  ~TmpDirEnv() { ::unsetenv("TMPDIR"); }
+};
+
+// A .tar.zst made by hand (python's tarfile, then zstd) with the given members.
+std::string hand_made(const TempDir& d, const std::string& name, const std::string& python_members) {
+  std::string tar = d / (name + ".tar");
+  auto r = run_vigil_as({"/usr/bin/python3", "-c",
+                         "import io, sys, tarfile\n"
+                         "t = tarfile.open(sys.argv[1], 'w')\n"
+                         "def add(n, data):\n"
+                         "    i = tarfile.TarInfo(n); i.size = len(data); t.addfile(i, io.BytesIO(data))\n" +
+                             python_members + "t.close()\n",
+                         tar});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto z = run_vigil_as({"/usr/bin/zstd", "-q", "-f", tar, "-o", tar + ".zst"});
+  EXPECT_EQ(z.exit_code, 0) << z.err;
+  return tar + ".zst";
+}
+
+// An image with evidence and its bundle; TMPDIR points at a directory the test watches.
+struct BundleCase {
+  TempDir d{"vigil-collect-img"}, out{"vigil-collect-out"}, tmp{"vigil-collect-tmp"};
+  TmpDirEnv env{tmp.path()};
+  std::string bundle = out / "case.tar.zst";
+  RunResult made;
+  BundleCase() {
+    evidence_root(d);
+    made = run_vigil({"collect", bundle, "--root", d.path()});
+  }
+};
+
+}  // namespace
+
+TEST(Collect, ABundleTriagedOfflineGivesTheImagesFindings) {
+  if (!fs::exists("/usr/bin/zstd")) GTEST_SKIP() << "zstd is not installed (make setup installs it)";
+  BundleCase c;
+  ASSERT_EQ(c.made.exit_code, 0) << c.made.err;
+  auto& d = c.d;
+  auto& tmp = c.tmp;
+  const auto& bundle = c.bundle;
+  auto image = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
+  auto offline = run_vigil({"triage", "--bundle", bundle, "--format", "jsonl", "--no-suppress"});
+  ASSERT_TRUE(offline.exit_code == 0 || offline.exit_code == 1) << offline.err;
+  auto from_image = parse_jsonl(image.out), from_bundle = parse_jsonl(offline.out);
+  // Every finding of the image, by rule and what it is about, is in the bundle's triage.
+  auto about = [](const nlohmann::json& f) {
+    std::string what = f["rule"]["id"].get<std::string>();
+    if (f.contains("file") && f["file"].contains("path") && f["rule"]["id"] != "collector.partial")
+      what += " " + f["file"]["path"].get<std::string>();
+    if (f.contains("user") && f["user"].contains("name")) what += " " + f["user"]["name"].dump();
+    return what;
+  };
+  std::multiset<std::string> have;
+  for (const auto& f : from_bundle) have.insert(about(f));
+  for (const auto& f : from_image)
+    EXPECT_TRUE(have.count(about(f))) << "missing from the bundle's triage: " << about(f) << "\n" << offline.out;
+  std::size_t recorded = 0;
+  for (const auto& f : from_bundle) recorded += f["vigil"].contains("bundle");
+  EXPECT_LT(recorded, from_bundle.size()) << "most findings are derived again from the files";
+  EXPECT_TRUE(fs::is_empty(tmp.path())) << "the unpacked bundle is removed";
+}
+
+TEST(Collect, ATamperedTruncatedOrHostileBundleIsRefused) {
+  if (!fs::exists("/usr/bin/zstd")) GTEST_SKIP() << "zstd is not installed (make setup installs it)";
+  BundleCase c;
+  ASSERT_EQ(c.made.exit_code, 0) << c.made.err;
+  auto& d = c.d;
+  auto& out = c.out;
+  auto& tmp = c.tmp;
+  const auto& bundle = c.bundle;
+  auto bytes = slurp(bundle);
+  auto refused = [&](const std::string& file, const std::string& words) {
+    auto r = run_vigil({"triage", "--bundle", file, "--format", "jsonl"});
+    EXPECT_EQ(r.exit_code, 2) << file << "\n" << r.out;
+    EXPECT_NE(r.err.find(words), std::string::npos) << file << ": " << r.err;
+    EXPECT_TRUE(fs::is_empty(tmp.path())) << "nothing left behind for " << file;
+  };
+  // One byte changed: the hash beside it says so.
+  auto changed = bytes;
+  changed[changed.size() / 2] ^= 0x01;
+  std::ofstream(out / "changed.tar.zst", std::ios::binary) << changed;
+  fs::copy_file(bundle + ".sha256", out / "changed.tar.zst.sha256");
+  refused(out / "changed.tar.zst", "tampered");
+  // Without the hash beside it: the compression or the manifest says so.
+  std::ofstream(out / "bare.tar.zst", std::ios::binary) << changed;
+  refused(out / "bare.tar.zst", out / "bare.tar.zst");
+  // A member whose bytes are not the manifest's.
+  refused(hand_made(out, "edited",
+                    "add('files/etc/passwd', b'root:x:0:0::/root:/bin/sh\\n')\n"
+                    "add('MANIFEST.sha256', b'" + std::string(64, '0') + "  files/etc/passwd\\n')\n"),
+          "tampered: member files/etc/passwd");
+  // Cut short, not a tar, a path out of the directory, a link.
+  std::ofstream(out / "cut.tar.zst", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  refused(out / "cut.tar.zst", "cut short");
+  d.write("notes.txt", "not a bundle\n");
+  refused(d / "notes.txt", "not a readable bundle");
+  refused(hand_made(out, "escape", "add('../escaped', b'x')\n"), "a path vigil collect never writes");
+  EXPECT_FALSE(fs::exists(fs::path(tmp.path()).parent_path() / "escaped"));
+  refused(hand_made(out, "absolute", "add('/tmp/vigil-absolute', b'x')\n"), "a path vigil collect never writes");
+  EXPECT_FALSE(fs::exists("/tmp/vigil-absolute"));
+  refused(hand_made(out, "link",
+                    "i = tarfile.TarInfo('files/etc/passwd'); i.type = tarfile.SYMTYPE; i.linkname = '/etc/shadow'\n"
+                    "t.addfile(i)\n"),
+          "a link or device");
 }
