@@ -123,8 +123,16 @@ TEST_F(WatchResponse, ABruteForceBlocksThePeerUntilTheTimeoutCapturesItAndRunsTh
   ASSERT_TRUE(handed.is_object()) << slurp(d / "handler.json");
   EXPECT_EQ(handed["rule"]["id"], "logs.auth-brute-force");
 
-  // The capture holds the blocked connection attempts.
-  ASSERT_TRUE(wait_for([&] { return !actions(d, "capture").empty(); }, 5.0)) << slurp(d / "out.jsonl");
+  // The capture holds the blocked connection attempts. It runs on its own thread and may open
+  // its handle after the first attempt above (a loaded machine did): the attacker keeps trying
+  // while it runs.
+  ASSERT_TRUE(wait_for(
+      [&] {
+        net.connects_from_b(kPort, net.address_b(), 100);
+        return !actions(d, "capture").empty();
+      },
+      5.0))
+      << slurp(d / "out.jsonl");
   auto capture = actions(d, "capture")[0];
   const std::string pcap = capture["file"]["path"];
   EXPECT_TRUE(pcap.starts_with(d / "state/captures/")) << pcap;
