@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "allow/file_digests.hpp"
+#include "collect/proc_parse.hpp"
 #include "collect/walk.hpp"
 #include "core/resolve_path.hpp"
 #include "core/rule_catalog.hpp"
@@ -32,10 +33,7 @@ bool pseudo_dir(std::string_view path) {
 }
 
 // Worse in a temporary or hidden directory (not a home's own dot-directory).
-bool suspicious_place(std::string_view path) {
-  auto p = detect::place_of(path);
-  return p == detect::Place::temp || p == detect::Place::hidden;
-}
+bool suspicious_place(std::string_view path) { return detect::hides_tools(detect::place_of(path)); }
 
 Finding unlisted_file(const std::string& path, const struct stat& st) {
   bool bad = suspicious_place(path);
@@ -153,9 +151,9 @@ void check_processes(const Root& live, const Allowlist& list, IssueLog& log, Che
     std::string proc = fmt::format("/proc/{}", *pid);
     auto link = live.readlink(proc + "/exe");
     if (!link || link->empty()) continue;  // a kernel thread, or gone
-    std::string exe = std::move(*link);
-    bool deleted = exe.ends_with(" (deleted)");
-    if (deleted) exe.resize(exe.size() - 10);
+    auto parsed = collect::parse_exe_link(*link);
+    std::string exe = std::move(parsed.path);
+    bool deleted = parsed.deleted;
     // The magic link itself: what runs, even when the path now holds another file or none.
     UniqueFd fd(::open((proc + "/exe").c_str(), O_RDONLY | O_CLOEXEC));
     struct stat st {};

@@ -17,6 +17,8 @@
 
 #include "allow/exec_judge.hpp"
 #include "collect/mountinfo.hpp"
+#include "collect/proc_parse.hpp"
+#include "core/root.hpp"
 #include "core/rule_catalog.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
@@ -32,32 +34,25 @@ constexpr std::size_t kMaxSamples = 2'000'000;
 // Each pins an inode in the kernel; past this many, allowed files are answered from the cache.
 constexpr std::size_t kMaxIgnoreMarks = 4096;
 
-std::string read_whole(int fd) {
-  std::string out;
-  char buf[65536];
+// A /proc file read from its start (mountinfo is read again at each change); "" when it cannot be.
+std::string read_from_start(int fd, std::string_view shown) {
   ::lseek(fd, 0, SEEK_SET);
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
-  return out;
+  auto text = read_all(fd, shown, std::size_t{16} << 20, false);
+  return text ? std::move(*text) : std::string();
 }
 
 std::string read_proc(pid_t pid, std::string_view name) {
-  UniqueFd fd(::open(fmt::format("/proc/{}/{}", pid, name).c_str(), O_RDONLY | O_CLOEXEC));
-  return fd ? read_whole(fd.get()) : std::string();
+  std::string path = fmt::format("/proc/{}/{}", pid, name);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  return fd ? read_from_start(fd.get(), path) : std::string();
 }
 
-// The real uid and the controlling terminal of a process: root at a console?
+// Root at a console: real uid 0 and a controlling terminal.
 bool root_at_terminal(pid_t pid) {
-  auto stat = read_proc(pid, "stat");
-  auto close_paren = stat.rfind(')');
-  if (close_paren == std::string::npos) return false;
-  auto fields = split_ws(std::string_view(stat).substr(close_paren + 1));
-  // after the name: state ppid pgrp session tty_nr
-  if (fields.size() < 5 || fields[4] == "0") return false;
-  auto status = read_proc(pid, "status");
-  auto uid = status.find("\nUid:");
-  if (uid == std::string::npos) return false;
-  auto ids = split_ws(std::string_view(status).substr(uid + 5, status.find('\n', uid + 5) - uid - 5));
-  return !ids.empty() && ids[0] == "0";
+  auto stat = collect::parse_proc_stat(read_proc(pid, "stat"));
+  if (!stat || stat->tty_nr == 0) return false;
+  auto uid = collect::parse_status_uid(read_proc(pid, "status"));
+  return uid && *uid == 0;
 }
 
 std::set<FileId> shell_files(const std::string& shells_file) {
@@ -115,7 +110,7 @@ class Enforcer {
 
   void mark_mounts() {
     if (!mountinfo_) return;
-    for (const auto& m : collect::parse_mountinfo(read_whole(mountinfo_.get()))) {
+    for (const auto& m : collect::parse_mountinfo(read_from_start(mountinfo_.get(), "/proc/self/mountinfo"))) {
       if (unmarked_fstype(m.fstype) || marked_.count(m.mount_point)) continue;
       if (::fanotify_mark(fan_.get(), FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN_EXEC_PERM, AT_FDCWD,
                           m.mount_point.c_str()) == 0) {
@@ -202,7 +197,7 @@ class Enforcer {
 
   Finding finding(pid_t pid, const Judgement& j, bool allowed, bool safety) {
     auto place = detect::place_of(j.path);
-    bool bad = place == detect::Place::temp || place == detect::Place::hidden;
+    bool bad = detect::hides_tools(place);
     std::string detail;
     if (j.deleted) detail = "The file was deleted. ";
     else if (j.changed) detail = "It is on the list under this path with other content. ";
@@ -219,14 +214,8 @@ class Enforcer {
     char exe[4096];
     ssize_t n = ::readlink(fmt::format("/proc/{}/exe", pid).c_str(), exe, sizeof exe - 1);
     if (n > 0) f.add("process.executable", std::string(exe, static_cast<std::size_t>(n)));
-    auto status = read_proc(pid, "status");
-    for (std::string_view key : {"PPid:", "Uid:"}) {
-      auto at = status.find(std::string("\n") + std::string(key));
-      if (at == std::string::npos) continue;
-      auto words = split_ws(std::string_view(status).substr(at + key.size() + 1, 32));
-      auto v = words.empty() ? std::nullopt : to_number<std::int64_t>(words[0]);
-      if (v) f.add(key == "Uid:" ? "user.id" : "process.parent.pid", *v);
-    }
+    if (auto stat = collect::parse_proc_stat(read_proc(pid, "stat"))) f.add("process.parent.pid", stat->ppid);
+    if (auto uid = collect::parse_status_uid(read_proc(pid, "status"))) f.add("user.id", *uid);
     f.add("event.outcome", refused ? "failure" : "success");
     if (j.changed) f.add("vigil.allowlist.changed", std::int64_t{1});
     f.identity = {"file.path", "event.outcome"};

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "collect/proc_parse.hpp"
 #include "core/hash.hpp"
 
 namespace vigil::allow {
@@ -45,11 +46,9 @@ std::string ExecJudge::sha256(int fd) {
 std::string fd_path(int fd, bool* deleted) {
   char buf[4096];
   ssize_t n = ::readlink(fmt::format("/proc/self/fd/{}", fd).c_str(), buf, sizeof buf - 1);
-  std::string path = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-  bool gone = path.ends_with(" (deleted)");
-  if (gone) path.resize(path.size() - 10);
-  if (deleted) *deleted = gone;
-  return path;
+  auto link = collect::parse_exe_link(n > 0 ? std::string_view(buf, static_cast<std::size_t>(n)) : std::string_view());
+  if (deleted) *deleted = link.deleted;
+  return std::move(link.path);
 }
 
 Judgement ExecJudge::judge(int fd) {

@@ -7,9 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -22,6 +20,7 @@
 #include "cli/report_output.hpp"
 #include "collect/snapshot.hpp"
 #include "core/outside_root.hpp"
+#include "core/replace_file.hpp"
 #include "core/rule_catalog.hpp"
 #include "core/time_format.hpp"
 #include "fim/signature.hpp"
@@ -54,25 +53,6 @@ struct AllowlistCliOptions {
   std::string format = "text";
 };
 
-// Writes the list next to its final name and renames it over: a reader never sees half a list.
-expected<void, std::string> write_atomically(const std::string& path, const std::string& text) {
-  std::filesystem::path p(path);
-  std::error_code ec;
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return make_unexpected(fmt::format("{}: cannot be written", tmp));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return make_unexpected(fmt::format("{}: cannot be written", path));
-  }
-  return {};
-}
-
 int run_build(const AllowlistCliOptions& o) {
   auto root = open_root(o.root);
   if (!root) return error_exit(root.error());
@@ -96,7 +76,9 @@ int run_build(const AllowlistCliOptions& o) {
   r.list.host = collect::collect_host_info(*root).hostname;
   auto text = allow::signed_allowlist(r.list, *key);
   if (!text) return error_exit(text.error());
-  if (auto w = write_atomically(o.list, *text); !w) return error_exit(w.error());
+  std::error_code ec;
+  if (auto dir = std::filesystem::path(o.list).parent_path(); !dir.empty()) std::filesystem::create_directories(dir, ec);
+  if (auto w = replace_file(o.list, *text, 0644); !w) return error_exit("--list: " + w.error());
   for (const auto& issue : log.issues())
     std::cerr << fmt::format("vigil: allowlist: {}: {} (left out)\n", issue.path, issue.detail);
   std::cout << fmt::format(

@@ -16,7 +16,7 @@ expected<ProcStat, std::string> parse_proc_stat(std::string_view text) {
   st.pid = *pid;
   st.comm = std::string(text.substr(open + 1, close - open - 1));
   auto rest = split_ws(text.substr(close + 1));
-  // rest[0] = state (field 3), rest[1] = ppid (4), rest[6] = flags (9), rest[11] = utime (14),
+  // rest[0] = state (field 3), rest[1] = ppid (4), rest[4] = tty_nr (7), rest[6] = flags (9), rest[11] = utime (14),
   // rest[12] = stime (15), rest[19] = starttime (22)
   if (rest.size() < 20) return make_unexpected("too few fields");
   if (rest[0].size() != 1) return make_unexpected("bad state");
@@ -26,6 +26,7 @@ expected<ProcStat, std::string> parse_proc_stat(std::string_view text) {
   auto start = to_number<std::uint64_t>(rest[19]);
   if (!ppid || !flags || !start) return make_unexpected("bad number");
   st.ppid = *ppid;
+  st.tty_nr = to_number<std::int64_t>(rest[4]).value_or(0);
   st.flags = *flags;
   st.start_ticks = *start;
   st.cpu_ticks = to_number<std::uint64_t>(rest[11]).value_or(0) + to_number<std::uint64_t>(rest[12]).value_or(0);

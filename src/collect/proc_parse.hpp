@@ -15,6 +15,7 @@ struct ProcStat {
   std::string comm;
   char state = '?';
   std::int64_t ppid = 0;
+  std::int64_t tty_nr = 0;  // the controlling terminal; 0 for none
   std::uint64_t flags = 0;
   std::uint64_t start_ticks = 0;  // clock ticks after boot
   std::uint64_t cpu_ticks = 0;    // user + system time, clock ticks

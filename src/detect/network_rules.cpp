@@ -57,7 +57,7 @@ void mining(const collect::Snapshot& s, const ProcessView& view, std::int64_t no
     if (!stratum && !pool) continue;
     const Place place = place_of(p.executable);
     const bool busy = busy_process(p, now);
-    const bool odd = view.unowned(p) || place == Place::temp || place == Place::hidden || p.deleted || p.fileless;
+    const bool odd = view.unowned(p) || hides_tools(place) || p.deleted || p.fileless;
     Severity sev = stratum ? Severity::medium : Severity::low;
     if (busy || odd) sev = Severity::high;
     auto f = make_finding("network.mining-pool", sev, kSource,
@@ -90,7 +90,7 @@ void unowned_listeners(const collect::Snapshot& s, const ProcessView& view, Find
     // it adds nothing to an unpackaged listener. /tmp, a hidden directory elsewhere or a
     // deleted program does.
     const Place place = place_of(p.executable);
-    const bool strong = place == Place::temp || place == Place::hidden || p.deleted;
+    const bool strong = hides_tools(place) || p.deleted;
     const bool public_ = !loopback_address(widest->local_address);
     Severity sev = strong ? Severity::high : public_ ? Severity::medium : Severity::low;
     std::string why = p.deleted ? "It also was deleted after it started."

@@ -16,6 +16,8 @@ bool has_hidden_dir(std::string_view path);
 // cargo, pipx and ~/.local install their tools (weaker); or anywhere else.
 enum class Place { ordinary, temp, hidden, home_dotdir };
 Place place_of(std::string_view path);
+// A temporary or a hidden directory outside the homes: where intruders keep their tools.
+inline bool hides_tools(Place p) { return p == Place::temp || p == Place::hidden; }
 // "a temporary directory", "a hidden directory", "a hidden directory in a home", for a why.
 std::string_view place_text(Place p);
 // sh, bash, dash, zsh, ksh, csh, tcsh, fish, ash, busybox.

@@ -161,7 +161,7 @@ Findings detect_processes(const collect::Snapshot& s, const Context& ctx) {
     // cleans up), or one kept in a temporary or hidden directory.
     if (!p.script.empty() && !p.in_container) {
       const Place where = place_of(p.script);
-      if (p.script_deleted || where == Place::temp || where == Place::hidden) {
+      if (p.script_deleted || hides_tools(where)) {
         bool strong = networked || (p.script_deleted && where != Place::ordinary);
         Severity sev = p.script_deleted ? Severity::high : Severity::medium;
         if (strong) sev = p.script_deleted ? Severity::critical : Severity::high;

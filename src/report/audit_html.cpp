@@ -20,7 +20,6 @@ std::string result_class(std::string_view status) {
   return status == "failed" ? "res-failed" : status == "passed" ? "res-passed" : "res-na";
 }
 
-Cell text(std::string s) { return Cell{std::move(s), {}, {}, {}, {}}; }
 Cell status_cell(std::string s) {
   auto cls = "sv " + result_class(s);
   return Cell{std::move(s), {}, {}, {}, std::move(cls)};
@@ -52,8 +51,8 @@ void checks_table(HtmlPage& page, const audit::AuditResult& r) {
     std::string refs;
     for (std::size_t i : {8u, 9u, 10u})
       if (!t(i).empty()) refs += (refs.empty() ? "" : "\n") + t(i);
-    row.cells = {text(t(0)), text(t(1)), Cell{t(2), {}, title, {}, {}}, status_cell(t(3)),
-                 Cell{t(4) + (t(4).empty() || t(5).empty() ? "" : "\n") + t(5), {}, {}, {}, "ev"}, text(refs)};
+    row.cells = {Cell::plain(t(0)), Cell::plain(t(1)), Cell{t(2), {}, title, {}, {}}, status_cell(t(3)),
+                 Cell{t(4) + (t(4).empty() || t(5).empty() ? "" : "\n") + t(5), {}, {}, {}, "ev"}, Cell::plain(refs)};
     rows.push_back(std::move(row));
   }
   page.section("checks", "Checks");
@@ -76,7 +75,7 @@ void comparison_table(HtmlPage& page, const audit::Comparison& c, std::string_vi
     row.severity = t(0);
     row.flagged = t(0) == "newly failing";
     auto change_class = t(0) == "newly failing" ? "sv chg-bad" : t(0) == "fixed" ? "sv chg-good" : "sv chg-other";
-    row.cells = {Cell{t(0), {}, {}, {}, t(0) == "unchanged" ? "" : change_class}, text(t(1)), text(t(2)), text(t(3)),
+    row.cells = {Cell{t(0), {}, {}, {}, t(0) == "unchanged" ? "" : change_class}, Cell::plain(t(1)), Cell::plain(t(2)), Cell::plain(t(3)),
                  status_cell(t(4)), status_cell(t(5)), Cell{t(6), {}, {}, {}, "ev"}};
     rows.push_back(std::move(row));
   }

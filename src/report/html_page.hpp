@@ -31,7 +31,9 @@ class HtmlPage {
     std::string href;  // a link (vigil's own: ATT&CK pages), escaped
     std::string html;  // markup vigil built from escaped parts; used instead of text when set
     std::string sort;  // the sort key when it differs from the text (a time)
-    std::string cls;   // a class of vigil's (ev: evidence, shown monospaced)
+    std::string cls = {};  // a class of vigil's (ev: evidence, shown monospaced)
+    // Text only, with a sort key when it differs from the text (a time).
+    static Cell plain(std::string text, std::string sort = {}) { return Cell{std::move(text), {}, {}, std::move(sort), {}}; }
   };
   struct Row {
     std::vector<Cell> cells;

@@ -28,8 +28,6 @@ std::string technique_url(std::string_view id) {
   return "https://attack.mitre.org/techniques/" + path;
 }
 
-Cell text(std::string s, std::string sort = {}) { return Cell{std::move(s), {}, {}, std::move(sort)}; }
-
 // The why and remedy of each kind of finding, said once: 10,000 findings of one rule share them.
 class Explanations {
  public:
@@ -72,7 +70,7 @@ Row finding_row(const Finding& f, Explanations& explain) {
   Row row;
   row.severity = std::string(to_string(f.severity));
   row.cells.push_back(Cell{row.severity, {}, {}, {}, "sv sev-" + row.severity});
-  row.cells.push_back(text(f.rule));
+  row.cells.push_back(Cell::plain(f.rule));
   std::string body = "<b>" + html_escape(f.title) + "</b>" + explain.markup(f);
   row.cells.push_back(Cell{f.title, {}, body, {}});
   std::string evidence;
@@ -96,11 +94,11 @@ void ports(HtmlPage& page, const collect::Snapshot& s, const std::set<std::int64
     const collect::ProcessRow* p = by_pid.count(so.pid) ? by_pid[so.pid] : nullptr;
     Row r;
     r.flagged = flagged.count(so.pid) > 0;
-    r.cells = {text(so.protocol), text(so.local_address), text(std::to_string(so.local_port)),
-               text(so.pid >= 0 ? std::to_string(so.pid) : "?"),
-               text(!so.executable.empty() ? so.executable : so.process),
-               text(p ? p->user : ""),
-               text(p ? (p->package.empty() ? (s.packages && s.packages->knows_ownership() ? "(no package)" : "") : p->package) : "")};
+    r.cells = {Cell::plain(so.protocol), Cell::plain(so.local_address), Cell::plain(std::to_string(so.local_port)),
+               Cell::plain(so.pid >= 0 ? std::to_string(so.pid) : "?"),
+               Cell::plain(!so.executable.empty() ? so.executable : so.process),
+               Cell::plain(p ? p->user : ""),
+               Cell::plain(p ? (p->package.empty() ? (s.packages && s.packages->knows_ownership() ? "(no package)" : "") : p->package) : "")};
     rows.push_back(std::move(r));
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
@@ -127,9 +125,9 @@ void process_tree(HtmlPage& page, const collect::Snapshot& s, const std::set<std
     Row r;
     r.depth = depth;
     r.flagged = flagged.count(p->pid) > 0;
-    r.cells = {text(std::to_string(p->pid)), text(std::to_string(p->ppid)), text(p->user), text(p->name),
-               text(p->executable + (p->deleted ? " (deleted)" : "")), text(p->cmdline),
-               text(iso8601_or_dash(p->start_time), std::to_string(p->start_time)), text(p->package)};
+    r.cells = {Cell::plain(std::to_string(p->pid)), Cell::plain(std::to_string(p->ppid)), Cell::plain(p->user), Cell::plain(p->name),
+               Cell::plain(p->executable + (p->deleted ? " (deleted)" : "")), Cell::plain(p->cmdline),
+               Cell::plain(iso8601_or_dash(p->start_time), std::to_string(p->start_time)), Cell::plain(p->package)};
     rows.push_back(std::move(r));
     for (const auto* c : children[p->pid]) self(self, c, depth + 1);
   };
@@ -147,9 +145,9 @@ void logins(HtmlPage& page, const collect::Snapshot& s) {
   std::vector<Row> rows;
   for (const auto* l : records) {
     Row r;
-    r.cells = {text(iso8601_or_dash(l->time), std::to_string(l->time)),
-               text(l->file == "btmp" ? "failed" : l->type == "BOOT_TIME" ? "boot" : l->file == "utmp" ? "session now" : "login"),
-               text(l->user), text(l->line), text(l->host), text(l->address)};
+    r.cells = {Cell::plain(iso8601_or_dash(l->time), std::to_string(l->time)),
+               Cell::plain(l->file == "btmp" ? "failed" : l->type == "BOOT_TIME" ? "boot" : l->file == "utmp" ? "session now" : "login"),
+               Cell::plain(l->user), Cell::plain(l->line), Cell::plain(l->host), Cell::plain(l->address)};
     rows.push_back(std::move(r));
   }
   page.section("logins", "Logins, newest first", "From utmp, wtmp and btmp.");
@@ -166,11 +164,11 @@ void typed_table(HtmlPage& page, std::string_view id, std::string_view heading, 
     Row r;
     for_each_column(item, [&](const Column& c, const auto& v) {
       using V = std::remove_cvref_t<decltype(v)>;
-      if constexpr (std::is_same_v<V, std::string>) r.cells.push_back(text(v));
-      else if constexpr (std::is_same_v<V, bool>) r.cells.push_back(text(v ? "yes" : ""));
+      if constexpr (std::is_same_v<V, std::string>) r.cells.push_back(Cell::plain(v));
+      else if constexpr (std::is_same_v<V, bool>) r.cells.push_back(Cell::plain(v ? "yes" : ""));
       else if (std::string_view(c.name).ends_with("time") && v > 0)  // epoch seconds, shown as a date
-        r.cells.push_back(text(iso8601(static_cast<std::int64_t>(v)), std::to_string(v)));
-      else r.cells.push_back(text(std::to_string(v)));
+        r.cells.push_back(Cell::plain(iso8601(static_cast<std::int64_t>(v)), std::to_string(v)));
+      else r.cells.push_back(Cell::plain(std::to_string(v)));
     });
     rows.push_back(std::move(r));
   }

@@ -15,9 +15,8 @@ namespace {
 using Row = HtmlPage::Row;
 using Cell = HtmlPage::Cell;
 
-Cell text(std::string s, std::string sort = {}) { return Cell{std::move(s), {}, {}, std::move(sort)}; }
-Cell number(std::uint64_t n) { return text(std::to_string(n)); }
-Cell when(std::int64_t t) { return text(iso8601_or_dash(t), std::to_string(t)); }
+Cell number(std::uint64_t n) { return Cell::plain(std::to_string(n)); }
+Cell when(std::int64_t t) { return Cell::plain(iso8601_or_dash(t), std::to_string(t)); }
 
 // At most this many hours are drawn (the newest); a scan of years of logs shows its last month.
 constexpr std::size_t kMaxHours = 24 * 31;
@@ -41,8 +40,8 @@ void render_logs_html(const TriageReport& r, const logs::ScanResult& result, con
     for (const auto& u : a.users) users += (users.empty() ? "" : ", ") + u;
     Row row;
     row.flagged = a.successes > 0 || a.web_successes > 0;
-    row.cells = {text(a.ip), when(a.first), when(a.last), number(a.events), number(a.failures), number(a.successes),
-                 number(a.invalid_users), number(a.web_successes), text(kinds), text(users)};
+    row.cells = {Cell::plain(a.ip), when(a.first), when(a.last), number(a.events), number(a.failures), number(a.successes),
+                 number(a.invalid_users), number(a.web_successes), Cell::plain(kinds), Cell::plain(users)};
     sources.push_back(std::move(row));
   }
   page.section("sources", "Attacking sources",
@@ -65,7 +64,7 @@ void render_logs_html(const TriageReport& r, const logs::ScanResult& result, con
   std::vector<std::pair<std::string, std::uint64_t>> rules(charts.per_rule.begin(), charts.per_rule.end());
   std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   std::vector<Row> rule_rows;
-  for (const auto& [title, n] : rules) rule_rows.push_back({{text(title), number(n)}, {}, false, 0});
+  for (const auto& [title, n] : rules) rule_rows.push_back({{Cell::plain(title), number(n)}, {}, false, 0});
   page.section("rules", "Rules that matched",
                "Lines per rule (a line can match several; failed logins count under the rule a brute force "
                "correlation counts).");

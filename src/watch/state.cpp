@@ -1,9 +1,6 @@
 // The watch state as CBOR (nlohmann), written with write + fsync + rename.
 #include "watch/state.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -11,18 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/unique_fd.hpp"
+#include "core/replace_file.hpp"
 
 namespace vigil::watch {
 
 namespace {
 
 constexpr int kVersion = 1;
-
-std::string dir_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
 
 }  // namespace
 
@@ -93,30 +85,7 @@ expected<WatchState, std::string> load_state(const std::string& path) {
 }
 
 expected<void, std::string> save_state(const std::string& path, const WatchState& s) {
-  std::string blob = encode_state(s);
-  std::string tmp = path + ".tmp";
-  auto fail = [&](const char* what) -> expected<void, std::string> {
-    std::string why = std::string(what) + " " + tmp + ": " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return make_unexpected(why);
-  };
-  {
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (fd.get() < 0) return fail("cannot create");
-    for (std::size_t done = 0; done < blob.size();) {
-      ssize_t n = ::write(fd.get(), blob.data() + done, blob.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return fail("cannot write");
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) return fail("cannot sync");
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
-  UniqueFd dir(::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() >= 0) ::fsync(dir.get());
-  return {};
+  return replace_file(path, encode_state(s));
 }
 
 }  // namespace vigil::watch

@@ -17,6 +17,10 @@ TEST(ProcStat, CommWithSpacesAndParentheses_IsReadToTheLastParen) {
   EXPECT_EQ(st->comm, "evil) (name)");
   EXPECT_EQ(st->state, 'S');
   EXPECT_EQ(st->ppid, 1);
+  EXPECT_EQ(st->tty_nr, 0);  // no controlling terminal
+  auto on_tty = parse_proc_stat("7 (bash) S 1 7 7 34816 7 4194560 1 0 0 0 0 0 0 0 20 0 1 0 5 1 1 1 1 1 0 0 0\n");
+  ASSERT_TRUE(on_tty) << on_tty.error();
+  EXPECT_EQ(on_tty->tty_nr, 34816);  // /dev/pts/0
   EXPECT_EQ(st->start_ticks, 98765u);
   EXPECT_EQ(st->flags & kPfKthread, 0u);
 }
