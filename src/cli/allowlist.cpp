@@ -98,20 +98,13 @@ int run_build(const AllowlistCliOptions& o) {
 }
 
 int run_check(AllowlistCliOptions o) {
-  auto setup = prepare_report(o.report);
-  if (!setup) return o.report.error(setup.error());
-  auto root = open_root(o.root);
-  if (!root) return o.report.error(root.error());
-  setup->inspected = *root;
+  auto in = open_inspection(o.report, o.root, false);
+  if (!in) return o.report.error(in.error());
+  const Root* root = &in->root;
   auto key = fim::SigningKey::load(o.key);
   if (!key) return o.report.error("--key: " + key.error());
-  collect::Snapshot header;
-  header.host = collect::collect_host_info(*root);
-  header.packages = collect::no_package_db();
-  report::TriageReport r;
-  r.snapshot = &header;
-  r.title = "vigil allowlist check";
-  r.inventory = false;
+  auto header = host_header(*root);
+  auto r = findings_report(header, "vigil allowlist check");
   auto list = allow::load_allowlist(o.list, *key);
   if (!list) {
     if (!std::filesystem::exists(o.list))
@@ -120,7 +113,7 @@ int run_check(AllowlistCliOptions o) {
     f.add("file.path", o.list);
     r.findings.push_back(std::move(f));
     r.subtitle = "the allowlist failed its check: nothing was compared";
-    return render_report(r, o.report, *setup, false);
+    return render_report(r, o.report, in->setup, false);
   }
   IssueLog log;
   auto packages = collect::open_package_db(*root, log);
@@ -139,7 +132,7 @@ int run_check(AllowlistCliOptions o) {
       root->live() && co.processes ? fmt::format("; {} processes, {} not as listed", c.processes, c.processes_unlisted)
                                    : "",
       list->entries.size(), iso8601(list->created));
-  return render_report(r, o.report, *setup, false);
+  return render_report(r, o.report, in->setup, false);
 }
 
 std::atomic<bool> g_stop{false};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include <filesystem>
@@ -14,9 +15,11 @@
 #include "audit/baseline.hpp"
 #include "audit/compare.hpp"
 #include "audit/passwords.hpp"
+#include "audit/patch_checks.hpp"
 #include "audit/policy.hpp"
 #include "audit/result_json.hpp"
 #include "audit/run.hpp"
+#include "cli/audit_patches.hpp"
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
@@ -49,6 +52,9 @@ struct AuditOptions {
   double fail_under = 0;
   std::string suppress;
   bool no_suppress = false;
+  // the patch section
+  patch::PatchAuditOptions patch;
+  bool no_patches = false;
   // passwords
   std::string wordlist = std::string(audit::kDefaultWordlist);
   bool no_variants = false, show = false;
@@ -117,7 +123,15 @@ int render(const AuditOptions& o, const Root& root, const audit::AuditResult& r,
   });
 }
 
-int run_audit_command(const AuditOptions& o) {
+// The patch section runs with vigil's own policies (or when a feed is given), not beside a
+// policy file someone chose alone.
+bool with_patches(const AuditOptions& o) {
+  if (o.no_patches) return false;
+  if (!o.patch.osv.empty() || !o.patch.debian_tracker.empty()) return true;
+  return o.policies.empty() || std::find(o.policies.begin(), o.policies.end(), "default") != o.policies.end();
+}
+
+int run_audit_command(AuditOptions o) {
   auto root = open_system_root(o.root, o.force);
   if (!root) return fail(o, root.error());
   std::optional<audit::AuditResult> baseline;
@@ -138,6 +152,13 @@ int run_audit_command(const AuditOptions& o) {
   ro.ignore_requirements = o.ignore_requirements;
   ro.jobs = o.jobs;
   auto result = audit::run_audit(set, *root, ro);
+  if (with_patches(o)) {
+    o.patch.judgement.now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto patches = patch::audit_patches(*root, o.patch);
+    if (!patches) return fail(o, "audit: " + patches.error());
+    result.policies.push_back(audit::patch_policy(patches->status, patches->findings, patches->feed_given));
+  }
   result.hostname = collect::collect_host_info(*root).hostname;
   audit::accept_failures(*accepted, result);
   std::optional<audit::Comparison> cmp;
@@ -253,10 +274,15 @@ void add_audit_command(CLI::App& app, int& exit_code) {
                       std::string(kDefaultSuppressionFile) + " if it exists)");
   cmd->add_flag("--no-suppress", o->no_suppress, "ignore the suppression file");
   cmd->add_option("--fail-under", o->fail_under, "exit 1 when the overall score is below this percentage");
+  add_patch_feed_options(cmd, o->patch);
+  cmd->add_flag("--no-patches", o->no_patches,
+                "leave out the patch section (vigil_patches: apt lists, security updates, a feed when given), which "
+                "runs with vigil's default policies or when a feed is given");
   add_store_option(cmd, o->db);
   cmd->callback([o, cmd, &exit_code] {
     if (cmd->get_subcommands().empty()) exit_code = run_audit_command(*o);
   });
+  add_audit_patches_command(cmd, exit_code);
 
   auto* pw = cmd->add_subcommand(
       "passwords", "Weak-password audit of /etc/shadow: a wordlist (john's common passwords) and user name variants, "

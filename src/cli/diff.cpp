@@ -55,11 +55,10 @@ expected<store::SnapshotInfo, std::string> named(store::Store& store, const std:
 }
 
 int run_diff(DiffOptions o) {
-  auto setup = prepare_report(o.report);
-  if (!setup) return o.report.error(setup.error());
-  auto root = open_system_root(o.root, o.force);
-  if (!root) return o.report.error(root.error());
-  setup->inspected = *root;
+  auto in = open_inspection(o.report, o.root, true, o.force);
+  if (!in) return o.report.error(in.error());
+  const Root* root = &in->root;
+  const ReportSetup* setup = &in->setup;
   auto store = open_store(o.db, *root, store::Create::no);
   if (!store) return o.report.error(store.error());
 

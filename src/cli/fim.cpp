@@ -251,11 +251,10 @@ int run_export(const FimOptions& o) {
 }
 
 int run_packages(FimOptions o) {
-  auto setup = prepare_report(o.report);
-  if (!setup) return o.report.error(setup.error());
-  auto root = open_root(o.root);
-  if (!root) return o.report.error(root.error());
-  setup->inspected = *root;
+  auto in = open_inspection(o.report, o.root, false);
+  if (!in) return o.report.error(in.error());
+  const Root* root = &in->root;
+  const ReportSetup* setup = &in->setup;
   if (o.nice) be_nice();
   collect::CollectOptions copts;
   copts.tables = {"file_checks"};

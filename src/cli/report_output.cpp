@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
 #include "core/suppressions_file.hpp"
 #include "report/result_set.hpp"
@@ -72,6 +73,31 @@ expected<ReportSetup, std::string> prepare_report(ReportOptions& o) {
   auto suppressions = load_suppressions(o.suppress, o.no_suppress);
   if (!suppressions) return make_unexpected(suppressions.error());
   return ReportSetup{*fail_on, std::move(*suppressions), std::nullopt};
+}
+
+expected<Inspection, std::string> open_inspection(ReportOptions& o, const std::string& root, bool system_root,
+                                                  bool force) {
+  auto setup = prepare_report(o);
+  if (!setup) return make_unexpected(setup.error());
+  auto opened = system_root ? open_system_root(root, force) : open_root(root);
+  if (!opened) return make_unexpected(opened.error());
+  setup->inspected = *opened;
+  return Inspection{std::move(*setup), std::move(*opened)};
+}
+
+collect::Snapshot host_header(const Root& root) {
+  collect::Snapshot header;
+  header.host = collect::collect_host_info(root);
+  header.packages = collect::no_package_db();
+  return header;
+}
+
+report::TriageReport findings_report(const collect::Snapshot& header, std::string title) {
+  report::TriageReport r;
+  r.snapshot = &header;
+  r.title = std::move(title);
+  r.inventory = false;
+  return r;
 }
 
 void add_rows_options(CLI::App* cmd, RowsOptions& o) {

@@ -48,6 +48,20 @@ struct ReportSetup {
 // Normalises o.format (table → text) and reads --fail-on and the suppressions.
 expected<ReportSetup, std::string> prepare_report(ReportOptions& o);
 
+// prepare_report, then --root opened (refused when it holds no operating system and
+// `system_root` unless `force`) and recorded as the root --out must not lie in.
+struct Inspection {
+  ReportSetup setup;
+  Root root;
+};
+expected<Inspection, std::string> open_inspection(ReportOptions& o, const std::string& root, bool system_root,
+                                                  bool force = false);
+
+// The header of a report that has findings and no inventory: the host's name, OS and kernel.
+collect::Snapshot host_header(const Root& root);
+// A report of findings under that header (which must outlive it).
+report::TriageReport findings_report(const collect::Snapshot& header, std::string title);
+
 // Applies the suppressions, renders in the chosen format to --out (or standard output), and
 // returns the exit code: 1 when a finding is at or above --fail-on, else 0 (2 when --out
 // cannot be written).

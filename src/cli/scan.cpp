@@ -34,11 +34,9 @@ struct ScanCliOptions {
 };
 
 int run(ScanCliOptions o) {
-  auto setup = prepare_report(o.report);
-  if (!setup) return o.report.error(setup.error());
-  auto root = open_root(o.root);
-  if (!root) return o.report.error(root.error());
-  setup->inspected = *root;
+  auto in = open_inspection(o.report, o.root, false);
+  if (!in) return o.report.error(in.error());
+  const Root* root = &in->root;
   std::vector<std::string> rule_paths;
   if (!o.no_builtin) rule_paths.push_back(default_rules_dir() + "/yara");
   rule_paths.insert(rule_paths.end(), o.rules.begin(), o.rules.end());
@@ -87,18 +85,13 @@ int run(ScanCliOptions o) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& m : result.missing) std::cerr << "vigil: scan: " << m << ": no such file or directory\n";
-  collect::Snapshot header;
-  header.host = collect::collect_host_info(*root);
-  header.packages = collect::no_package_db();
-  report::TriageReport r;
-  r.snapshot = &header;
-  r.title = "vigil scan";
-  r.inventory = false;
+  auto header = host_header(*root);
+  auto r = findings_report(header, "vigil scan");
   r.seconds = seconds;
   r.subtitle = fmt::format("{} YARA rules from {} file(s){}; scanned {}", rules.rule_count(), rules.files(),
                            rules.from_cache() ? " (compiled earlier: the cache)" : "", what);
   r.findings = std::move(result.findings);
-  int code = render_report(r, o.report, *setup, false);
+  int code = render_report(r, o.report, in->setup, false);
   return result.missing.empty() ? code : kExitError;
 }
 

@@ -267,7 +267,12 @@ std::vector<PackageRow> parse_dpkg_status(std::string_view status) {
     if (field == "Package") row.name = value;
     else if (field == "Version") row.version = value;
     else if (field == "Architecture") row.arch = value;
-    else if (field == "Source") row.source = value.substr(0, value.find(' '));  // "src (version)"
+    else if (field == "Source") {  // "src" or "src (version)"
+      auto words = split_ws(value);
+      row.source = words.empty() ? "" : std::string(words[0]);
+      if (words.size() > 1 && words[1].size() > 2 && words[1].front() == '(' && words[1].back() == ')')
+        row.source_version = std::string(words[1].substr(1, words[1].size() - 2));
+    }
     else if (field == "Installed-Size") row.installed_size = to_number<std::int64_t>(value).value_or(0);
     else if (field == "Status") {
       auto words = split_ws(value);

@@ -34,17 +34,23 @@ struct PackageRow {
   std::string name, version, arch, source;
   std::string status;               // dpkg: the Status field's last word (installed, config-files, half-installed …)
   std::int64_t installed_size = 0;  // KiB, as the package declares it
+  std::string source_version;       // the Source field's "(version)": differs from version after a binNMU
 
   static constexpr std::string_view kTable = "packages";
-  static constexpr std::array<Column, 6> kColumns{{
+  // The source package and its version, which security feeds name.
+  std::string_view source_name() const { return source.empty() ? name : source; }
+  std::string_view source_ver() const { return source_version.empty() ? version : source_version; }
+
+  static constexpr std::array<Column, 7> kColumns{{
       {"name", "package name"},
       {"version", "installed version"},
       {"arch", "architecture (amd64, all …)"},
       {"source", "source package, when it differs from the name"},
+      {"source_version", "source package version, when it differs from the version (a binary-only rebuild)"},
       {"status", "installed, config-files (removed, configuration kept), half-installed, …"},
       {"installed_size", "installed size in KiB, as the package declares it"},
   }};
-  auto fields() const { return std::tie(name, version, arch, source, status, installed_size); }
+  auto fields() const { return std::tie(name, version, arch, source, source_version, status, installed_size); }
 };
 static_assert(columns_match<PackageRow>());
 

@@ -19,21 +19,28 @@ std::string first_line(const expected<std::string, IoError>& text) {
   return std::string(trim(std::string_view(*text).substr(0, text->find('\n'))));
 }
 
-std::string os_pretty_name(const Root& root) {
-  auto text = root.read("/etc/os-release");
-  if (!text) text = root.read("/usr/lib/os-release");
-  if (!text) return {};
-  std::string name;
-  for_each_line(*text, [&](std::string_view line, std::size_t) {
-    if (!line.starts_with("PRETTY_NAME=")) return;
-    auto v = line.substr(12);
-    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) v = v.substr(1, v.size() - 2);
-    name = printable(v);
+}  // namespace
+
+OsRelease parse_os_release(std::string_view text) {
+  OsRelease r;
+  for_each_line(text, [&](std::string_view line, std::size_t) {
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos) return;
+    auto key = line.substr(0, eq), v = line.substr(eq + 1);
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+    if (key == "ID") r.id = printable(v);
+    else if (key == "VERSION_ID") r.version_id = printable(v);
+    else if (key == "VERSION_CODENAME") r.codename = printable(v);
+    else if (key == "PRETTY_NAME") r.pretty_name = printable(v);
   });
-  return name;
+  return r;
 }
 
-}  // namespace
+OsRelease read_os_release(const Root& root) {
+  auto text = root.read("/etc/os-release");
+  if (!text) text = root.read("/usr/lib/os-release");
+  return text ? parse_os_release(*text) : OsRelease{};
+}
 
 HostInfo collect_host_info(const Root& root) {
   HostInfo h;
@@ -42,7 +49,7 @@ HostInfo collect_host_info(const Root& root) {
   h.collected_at = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  h.os = os_pretty_name(root);
+  h.os = read_os_release(root).pretty_name;
   if (root.live()) {
     h.hostname = first_line(root.read_pseudo("/proc/sys/kernel/hostname"));
     h.kernel = first_line(root.read_pseudo("/proc/sys/kernel/osrelease"));

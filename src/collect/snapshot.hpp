@@ -84,4 +84,11 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts);
 bool looks_like_system(const Root& root);
 HostInfo collect_host_info(const Root& root);
 
+// The fields of /etc/os-release (or /usr/lib/os-release) that name the release.
+struct OsRelease {
+  std::string id, version_id, codename, pretty_name;  // debian, 12, bookworm, Debian GNU/Linux 12 (bookworm)
+};
+OsRelease read_os_release(const Root& root);
+OsRelease parse_os_release(std::string_view text);
+
 }  // namespace vigil::collect

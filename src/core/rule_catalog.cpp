@@ -539,6 +539,42 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "nothing was compared. Someone who can write it may have added their own program.",
      "Build the list again from a trusted state, or check against a copy kept on read-only media.",
      "T1562.001", "critical"},
+    // patch status (vigil audit patches)
+    {"patch.security-update", "A security update is waiting to be installed",
+     "The apt lists on this host offer a newer version of the package from a security archive (debian-security, "
+     "an Ubuntu -security pocket): a vulnerability with a published fix is still open here. Worms and "
+     "exploit kits go after exactly these.",
+     "Install it (apt-get install --only-upgrade PACKAGE, or apt-get upgrade) and restart what uses it; "
+     "unattended-upgrades keeps security updates flowing.",
+     "T1190, T1068", "medium"},
+    {"patch.updates-pending", "Updates are waiting to be installed",
+     "The apt lists offer newer versions of installed packages (point releases, bug fixes) that no security "
+     "archive announces.",
+     "Review them with apt list --upgradable and install them in the next maintenance window.", "", "info"},
+    {"patch.lists-stale", "The package lists are old: the patch status is unknown",
+     "apt's lists on this host were published long ago, so updates released since then are invisible to it and "
+     "to this audit: a host whose lists are months old cannot say it is patched.",
+     "Run apt-get update (and find out why it stopped running: a broken mirror, no network, a disabled timer); "
+     "then audit again.",
+     "T1562.001", "low after a week; medium after a month"},
+    {"patch.no-security-source", "apt has no security archive configured",
+     "None of the repositories apt reads is a security archive, so security fixes released between point "
+     "releases never reach this host.",
+     "Add the security archive (deb.debian.org/debian-security SUITE-security on Debian, SUITE-security on "
+     "Ubuntu) to apt's sources and update.",
+     "T1190, T1068", "medium"},
+    {"patch.no-lists", "No package lists: the patch status cannot be judged",
+     "There are no apt lists on this host (never updated, or cleaned to save space, as container images do), so "
+     "nothing says which updates exist.",
+     "Run apt-get update and audit again, or audit with a vulnerability feed (--osv, --debian-tracker).",
+     "T1190, T1068", "low"},
+    {"patch.vulnerable-package", "An installed package has a known vulnerability",
+     "The vulnerability feed given to the audit (OSV or the Debian security tracker) lists the installed "
+     "version of this source package as affected, with the fixed version when the release has one.",
+     "Install the fixed version (apt-get install --only-upgrade on the binary packages named); when there is no "
+     "fix yet, weigh the issue's scope (remote or local) and mitigate or remove the package.",
+     "T1190, T1068", "as the feed rates it: low, medium, high (critical when the feed says so); medium when it does "
+     "not say; info for issues with no fix (--unfixed)"},
     // collection
     {"collector.partial", "Some of the system could not be read",
      "vigil could not read everything it wanted; what follows is a partial picture, and a "

@@ -46,7 +46,10 @@ TEST(AuditE2E, FixtureRootScoreEvidenceAndNotApplicable) {
   auto r = run_vigil({"audit", "--root", root.path(), "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto doc = nlohmann::json::parse(r.out);
-  EXPECT_EQ(doc["policies"].size(), 1u);
+  ASSERT_EQ(doc["policies"].size(), 2u);  // vigil's policy and the patch section
+  EXPECT_EQ(doc["policies"][1]["id"], "vigil_patches");
+  for (const auto& c : doc["policies"][1]["checks"])  // an image without apt lists: nothing to judge
+    EXPECT_EQ(c["result"], "not applicable") << c["id"];
   auto root_login = check_of(doc, "90101");
   EXPECT_EQ(root_login["result"], "passed");
   EXPECT_NE(root_login["evidence"][0].get<std::string>().find("/etc/ssh/sshd_config:2: PermitRootLogin no"), std::string::npos);
@@ -60,7 +63,7 @@ TEST(AuditE2E, FixtureRootScoreEvidenceAndNotApplicable) {
   EXPECT_NE(live_only["reason"].get<std::string>().find("live host"), std::string::npos);
   const auto& s = doc["summary"];
   EXPECT_EQ(s["passed"].get<std::size_t>() + s["failed"].get<std::size_t>() + s["not_applicable"].get<std::size_t>(),
-            doc["policies"][0]["checks"].size());
+            doc["policies"][0]["checks"].size() + doc["policies"][1]["checks"].size());
   EXPECT_NEAR(s["score"].get<double>(), 100.0 * s["passed"].get<int>() / (s["passed"].get<int>() + s["failed"].get<int>()), 0.06);
   // The text report says the score and shows failures with their evidence and fix.
   auto text = run_vigil({"audit", "--root", root.path()});
