@@ -22,6 +22,7 @@ void add_logs_command(CLI::App& app, int& exit_code);
 void add_audit_command(CLI::App& app, int& exit_code);
 void add_watch_command(CLI::App& app, int& exit_code);
 void add_scan_command(CLI::App& app, int& exit_code);
+void add_scan_ports_command(CLI::App& app, int& exit_code);
 void add_allowlist_command(CLI::App& app, int& exit_code);
 // Hidden: manual pages and shell completions from the commands' own options (for packaging).
 void add_generate_command(CLI::App& app, int& exit_code);

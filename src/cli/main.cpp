@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   vigil::cli::add_fim_command(app, exit_code);
   vigil::cli::add_logs_command(app, exit_code);
   vigil::cli::add_scan_command(app, exit_code);
+  vigil::cli::add_scan_ports_command(app, exit_code);
   vigil::cli::add_allowlist_command(app, exit_code);
   vigil::cli::add_audit_command(app, exit_code);
   vigil::cli::add_watch_command(app, exit_code);

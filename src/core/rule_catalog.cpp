@@ -575,6 +575,23 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "fix yet, weigh the issue's scope (remote or local) and mitigate or remove the package.",
      "T1190, T1068", "as the feed rates it: low, medium, high (critical when the feed says so); medium when it does "
      "not say; info for issues with no fix (--unfixed)"},
+    // the network view from outside (vigil scan-ports)
+    {"netscan.port-open", "Open TCP port",
+     "A TCP connect to this port succeeded: a service accepts connections here. The banner is what it said "
+     "first, or its answer to an HTTP HEAD; for this host's loopback addresses the listening process is named.",
+     "Compare with what the host should offer; save the expected set with --save-baseline and scan with "
+     "--baseline so only changes are reported.",
+     "", "info"},
+    {"netscan.port-new", "Open TCP port not in the baseline",
+     "A port accepts connections that the baseline of expected open ports does not list: a new service, or a "
+     "backdoor listening (a netcat renamed and bound to an odd port is the classic).",
+     "Find the listening program (vigil triage on that host shows the port with its process), decide whether it "
+     "belongs; if it does, add it to the baseline file.",
+     "T1571, T1205", "high"},
+    {"netscan.port-gone", "Port in the baseline no longer open",
+     "The baseline says this port was open and it no longer accepts connections: a service stopped, moved or is "
+     "now filtered.",
+     "Check that the service is meant to be down; update the baseline if so.", "", "info"},
     // collection
     {"collector.partial", "Some of the system could not be read",
      "vigil could not read everything it wanted; what follows is a partial picture, and a "

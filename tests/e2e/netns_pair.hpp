@@ -106,6 +106,12 @@ class NetnsPair {
     return ok;
   }
 
+  // Runs `f` on a thread inside namespace a (sockets it makes live there).
+  template <class F>
+  void in_a(F&& f) const {
+    in_namespace(a_, std::forward<F>(f));
+  }
+
   // Runs `argv` (an absolute path first) inside namespace a.
   RunResult run_in_a(std::vector<std::string> argv) const {
     argv.insert(argv.begin(), {"/bin/ip", "netns", "exec", a_});

@@ -1,0 +1,32 @@
+// vigil scan-ports' findings: every open port (info), and against a baseline the ports that
+// are new (high: something listens that nobody expected) and gone (info).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/collect_issue.hpp"
+#include "core/finding.hpp"
+#include "netscan/baseline.hpp"
+#include "netscan/connect_scan.hpp"
+
+namespace vigil::netscan {
+
+// The process listening on a loopback-reachable port of this host (from the live socket table,
+// in vigil's own network namespace).
+struct Listener {
+  std::int64_t pid = -1;
+  std::string process, executable;
+};
+// (port, IPv6?) -> listener; sockets bound to a wildcard or loopback address.
+using Listeners = std::map<std::pair<std::uint16_t, bool>, Listener>;
+Listeners loopback_listeners(IssueLog& log);
+
+Findings port_findings(const std::vector<Target>& targets, const ScanResult& scan, const Listeners& listeners,
+                       const std::optional<Baseline>& baseline, const std::vector<std::uint16_t>& scanned_ports);
+
+// The owner of an open loopback port, or nothing.
+const Listener* owner_of(const Target& t, std::uint16_t port, const Listeners& listeners);
+
+}  // namespace vigil::netscan
