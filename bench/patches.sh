@@ -31,3 +31,25 @@ import json, sys
 n = sum(1 for l in sys.stdin if json.loads(l)["rule"]["id"] == "patch.vulnerable-package")
 print("vigil audit patches '"${feed%% *}"': %d vulnerable-package findings" % n)'
 done
+
+# 3. Debian version comparison: every pair of this host's installed versions, vigil's
+#    compare_debian_versions (tools/version_compare_bench) against libapt's through python3-apt
+#    (apt_pkg.version_compare; the figure includes Python's loop). The checksums must agree.
+dpkg-query -W -f '${Version}\n' | sort -u > "$feeds/versions.txt"
+echo "versions: $(wc -l < "$feeds/versions.txt") distinct installed versions, every ordered pair"
+echo "  vigil:   $("$here/../build/version_compare_bench" 3 < "$feeds/versions.txt")"
+if /usr/bin/python3 -c 'import apt_pkg' 2>/dev/null; then
+  /usr/bin/python3 - "$feeds/versions.txt" <<'PY'
+import apt_pkg, sys, time
+apt_pkg.init_system()
+v = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+t = time.monotonic(); s = n = 0
+for i, a in enumerate(v):
+    for j, b in enumerate(v):
+        c = apt_pkg.version_compare(a, b); s += ((c > 0) - (c < 0)) * (i - j); n += 1
+d = time.monotonic() - t
+print("  libapt:  %d comparisons in %.3f s: %.1f ns each; checksum %d" % (n, d, d * 1e9 / n, s))
+PY
+else
+  echo "  libapt: python3-apt not installed, not compared"
+fi
