@@ -1,6 +1,7 @@
 #include "audit/patch_checks.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -54,11 +55,17 @@ PolicyResult patch_policy(const patch::PatchStatus& status, const Findings& find
       r.reason = "no vulnerability feed given (--osv or --debian-tracker)";
     } else {
       r.status = Status::passed;
+      std::vector<std::string> names;
       for (const auto& f : findings) {
         if (f.rule != c.rule || f.severity == Severity::info) continue;
         r.status = Status::failed;
         r.evidence.push_back(f.title);
+        if (auto n = f.get("package.name"); !n.empty() && std::find(names.begin(), names.end(), n) == names.end())
+          names.push_back(n);
       }
+      if (names.size() > 1)  // the text report shows the first line: make it the whole picture
+        r.evidence.insert(r.evidence.begin(),
+                          fmt::format("{} packages: {}", names.size(), fmt::join(names, ", ")));
     }
     p.checks.push_back(std::move(r));
   }
