@@ -39,9 +39,10 @@ std::string lowered(std::string s) {
 
 void add_report_options(CLI::App* cmd, ReportOptions& o, std::string_view what) {
   cmd->add_option("--format", o.format,
-                  "text (default; table is the same), jsonl (one ECS alert per line), json (one document), csv, or "
-                  "html (one self-contained page: filters, sortable tables)")
-      ->check(CLI::IsMember({"text", "table", "jsonl", "json", "csv", "html"}, CLI::ignore_case));
+                  "text (default; table is the same), jsonl (one ECS alert per line), json (one document), csv, "
+                  "html (one self-contained page: filters, sortable tables), or xlsx (a workbook: the findings and "
+                  "the inventory tables, one sheet each; needs --out)")
+      ->check(CLI::IsMember({"text", "table", "jsonl", "json", "csv", "html", "xlsx"}, CLI::ignore_case));
   cmd->add_option("--fail-on", o.fail_on,
                   "exit 1 when " + std::string(what) + " is at or above this severity: info, low, medium, high "
                   "(default), critical, or none");
@@ -68,6 +69,8 @@ expected<ReportSetup, std::string> prepare_report(ReportOptions& o) {
   o.format = lowered(o.format);
   o.color = lowered(o.color);
   if (o.format == "table") o.format = "text";
+  if (o.format == "xlsx" && (o.out.empty() || o.out == "-"))
+    return make_unexpected(std::string("--format xlsx writes a workbook: give --out FILE.xlsx"));
   auto fail_on = parse_fail_on(o.fail_on);
   if (!fail_on) return make_unexpected(fail_on.error());
   auto suppressions = load_suppressions(o.suppress, o.no_suppress);
@@ -137,7 +140,12 @@ void render_findings(report::TriageReport& r, const ReportOptions& o, const Repo
     report::render_csv(r, out);
   else if (o.format == "html")
     report::render_html(r, out);
-  else {
+  else if (o.format == "xlsx") {
+    if (auto w = report::render_xlsx(r, out); !w) {
+      std::cerr << "vigil: --format xlsx: " << w.error() << "\n";
+      out.setstate(std::ios::failbit);
+    }
+  } else {
     bool color = o.color == "always" || (o.color == "auto" && terminal && !std::getenv("NO_COLOR"));
     report::render_text(r, {color, text_inventory}, out);
   }

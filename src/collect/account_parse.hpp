@@ -1,4 +1,5 @@
-// Pure parsers for the account databases: passwd, group, shadow, login.defs, sudoers.
+// Pure parsers for the account databases: passwd, group, shadow, login.defs (sudoers:
+// collect/sudoers_parse.hpp).
 #pragma once
 
 #include <cstdint>
@@ -38,19 +39,5 @@ std::string password_state(std::string_view hash);
 // The crypt scheme of a hash: yescrypt, sha512, sha256, md5, bcrypt, des, or "".
 std::string hash_scheme(std::string_view hash);
 
-struct SudoRule {
-  std::size_t line = 0;
-  std::string principal;  // user, %group, or #uid, with aliases expanded
-  std::string hosts, runas, commands;
-  bool nopasswd = false;      // NOPASSWD applies to at least one command
-  bool nopasswd_all = false;  // NOPASSWD: ALL
-};
-struct SudoersFile {
-  std::vector<SudoRule> rules;
-  std::vector<std::string> include_files;  // @include / #include
-  std::vector<std::string> include_dirs;   // @includedir / #includedir
-  std::vector<ParseError> errors;
-};
-SudoersFile parse_sudoers(std::string_view text);
 
 }  // namespace vigil::collect

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "collect/account_parse.hpp"
+#include "collect/sudoers_parse.hpp"
 #include "core/text.hpp"
 
 namespace vigil::collect {
@@ -31,40 +32,63 @@ bool is_login_shell(std::string_view shell) {
          base != "halt";
 }
 
-void read_sudoers(const Root& root, const std::string& path, int depth, IssueLog& log,
-                  std::set<std::string>& seen, std::vector<SudoRuleRow>& out) {
-  if (depth > kMaxSudoersDepth || !seen.insert(path).second) return;
-  auto text = root.read(path);
-  if (!text) {
-    // No sudoers file means sudo is not installed: nothing to report.
-    if (!text.error().vanished()) log.add(std::string(kCollector), text.error());
-    return;
-  }
-  auto parsed = parse_sudoers(*text);
-  log_parse_errors<SudoRule>(log, root, path, parsed.errors);
-  for (auto& r : parsed.rules)
-    out.push_back({path, static_cast<std::int64_t>(r.line), r.principal, r.hosts, r.runas,
-                   r.commands, r.nopasswd, r.nopasswd_all});
-  auto resolve = [&](const std::string& p) {
-    return p.starts_with('/') ? p : dirname_of(path) + "/" + p;
-  };
-  for (const auto& f : parsed.include_files)
-    read_sudoers(root, resolve(f), depth + 1, log, seen, out);
-  for (const auto& d : parsed.include_dirs) {
-    auto dir = resolve(d);
-    auto entries = root.list(dir);
-    if (!entries) {
-      if (!entries.error().vanished()) log.add(std::string(kCollector), entries.error());
-      continue;
+// Reads a sudoers file and what it includes, in sudo's order, with the aliases defined so far.
+struct SudoersReader {
+  const Root& root;
+  IssueLog& log;
+  std::set<std::string> seen;
+  SudoAliases aliases;
+  Accounts& out;
+
+  void read(const std::string& path, int depth) {
+    if (depth > kMaxSudoersDepth || !seen.insert(path).second) return;
+    auto text = root.read(path);
+    if (!text) {
+      // No sudoers file means sudo is not installed: nothing to report.
+      if (!text.error().vanished()) log.add(std::string(kCollector), text.error());
+      return;
     }
-    std::vector<std::string> names;
-    // sudo skips names that end in '~' or contain '.', so editor backups stay inert.
-    for (const auto& e : *entries)
-      if (!e.name.ends_with('~') && e.name.find('.') == std::string::npos) names.push_back(e.name);
-    std::sort(names.begin(), names.end());
-    for (const auto& n : names) read_sudoers(root, dir + "/" + n, depth + 1, log, seen, out);
+    auto parsed = parse_sudoers(*text, aliases);
+    log_parse_errors<SudoRule>(log, root, path, parsed.errors);
+    for (auto& r : parsed.rules)
+      out.sudo_rules.push_back({path, static_cast<std::int64_t>(r.line), r.principal, r.hosts, r.runas, r.commands,
+                                r.nopasswd, r.nopasswd_all});
+    for (auto& d : parsed.defaults)
+      out.sudo_defaults.push_back({path, static_cast<std::int64_t>(d.line), d.scope, d.setting, d.weakens});
+    auto resolve = [&](const std::string& p) { return p.starts_with('/') ? p : dirname_of(path) + "/" + p; };
+    for (const auto& f : parsed.include_files) read(resolve(f), depth + 1);
+    for (const auto& d : parsed.include_dirs) {
+      auto dir = resolve(d);
+      auto entries = root.list(dir);
+      if (!entries) {
+        if (!entries.error().vanished()) log.add(std::string(kCollector), entries.error());
+        continue;
+      }
+      std::vector<std::string> names;
+      // sudo skips names that end in '~' or contain '.', so editor backups stay inert.
+      for (const auto& e : *entries)
+        if (!e.name.ends_with('~') && e.name.find('.') == std::string::npos) names.push_back(e.name);
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) read(dir + "/" + n, depth + 1);
+    }
   }
-}
+
+  // Defaults !authenticate (for everyone, or Defaults:user for one user) takes the password
+  // off that user's rules: a rule granting ALL becomes NOPASSWD: ALL.
+  void apply_defaults() {
+    for (const auto& d : out.sudo_defaults) {
+      if (d.setting != "!authenticate" || (!d.scope.empty() && !d.scope.starts_with(':'))) continue;
+      std::set<std::string, std::less<>> users;
+      for (auto u : split(std::string_view(d.scope).substr(d.scope.empty() ? 0 : 1), ',')) users.emplace(trim(u));
+      for (auto& r : out.sudo_rules) {
+        if (!d.scope.empty() && !users.contains(r.principal)) continue;
+        r.nopasswd = true;
+        for (auto c : split(r.commands, ','))
+          if (trim(c) == "ALL") r.nopasswd_all = true;
+      }
+    }
+  }
+};
 
 }  // namespace
 
@@ -127,8 +151,9 @@ Accounts collect_accounts(const Root& root, IssueLog& log) {
   } else {
     log.add(std::string(kCollector), text.error());
   }
-  std::set<std::string> seen;
-  read_sudoers(root, "/etc/sudoers", 0, log, seen, out.sudo_rules);
+  SudoersReader sudoers{root, log, {}, {}, out};
+  sudoers.read("/etc/sudoers", 0);
+  sudoers.apply_defaults();
   return out;
 }
 

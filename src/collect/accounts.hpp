@@ -1,4 +1,4 @@
-// users, groups and sudo_rules tables: /etc/passwd, /etc/group, /etc/shadow, sudoers.
+// users, groups, sudo_rules and sudo_defaults tables: /etc/passwd, /etc/group, /etc/shadow, sudoers.
 #pragma once
 
 #include <cstdint>
@@ -80,10 +80,28 @@ struct SudoRuleRow {
 };
 static_assert(columns_match<SudoRuleRow>());
 
+struct SudoDefaultRow {
+  std::string file;
+  std::int64_t line = 0;
+  std::string scope, setting, weakens;
+
+  static constexpr std::string_view kTable = "sudo_defaults";
+  static constexpr std::array<Column, 5> kColumns{{
+      {"file", "sudoers file"},
+      {"line", "line of the Defaults entry"},
+      {"scope", "'' for every rule, or :user, @host, >runas, !command as written"},
+      {"setting", "one setting: !authenticate, env_keep += \"LD_PRELOAD\", …"},
+      {"weakens", "what the setting gives away ('' when nothing)"},
+  }};
+  auto fields() const { return std::tie(file, line, scope, setting, weakens); }
+};
+static_assert(columns_match<SudoDefaultRow>());
+
 struct Accounts {
   std::vector<UserRow> users;
   std::vector<GroupRow> groups;
   std::vector<SudoRuleRow> sudo_rules;
+  std::vector<SudoDefaultRow> sudo_defaults;
   std::int64_t uid_min = 1000;
 };
 

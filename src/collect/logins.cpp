@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "collect/login_history.hpp"
 #include "collect/utmp_parse.hpp"
 
 namespace vigil::collect {
@@ -16,7 +17,7 @@ constexpr std::string_view kCollector = "logins";
 
 bool read_records(const Root& root, std::string_view path, std::string_view file, IssueLog& log,
                   std::vector<LoginRecordRow>& out) {
-  auto bytes = root.read(path);
+  auto bytes = read_maybe_gzip(root, path);
   if (!bytes) {
     if (!bytes.error().vanished()) log.add(std::string(kCollector), bytes.error());
     return false;
@@ -26,7 +27,7 @@ bool read_records(const Root& root, std::string_view path, std::string_view file
     log.add(std::string(kCollector), root.display(path), e.message);
   for (auto& r : parsed.rows)
     out.push_back({std::string(file), r.index, std::string(utmp_type_name(r.type)), r.pid, r.user,
-                   r.line, r.host, r.address, r.time, r.zeroed});
+                   r.line, r.host, r.address, r.time, r.zeroed, std::string(path)});
   return true;
 }
 
@@ -36,8 +37,13 @@ Logins collect_logins(const Root& root, const std::vector<UserRow>& users, Issue
   Logins out;
   if (!read_records(root, "/run/utmp", "utmp", log, out.records))
     read_records(root, "/var/run/utmp", "utmp", log, out.records);
-  out.wtmp_read = read_records(root, "/var/log/wtmp", "wtmp", log, out.records);
-  read_records(root, "/var/log/btmp", "btmp", log, out.records);
+  // History oldest first: the rotated copies, then the current file.
+  for (std::string_view kind : {"wtmp", "btmp"}) {
+    for (const auto& rotated : rotated_login_files(root, kind, log)) read_records(root, rotated, kind, log, out.records);
+    bool read = read_records(root, "/var/log/" + std::string(kind), kind, log, out.records);
+    if (kind == "wtmp") out.wtmp_read = read;
+  }
+  if (read_wtmpdb(root, log, out.records)) out.wtmp_read = true;
 
   // lastlog is sparse and indexed by uid (a uid of 4294967294 sits 1.2 TB in): read
   // only the records of known users, never the whole file.

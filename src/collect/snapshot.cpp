@@ -111,7 +111,7 @@ Snapshot collect_snapshot(const Root& root, const CollectOptions& opts) {
   s.host = collect_host_info(root);
   // Accounts are cheap and most collectors need the user list: always collected.
   s.accounts = collect_accounts(root, s.issues);
-  s.tables = {"users", "groups", "sudo_rules"};
+  s.tables = {"users", "groups", "sudo_rules", "sudo_defaults"};
   timed("users");
   s.packages = open_package_db(root, s.issues);
   if (wanted({"packages"})) {

@@ -18,6 +18,7 @@ void for_each_table(S& s, F&& f) {
   f.template operator()<UserRow>("live and --root", s.accounts.users);
   f.template operator()<GroupRow>("live and --root", s.accounts.groups);
   f.template operator()<SudoRuleRow>("live and --root", s.accounts.sudo_rules);
+  f.template operator()<SudoDefaultRow>("live and --root", s.accounts.sudo_defaults);
   f.template operator()<LoginRecordRow>("live and --root", s.logins.records);
   f.template operator()<LastlogRow>("live and --root", s.logins.lastlog);
   f.template operator()<PersistenceRow>("live and --root", s.persistence);

@@ -161,6 +161,14 @@ constexpr std::array kRules = std::to_array<RuleInfo>({
      "Require a password, or restrict the commands; if it was not added on purpose, find who "
      "added it.",
      "T1548.003", "medium"},
+    {"account.sudo-defaults-weakened", "A sudoers Defaults setting gives privilege away",
+     "A Defaults line turns off what keeps sudo safe: env_keep of LD_PRELOAD, LD_LIBRARY_PATH or LD_AUDIT lets a "
+     "user with any sudo rule load their own library into a command run as root (a root shell in one step); "
+     "!authenticate asks no password for any rule; !env_reset passes the caller's whole environment; a negative "
+     "timestamp_timeout keeps one password valid forever.",
+     "Remove the setting (visudo); if nobody remembers adding it, treat it as a planted escalation path and find "
+     "who changed the file (vigil fim, the file's ctime, auth logs).",
+     "T1548.003", "high for an LD_* variable kept; medium for !authenticate or !env_reset; low for the timeout"},
     {"account.temp-home-or-shell", "Account's shell or home lives in a temporary directory",
      "A login shell or home in /tmp or /dev/shm is world-writable ground; a shell there is a "
      "planted backdoor.",

@@ -107,6 +107,20 @@ Findings detect_accounts(const collect::Snapshot& s, const Context&) {
     f.add("vigil.sudo.commands", r.commands);
     out.push_back(std::move(f));
   }
+  for (const auto& d : s.accounts.sudo_defaults) {
+    if (d.weakens.empty()) continue;
+    Severity severity = d.weakens.starts_with("keeps LD_")               ? Severity::high
+                        : d.setting.starts_with("timestamp_timeout") ? Severity::low
+                                                                       : Severity::medium;
+    auto f = make_finding("account.sudo-defaults-weakened", severity, kSource, "Here: " + d.weakens + ".");
+    f.title = "sudoers Defaults" + d.scope + " " + d.setting + ": " + d.weakens;
+    f.add("file.path", d.file);
+    f.add("file.line", d.line);
+    f.add("vigil.sudo.setting", d.setting);
+    if (!d.scope.empty()) f.add("vigil.sudo.scope", d.scope);
+    f.identity = {"file.path", "vigil.sudo.setting", "vigil.sudo.scope"};
+    out.push_back(std::move(f));
+  }
   return out;
 }
 

@@ -108,7 +108,8 @@ std::int64_t last_login(const collect::Snapshot& s, std::int64_t uid) {
   for (const auto& l : s.logins.lastlog)
     if (l.uid == uid) latest = std::max(latest, l.time);
   for (const auto& r : s.logins.records)
-    if (r.file == "wtmp" && r.type == "USER_PROCESS" && !name.empty() && r.user == name) latest = std::max(latest, r.time);
+    if ((r.file == "wtmp" || r.file == "wtmpdb") && r.type == "USER_PROCESS" && !name.empty() && r.user == name)
+      latest = std::max(latest, r.time);
   return latest;
 }
 

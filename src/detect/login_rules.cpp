@@ -60,16 +60,19 @@ void tampering(const collect::Snapshot& s, const Context& ctx, Findings& out) {
     std::vector<const collect::LoginRecordRow*> recs;
     for (const auto& r : s.logins.records)
       if (r.file == file) recs.push_back(&r);
-    // Zeroed records: a wiper's hole; trailing ones may be a crash during a write.
+    // Zeroed records: a wiper's hole; trailing ones (in the same file: a rotated copy ends
+    // where the next begins) may be a crash during a write.
     for (std::size_t i = 0; i < recs.size(); ++i) {
       if (!recs[i]->zeroed) continue;
+      const auto& path = recs[i]->path;
       bool followed = std::any_of(recs.begin() + static_cast<std::ptrdiff_t>(i) + 1, recs.end(),
-                                  [](const auto* r) { return !r->zeroed; });
+                                  [&](const auto* r) { return !r->zeroed && r->path == path; });
       std::size_t run = i;
-      while (run < recs.size() && recs[run]->zeroed) ++run;
+      while (run < recs.size() && recs[run]->zeroed && recs[run]->path == path) ++run;
       auto f = make_finding("login.record-zeroed", followed ? Severity::high : Severity::medium,
                             kSource);
       f.add("file.name", std::string(file));
+      if (!path.empty()) f.add("file.path", path);
       f.add("vigil.record.index", recs[i]->index);
       f.add("vigil.count", static_cast<std::int64_t>(run - i));
       out.push_back(std::move(f));
@@ -96,7 +99,7 @@ void tampering(const collect::Snapshot& s, const Context& ctx, Findings& out) {
   std::int64_t first = 0, last = 0;
   std::map<std::string, std::vector<std::int64_t>> logins;
   for (const auto& r : s.logins.records) {
-    if (r.file != "wtmp" || r.zeroed) continue;
+    if ((r.file != "wtmp" && r.file != "wtmpdb") || r.zeroed) continue;
     if (first == 0 || (r.time > 0 && r.time < first)) first = r.time;
     last = std::max(last, r.time);
     if (r.type == "USER_PROCESS") logins[r.user].push_back(r.time);

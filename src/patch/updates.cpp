@@ -103,7 +103,8 @@ PatchStatus patch_status(const Root& root, const std::vector<collect::PackageRow
     if (row.status != "installed" || offers[i].empty()) continue;
     const Offer* best = candidate(row.version, offers[i]);
     if (!best) continue;
-    PendingUpdate u{row.name, row.arch, std::string(row.source_name()), row.version, best->version, best->suite};
+    PendingUpdate u{row.name, row.arch, std::string(row.source_name()), row.version, best->version, best->suite,
+                    false, {}};
     for (const auto& o : offers[i])  // a security fix the candidate includes
       if (o.security && cmp(o.version, row.version) > 0 && cmp(o.version, best->version) <= 0) {
         u.security = true;

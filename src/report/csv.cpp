@@ -7,7 +7,7 @@
 
 namespace vigil::report {
 
-void render_csv(const TriageReport& r, std::ostream& out) {
+ResultSet findings_rows(const TriageReport& r) {
   ResultSet rs;
   rs.columns = {"severity", "rule", "title", "why", "evidence", "remedy", "attack", "source", "fingerprint", "host"};
   for (const auto& f : r.findings) {
@@ -17,7 +17,9 @@ void render_csv(const TriageReport& r, std::ostream& out) {
                        fmt::format("{}", fmt::join(f.attack, ",")), f.source, f.fingerprint(),
                        r.snapshot ? r.snapshot->host.hostname : std::string()});
   }
-  render_result_csv(rs, out);
+  return rs;
 }
+
+void render_csv(const TriageReport& r, std::ostream& out) { render_result_csv(findings_rows(r), out); }
 
 }  // namespace vigil::report

@@ -9,7 +9,9 @@
 #include <string>
 
 #include "collect/snapshot.hpp"
+#include "core/expected.hpp"
 #include "core/finding.hpp"
+#include "core/result_set.hpp"
 
 namespace vigil::report {
 
@@ -36,6 +38,11 @@ void render_json(const TriageReport& r, std::ostream& out);
 // One finding per row: severity, rule, title, why, the evidence as key=value; pairs, remedy,
 // ATT&CK, source, fingerprint, host (RFC 4180 CSV, for a spreadsheet).
 void render_csv(const TriageReport& r, std::ostream& out);
+// The same rows, for a spreadsheet.
+ResultSet findings_rows(const TriageReport& r);
+// An .xlsx workbook: a Findings sheet (the CSV's rows) and, with the inventory, one sheet per
+// table collected (processes, sockets, users, persistence …).
+expected<void, std::string> render_xlsx(const TriageReport& r, std::ostream& out);
 // The processes that findings at or above `floor` name (process.pid): marked in a report,
 // kept with their /proc files in a bundle.
 std::set<std::int64_t> flagged_pids(const Findings& findings, Severity floor = Severity::medium);

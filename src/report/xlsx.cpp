@@ -4,7 +4,14 @@
 #include <fmt/format.h>
 #include <xlsxwriter.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 namespace vigil::report {
@@ -77,6 +84,23 @@ expected<void, std::string> write_xlsx(const std::string& path, const std::vecto
   lxw_error err = workbook_close(wb);
   if (err != LXW_NO_ERROR) return make_unexpected(fmt::format("{}: {}", path, lxw_strerror(err)));
   return {};
+}
+
+expected<std::string, std::string> xlsx_bytes(const std::vector<Sheet>& sheets) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string path = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/vigil-xlsx-XXXXXX";
+  int fd = ::mkstemp(path.data());
+  if (fd < 0) return make_unexpected(fmt::format("{}: {}", path, std::strerror(errno)));
+  ::close(fd);
+  auto written = write_xlsx(path, sheets);
+  std::string bytes;
+  if (written) {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ::unlink(path.c_str());
+  if (!written) return make_unexpected(written.error());
+  return bytes;
 }
 
 }  // namespace vigil::report

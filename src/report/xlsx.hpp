@@ -16,5 +16,7 @@ struct Sheet {
 
 // The error names the file and libxlsxwriter's reason.
 expected<void, std::string> write_xlsx(const std::string& path, const std::vector<Sheet>& sheets);
+// The workbook's bytes (built in a private temporary file), for a stream.
+expected<std::string, std::string> xlsx_bytes(const std::vector<Sheet>& sheets);
 
 }  // namespace vigil::report

@@ -1,7 +1,9 @@
 // End-to-end on fixture roots (--root): accounts, bad input, errors, suppressions, formats.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <utmp.h>
+#include <zlib.h>
 
 #include <cstring>
 #include <filesystem>
@@ -194,6 +196,101 @@ TEST(ImageTriage, LoginRecordsAndSudo_AreJudged) {
   ASSERT_EQ(sudo.size(), 1u);
   EXPECT_EQ(sudo[0]["file"]["path"], "/etc/sudoers.d/deploy");
   EXPECT_EQ(findings_of(all, "account.system-login-password").size(), 1u);
+}
+
+namespace {
+void write_gzip(const std::string& path, const std::string& bytes) {
+  gzFile g = gzopen(path.c_str(), "wb");
+  gzwrite(g, bytes.data(), static_cast<unsigned>(bytes.size()));
+  gzclose(g);
+}
+}  // namespace
+
+// Issue 20 (4): failed logins only in a rotated, compressed btmp; history in wtmp.1 and in a
+// wtmpdb database; a damaged wtmpdb and a cut .gz are said, and the rest is still read.
+TEST(ImageTriage, RotatedLoginRecordsAndWtmpdb) {
+  TempDir d;
+  clean_root(d);
+  d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n");
+  std::string btmp;
+  for (int i = 0; i < 12; ++i) btmp += wtmp_record(LOGIN_PROCESS, "admin", 1700000100 + i, "203.0.113.9");
+  std::filesystem::create_directories(d / "var/log");
+  write_gzip(d / "var/log/btmp.1.gz", btmp);
+  d.write("var/log/btmp", "");
+  d.write("var/log/wtmp.1", wtmp_record(USER_PROCESS, "alice", 1699990000, "198.51.100.4"));
+  d.write("var/log/wtmp", wtmp_record(USER_PROCESS, "alice", 1700009000, "198.51.100.4"));
+  std::filesystem::create_directories(d / "var/lib/wtmpdb");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((d / "var/lib/wtmpdb/wtmp.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL, Login INTEGER, "
+                         "Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT) STRICT;"
+                         "INSERT INTO wtmp (Type,User,Login,Logout,TTY,RemoteHost,Service) VALUES "
+                         "(1,'reboot',1700100000000000,NULL,'~','6.1.0-13-amd64',NULL),"
+                         "(3,'alice',1700100100123456,1700103700000000,'pts/1','203.0.113.77','sshd');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto r = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
+  auto all = parse_jsonl(r.out);
+  auto failed = findings_of(all, "login.failed-logins");
+  ASSERT_EQ(failed.size(), 1u) << r.out;
+  EXPECT_EQ(failed[0]["vigil"]["count"], 12);
+  EXPECT_EQ(failed[0]["source"]["address"], "203.0.113.9");
+  auto q = run_vigil({"query", "--root", d.path(), "--format", "csv",
+                      "SELECT file, path, type, user, host, time FROM login_records ORDER BY time"});
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  EXPECT_NE(q.out.find("wtmp,/var/log/wtmp.1,USER_PROCESS,alice,198.51.100.4,1699990000"), std::string::npos) << q.out;
+  EXPECT_NE(q.out.find("btmp,/var/log/btmp.1.gz,LOGIN_PROCESS,admin,203.0.113.9,1700000100"), std::string::npos);
+  EXPECT_NE(q.out.find("wtmpdb,/var/lib/wtmpdb/wtmp.db,USER_PROCESS,alice,203.0.113.77,1700100100"), std::string::npos);
+  EXPECT_NE(q.out.find("wtmpdb,/var/lib/wtmpdb/wtmp.db,DEAD_PROCESS,alice,203.0.113.77,1700103700"), std::string::npos);
+  EXPECT_NE(q.out.find("wtmpdb,/var/lib/wtmpdb/wtmp.db,BOOT_TIME,reboot"), std::string::npos);
+  EXPECT_TRUE(findings_of(all, "login.records-out-of-order").empty()) << "wtmp.1 is older than wtmp";
+
+  // Damage: a wtmpdb that is not a database, a .gz cut in half.
+  d.write("var/lib/wtmpdb/wtmp.db", "this is not SQLite at all, just text long enough to look like a header");
+  auto gz = slurp(d / "var/log/btmp.1.gz");
+  d.write("var/log/btmp.1.gz", gz.substr(0, gz.size() / 2));
+  auto damaged = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
+  auto partial = findings_of(parse_jsonl(damaged.out), "collector.partial");
+  std::string said;
+  for (const auto& f : partial) said += f.dump();
+  EXPECT_NE(said.find("wtmp.db"), std::string::npos) << said;
+  EXPECT_NE(said.find("btmp.1.gz"), std::string::npos) << said;
+}
+
+// Issue 20 (3): NOPASSWD: ALL behind aliases defined in the main file and used in a drop-in,
+// and a Defaults that keeps LD_PRELOAD; the Debian default sudoers stays quiet.
+TEST(ImageTriage, SudoPrivilegeHiddenBehindAliasesAndDefaults) {
+  TempDir d;
+  clean_root(d);
+  d.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n"
+                        "bob:x:1001:1001::/home/bob:/bin/bash\n");
+  d.write("etc/sudoers", "Defaults\tenv_reset\nDefaults\tmail_badpass\n"
+                         "Defaults\tsecure_path=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\n"
+                         "Defaults\tuse_pty\nroot\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\n"
+                         "@includedir /etc/sudoers.d\n");
+  d.write("etc/sudoers.d/README", "# files here are read\n");
+  auto quiet = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
+  auto clean = parse_jsonl(quiet.out);
+  EXPECT_TRUE(findings_of(clean, "account.sudo-nopasswd-all").empty());
+  EXPECT_TRUE(findings_of(clean, "account.sudo-defaults-weakened").empty()) << quiet.out;
+
+  d.write("etc/sudoers.d/10-aliases", "User_Alias MAINT = bob\nCmnd_Alias TOOLS = ALL\n");
+  d.write("etc/sudoers.d/20-maint", "MAINT ALL = (root) NOPASSWD: TOOLS\nDefaults env_keep += \"LD_PRELOAD\"\n");
+  auto r = run_vigil({"triage", "--root", d.path(), "--format", "jsonl", "--no-suppress"});
+  auto all = parse_jsonl(r.out);
+  auto sudo = findings_of(all, "account.sudo-nopasswd-all");
+  ASSERT_EQ(sudo.size(), 1u) << r.out;
+  EXPECT_EQ(sudo[0]["user"]["name"], "bob");
+  EXPECT_EQ(sudo[0]["file"]["path"], "/etc/sudoers.d/20-maint");
+  auto weak = findings_of(all, "account.sudo-defaults-weakened");
+  ASSERT_EQ(weak.size(), 1u) << r.out;
+  EXPECT_EQ(weak[0]["vigil"]["severity"], "high");
+  EXPECT_EQ(weak[0]["file"]["line"], 2);
+  auto q = run_vigil({"query", "--root", d.path(), "--format", "csv",
+                      "SELECT principal, commands, nopasswd_all FROM sudo_rules WHERE principal = 'bob'"});
+  EXPECT_NE(q.out.find("bob,ALL,1"), std::string::npos) << q.out << q.err;
 }
 
 // Run by a user who cannot read /etc/shadow (issue 31, 8): a system account with a shell is

@@ -3,6 +3,7 @@
 
 #include "audit/passwords.hpp"
 #include "collect/account_parse.hpp"
+#include "collect/sudoers_parse.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
