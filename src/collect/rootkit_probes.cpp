@@ -108,25 +108,56 @@ std::set<std::int64_t> listed_ports(const Root& live, std::string_view proto) {
   return out;
 }
 
-bool port_in_use(int type, std::int64_t port) {
-  int s = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
+}  // namespace
+
+bool port_in_use(int family, int type, std::int64_t port) {
+  int s = ::socket(family, type | SOCK_CLOEXEC, 0);
   if (s < 0) return false;
   int one = 1;
   ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // TIME_WAIT is not "in use"
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_ANY);
-  bool in_use = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno == EADDRINUSE;
+  int rc;
+  if (family == AF_INET6) {
+    // Dual stack ([::] with IPV6_V6ONLY off, whatever net.ipv6.bindv6only says): the bind
+    // conflicts with an IPv4 holder of the port as well as an IPv6 one, so one sweep covers both.
+    int zero = 0;
+    ::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(static_cast<std::uint16_t>(port));
+    a.sin6_addr = in6addr_any;
+    rc = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  } else {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    rc = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  bool in_use = rc != 0 && errno == EADDRINUSE;
   ::close(s);
   return in_use;
+}
+
+namespace {
+
+// Whether this namespace has IPv6 at all (a kernel booted with ipv6.disable=1 has no
+// AF_INET6 sockets; then there is nothing to sweep).
+bool ipv6_available() {
+  int s = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return false;
+  ::close(s);
+  return true;
 }
 
 void hidden_ports(const Root& live, std::vector<RootkitProbeRow>& rows, std::vector<std::string>& skipped) {
   const std::int64_t first = ::geteuid() == 0 ? 1 : 1024;
   if (first > 1) skipped.push_back("hidden ports below 1024: binding them needs root");
+  // One sweep for both families where IPv6 exists (a dual-stack bind conflicts with either);
+  // IPv4 alone where it does not.
+  const int family = ipv6_available() ? AF_INET6 : AF_INET;
+  if (family == AF_INET) skipped.push_back("hidden IPv6 ports: no IPv6 in this network namespace");
   for (auto [proto, type] : {std::pair{std::string("tcp"), SOCK_STREAM}, std::pair{std::string("udp"), SOCK_DGRAM}}) {
-    auto listed = listed_ports(live, proto);
+    auto listed = listed_ports(live, proto);  // IPv4 and IPv6 sockets
     unsigned n = worker_count();
     std::vector<std::set<std::int64_t>> parts(n);
     {
@@ -134,7 +165,7 @@ void hidden_ports(const Root& live, std::vector<RootkitProbeRow>& rows, std::vec
       for (unsigned t = 0; t < n; ++t)
         workers.emplace_back([&, t, type = type] {
           for (std::int64_t port = first + t; port <= 65535; port += n)
-            if (port_in_use(type, port)) parts[t].insert(port);
+            if (port_in_use(family, type, port)) parts[t].insert(port);
         });
     }
     std::set<std::int64_t> in_use;
@@ -142,10 +173,13 @@ void hidden_ports(const Root& live, std::vector<RootkitProbeRow>& rows, std::vec
     auto candidates = missing_from_listing(in_use, listed);
     if (candidates.empty()) continue;
     auto relisted = listed_ports(live, proto);
-    for (auto port : candidates)
-      if (!relisted.count(port) && port_in_use(type, port))
-        rows.push_back({"hidden-port", fmt::format("{}/{}", proto, port),
-                        "bind() says the port is in use, but no socket in /proc/net lists it", "", ""});
+    for (auto port : candidates) {
+      if (relisted.count(port) || !port_in_use(family, type, port)) continue;
+      // Which family holds it: the IPv4 probe tells them apart.
+      bool v4 = port_in_use(AF_INET, type, port);
+      rows.push_back({"hidden-port", fmt::format("{}{}/{}", proto, v4 ? "" : "6", port),
+                      "bind() says the port is in use, but no socket in /proc/net lists it", "", ""});
+    }
   }
 }
 

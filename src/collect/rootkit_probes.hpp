@@ -46,4 +46,8 @@ struct RootkitProbeResult {
 
 RootkitProbeResult collect_rootkit_probes(const Root& root, const RootkitProbeOptions& opts, IssueLog& log);
 
+// The hidden-port probe: whether bind() to this port of the wildcard address fails with
+// EADDRINUSE; AF_INET6 binds dual-stack [::], which an IPv4 or an IPv6 holder refuses.
+bool port_in_use(int family, int type, std::int64_t port);
+
 }  // namespace vigil::collect

@@ -19,7 +19,10 @@ Findings detect_rootkit(const collect::Snapshot& s, const Context&) {
     } else if (r.probe == "hidden-port") {
       f = make_finding("rootkit.hidden-port", Severity::high, kSource);
       auto slash = r.target.find('/');
-      f.add("network.transport", r.target.substr(0, slash));
+      auto proto = r.target.substr(0, slash);  // tcp, udp, tcp6, udp6
+      bool v6 = proto.ends_with('6');
+      f.add("network.transport", v6 ? proto.substr(0, proto.size() - 1) : proto);
+      f.add("network.type", v6 ? "ipv6" : "ipv4");
       f.add("destination.port", std::stoll(r.target.substr(slash + 1)));
     } else if (r.probe == "hidden-module") {
       f = make_finding("rootkit.hidden-module", Severity::critical, kSource);

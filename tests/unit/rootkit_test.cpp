@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "collect/rootkit_compare.hpp"
+#include "collect/rootkit_probes.hpp"
+#include "support/temp_dir.hpp"
 #include "detect/detectors.hpp"
 #include "support/snapshot_builder.hpp"
 
@@ -48,6 +54,7 @@ TEST(RootkitRules, ProbeRowsBecomeFindings_PackagedNameClashIsQuiet) {
   s.rootkit_probes = {
       {"hidden-process", "4242", "answers kill() but is missing from the /proc listing", "", ""},
       {"hidden-port", "tcp/31337", "bind() says in use", "", ""},
+      {"hidden-port", "udp6/5353", "bind() says in use", "", ""},
       {"hidden-module", "diamorphine", "in /sys/module only", "", ""},
       {"known-artifact", "/dev/.lib", "directory exists", "Lion worm", ""},
       {"known-artifact", "/usr/bin/run", "file exists", "ZK rootkit", "some-package"},
@@ -57,6 +64,12 @@ TEST(RootkitRules, ProbeRowsBecomeFindings_PackagedNameClashIsQuiet) {
   EXPECT_EQ(first_with_rule(f, "rootkit.hidden-process").get("process.pid"), "4242");
   EXPECT_EQ(first_with_rule(f, "rootkit.hidden-process").severity, Severity::critical);
   EXPECT_EQ(first_with_rule(f, "rootkit.hidden-port").get("destination.port"), "31337");
+  ASSERT_EQ(count_rule(f, "rootkit.hidden-port"), 2u);
+  for (const auto& x : f)
+    if (x.rule == "rootkit.hidden-port" && x.get("destination.port") == "5353") {
+      EXPECT_EQ(x.get("network.transport"), "udp");
+      EXPECT_EQ(x.get("network.type"), "ipv6");
+    }
   EXPECT_EQ(first_with_rule(f, "rootkit.hidden-module").get("vigil.kernel.module"), "diamorphine");
   ASSERT_EQ(count_rule(f, "rootkit.known-artifact"), 1u);
   EXPECT_EQ(first_with_rule(f, "rootkit.known-artifact").get("file.path"), "/dev/.lib");
@@ -76,4 +89,38 @@ TEST(RootkitCompare, MountsOverProcPids) {
   EXPECT_EQ(mounts[1].pid, 77);
   EXPECT_EQ(mounts[1].mount_point, "/proc/77/task");
   EXPECT_EQ(mounts[1].source, "x y");
+}
+
+// Issue 20 (5): the dual-stack sweep sees what an IPv4 sweep cannot — an IPv6-only listener
+// — and the listener, being in /proc/net/tcp6, is not reported as hidden.
+TEST(RootkitProbes, AnIpv6OnlyListenerIsSeenByTheDualStackSweep) {
+  int s = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) GTEST_SKIP() << "no IPv6 here";
+  int one = 1;
+  ::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(s, 4), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  const auto port = ntohs(a.sin6_port);
+  EXPECT_TRUE(collect::port_in_use(AF_INET6, SOCK_STREAM, port));
+  EXPECT_FALSE(collect::port_in_use(AF_INET, SOCK_STREAM, port)) << "invisible to an IPv4 sweep";
+  int v4 = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in b{};
+  b.sin_family = AF_INET;
+  b.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(v4, reinterpret_cast<sockaddr*>(&b), sizeof b), 0);
+  len = sizeof b;
+  ::getsockname(v4, reinterpret_cast<sockaddr*>(&b), &len);
+  EXPECT_TRUE(collect::port_in_use(AF_INET6, SOCK_DGRAM, ntohs(b.sin_port))) << "an IPv4 holder refuses [::] too";
+  ::close(v4);
+  IssueLog log;
+  collect::RootkitProbeOptions opts;
+  auto r = collect::collect_rootkit_probes(vigil::testing::live_root(), opts, log);
+  for (const auto& row : r.rows)
+    EXPECT_FALSE(row.probe == "hidden-port" && row.target == "tcp6/" + std::to_string(port)) << "it is listed";
+  ::close(s);
 }
