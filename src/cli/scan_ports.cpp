@@ -30,6 +30,8 @@ struct ScanPortsOptions {
   int banner_timeout_ms = 2000;
   std::size_t banner_bytes = 1024;
   bool discovery = false;
+  bool udp = false;
+  std::string udp_ports;
   bool table = false, all_states = false;
   ReportOptions report;
 };
@@ -41,12 +43,13 @@ std::int64_t now_seconds() {
 ResultSet port_rows(const std::vector<netscan::Target>& targets, const netscan::ScanResult& scan,
                     const netscan::Listeners& listeners, bool all_states) {
   ResultSet rows;
-  rows.columns = {"host", "port", "state", "banner", "pid", "process"};
+  rows.columns = {"host", "port", "transport", "state", "banner", "pid", "process"};
   for (const auto& p : scan.ports) {
     if (p.state != netscan::PortState::open && !all_states) continue;
     const auto& t = targets[p.target];
-    const auto* owner = netscan::owner_of(t, p.port, listeners);
-    rows.rows.push_back({t.address, static_cast<std::int64_t>(p.port), std::string(netscan::state_name(p.state)),
+    const auto* owner = netscan::owner_of(t, p.port, p.udp, listeners);
+    rows.rows.push_back({t.address, static_cast<std::int64_t>(p.port), std::string(p.udp ? "udp" : "tcp"),
+                         std::string(netscan::state_name(p.state)),
                          netscan::banner_text(p.banner, 80),
                          owner && owner->pid > 0 ? SqlValue(owner->pid) : SqlValue(),
                          owner ? owner->process : std::string()});
@@ -69,6 +72,13 @@ int run(ScanPortsOptions o) {
     if (!b) return o.report.error("--baseline " + b.error());
     baseline = std::move(*b);
   }
+  if (o.udp && o.udp_ports.empty()) o.udp_ports = "53,123,161";
+  std::vector<std::uint16_t> udp_ports;
+  if (!o.udp_ports.empty()) {
+    auto u = netscan::parse_ports(o.udp_ports);
+    if (!u) return o.report.error("--udp-ports: " + u.error().substr(u.error().find(':') + 2));
+    udp_ports = std::move(*u);
+  }
   auto targets = netscan::expand_targets(o.targets);
   if (!targets) return o.report.error("scan-ports: " + targets.error());
   netscan::ScanOptions so;
@@ -81,6 +91,7 @@ int run(ScanPortsOptions o) {
   so.banner_timeout = std::chrono::milliseconds(o.banner_timeout_ms);
   so.banner_bytes = o.banner_bytes;
   so.discovery = o.discovery;
+  so.udp_ports = udp_ports;
   auto scan = netscan::connect_scan(*targets, so);
 
   IssueLog log;
@@ -107,9 +118,11 @@ int run(ScanPortsOptions o) {
   r.seconds = scan.seconds;
   std::string hosts = o.discovery ? fmt::format("{} host(s) ({} up by discovery)", targets->size(), up)
                                   : fmt::format("{} host(s)", targets->size());
-  r.subtitle = fmt::format("{}, {} port(s) each: {} open, {} closed, {} filtered, {} unreachable; {} "
+  std::string each = udp_ports.empty() ? fmt::format("{} port(s) each", ports->size())
+                                      : fmt::format("{} TCP and {} UDP port(s) each", ports->size(), udp_ports.size());
+  r.subtitle = fmt::format("{}, {}: {} open, {} closed, {} filtered, {} unreachable; {} "
                            "connects, at most {} at once{}",
-                           hosts, ports->size(), counts[0], counts[1],
+                           hosts, each, counts[0], counts[1],
                            counts[2], counts[3], scan.tries, scan.in_flight_limit,
                            baseline ? "; compared with the baseline " + o.baseline : "");
   r.findings = netscan::port_findings(*targets, scan, listeners, baseline, *ports);
@@ -142,7 +155,11 @@ void add_scan_ports_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--banner-size", o->banner_bytes, "bytes of a banner kept (1024)");
   cmd->add_flag("--discover", o->discovery,
                 "scan only hosts that answer a connect to 80 or 443 (even refusing it), as nmap does without root");
-  cmd->add_flag("--table", o->table, "the ports as rows (host, port, state, banner, pid, process) instead of findings");
+  cmd->add_flag("--udp", o->udp, "also probe UDP 53 (a DNS query), 123 (NTP) and 161 (SNMP, community public)");
+  cmd->add_option("--udp-ports", o->udp_ports,
+                  "UDP ports to probe instead (a DNS, NTP or SNMP payload on those ports, an empty datagram elsewhere)");
+  cmd->add_flag("--table", o->table,
+                "the ports as rows (host, port, transport, state, banner, pid, process) instead of findings");
   cmd->add_flag("--all-states", o->all_states, "--table: closed, filtered and unreachable ports too");
   add_report_options(cmd, o->report);
   cmd->callback([o, &exit_code] { exit_code = run(*o); });

@@ -4,12 +4,14 @@
 //   192.0.2.10 22/tcp      # sshd
 //   192.0.2.10 443/tcp
 //   ::1 631/tcp
+//   192.0.2.53 53/udp
 #pragma once
 
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -19,11 +21,11 @@
 namespace vigil::netscan {
 
 struct Baseline {
-  std::set<std::pair<std::string, std::uint16_t>> open;  // (numeric address as scanned, port)
+  std::set<std::tuple<std::string, std::uint16_t, std::string>> open;  // (numeric address, port, tcp or udp)
   std::set<std::string> hosts;                           // every host it speaks for
 };
 
-// The error names the line: "FILE:3: '22/udp': only tcp ports".
+// The error names the line: "FILE:3: '22/sctp': tcp or udp ports".
 expected<Baseline, std::string> parse_baseline(std::string_view text, std::string_view name);
 
 // The file --save-baseline writes: the open ports of this scan, each with its banner as a comment.

@@ -377,7 +377,7 @@ ScanResult connect_scan(const std::vector<Target>& targets, const ScanOptions& o
   // The last outcome of each (host, port) wins: a timed-out try is replaced by its retry's.
   std::vector<std::vector<PortResult>> per_host(targets.size());
   engine.run(std::move(work), false, [&](const Probe& p, PortState s) {
-    per_host[p.target].push_back({p.target, p.port, s, p.banner, p.phase == Probe::after_head});
+    per_host[p.target].push_back({p.target, p.port, s, p.banner, p.phase == Probe::after_head, false});
   });
   for (auto& host : per_host) {
     std::stable_sort(host.begin(), host.end(), [](const auto& a, const auto& b) { return a.port < b.port; });
@@ -388,6 +388,7 @@ ScanResult connect_scan(const std::vector<Target>& targets, const ScanOptions& o
   }
   r.probes = r.ports.size();
   r.tries = engine.tries();
+  udp_scan(targets, o, r);
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return r;
 }

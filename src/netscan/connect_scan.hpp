@@ -24,6 +24,7 @@ struct PortResult {
   PortState state = PortState::filtered;
   std::string banner;      // what the service sent (raw bytes, capped)
   bool answered_head = false;  // the banner is the reply to our HEAD request
+  bool udp = false;            // a UDP probe: open = it answered; filtered = no answer (open or filtered)
 };
 
 struct ScanOptions {
@@ -36,6 +37,7 @@ struct ScanOptions {
   std::chrono::milliseconds banner_timeout{2000}; // half waiting for the service, half after a HEAD
   std::size_t banner_bytes = 1024;
   bool discovery = false;                         // skip hosts that answer neither 80 nor 443 (one try each)
+  std::vector<std::uint16_t> udp_ports;            // UDP probes (DNS, NTP, SNMP payloads; others empty)
 };
 
 struct ScanResult {
@@ -47,6 +49,12 @@ struct ScanResult {
 };
 
 ScanResult connect_scan(const std::vector<Target>& targets, const ScanOptions& options);
+
+// The UDP probes: a datagram to each port (a DNS query to 53, an NTP client request to 123, an
+// SNMP v1 get of sysDescr with community "public" to 161, empty elsewhere) on a connected
+// socket, so the ICMP port-unreachable of a closed port comes back as a refusal; resent
+// `retries` times to those that stay silent. Appended to `result`.
+void udp_scan(const std::vector<Target>& targets, const ScanOptions& options, ScanResult& result);
 
 // The banner as one line of text: control characters escaped, at most `max` characters.
 std::string banner_text(std::string_view raw, std::size_t max = 200);

@@ -30,16 +30,18 @@ std::int64_t own_net_ns() {
 }
 
 Finding port_finding(std::string_view rule, Severity severity, const Target& t, std::uint16_t port,
-                     const PortResult* result, const Listener* owner, std::string_view detail = {}) {
+                     const PortResult* result, const Listener* owner, std::string_view detail = {},
+                     std::string_view transport = "tcp") {
   auto f = make_finding(rule, severity, kSource, detail);
   std::string where = t.v6() ? fmt::format("[{}]:{}", t.address, port) : fmt::format("{}:{}", t.address, port);
   f.title = fmt::format("{}: {}", f.title, where);
   f.add("destination.ip", t.address);
   f.add("destination.port", static_cast<std::int64_t>(port));
-  f.add("network.transport", "tcp");
+  f.add("network.transport", std::string(result && result->udp ? "udp" : transport));
   if (!t.name.empty()) f.add("destination.domain", t.name);
   if (result && !result->banner.empty())
-    f.add(result->answered_head ? "vigil.http_response" : "vigil.banner", banner_text(result->banner));
+    f.add(result->answered_head ? "vigil.http_response" : result->udp ? "vigil.udp_response" : "vigil.banner",
+          banner_text(result->banner, result->udp ? 80 : 200));
   if (owner) {
     if (owner->pid > 0) f.add("process.pid", owner->pid);
     if (!owner->process.empty()) f.add("process.name", owner->process);
@@ -61,33 +63,37 @@ Listeners loopback_listeners(IssueLog& log) {
   auto sockets = collect::collect_sockets(*live, processes, interfaces, log);
   const auto ns = own_net_ns();
   for (const auto& s : sockets) {
-    if (s.state != "LISTEN" || !s.protocol.starts_with("tcp")) continue;
+    bool tcp = s.protocol.starts_with("tcp"), udp = s.protocol.starts_with("udp");
+    if (!(tcp && s.state == "LISTEN") && !(udp && s.state == "UNCONN")) continue;
     if (ns && s.net_ns && s.net_ns != ns) continue;
     if (!wildcard_or_loopback(s.local_address)) continue;
-    bool v6 = s.protocol == "tcp6";
+    bool v6 = s.protocol.ends_with('6');
     Listener l{s.pid, s.process, s.executable};
-    out.emplace(std::make_pair(static_cast<std::uint16_t>(s.local_port), v6), l);
+    out.emplace(std::make_tuple(static_cast<std::uint16_t>(s.local_port), v6, udp), l);
   }
   return out;
 }
 
-const Listener* owner_of(const Target& t, std::uint16_t port, const Listeners& listeners) {
+const Listener* owner_of(const Target& t, std::uint16_t port, bool udp, const Listeners& listeners) {
   if (!t.loopback()) return nullptr;
-  auto it = listeners.find({port, t.v6()});
-  if (it == listeners.end() && !t.v6()) it = listeners.find({port, true});  // a dual-stack :: socket takes IPv4 too
+  auto it = listeners.find({port, t.v6(), udp});
+  if (it == listeners.end() && !t.v6()) it = listeners.find({port, true, udp});  // a dual-stack :: socket takes IPv4 too
   return it == listeners.end() ? nullptr : &it->second;
 }
 
 Findings port_findings(const std::vector<Target>& targets, const ScanResult& scan, const Listeners& listeners,
                        const std::optional<Baseline>& baseline, const std::vector<std::uint16_t>& scanned_ports) {
   Findings out;
-  std::set<std::pair<std::string, std::uint16_t>> open_now;
+  std::set<std::tuple<std::string, std::uint16_t, std::string>> open_now;
+  std::set<std::string> scanned_transports;
+  for (const auto& p : scan.ports) scanned_transports.insert(p.udp ? "udp" : "tcp");
   for (const auto& p : scan.ports) {
     if (p.state != PortState::open) continue;
     const auto& t = targets[p.target];
-    open_now.emplace(t.address, p.port);
-    const auto* owner = owner_of(t, p.port, listeners);
-    if (baseline && !baseline->open.contains({t.address, p.port}))
+    const std::string transport = p.udp ? "udp" : "tcp";
+    open_now.emplace(t.address, p.port, transport);
+    const auto* owner = owner_of(t, p.port, p.udp, listeners);
+    if (baseline && !baseline->open.contains({t.address, p.port, transport}))
       out.push_back(port_finding("netscan.port-new", Severity::high, t, p.port, &p, owner,
                                  baseline->hosts.contains(t.address)
                                      ? "The baseline lists this host's open ports; this one is not among them."
@@ -99,10 +105,13 @@ Findings port_findings(const std::vector<Target>& targets, const ScanResult& sca
     for (std::size_t i = 0; i < targets.size(); ++i) {
       const auto& t = targets[i];
       if (i < scan.host_up.size() && !scan.host_up[i] && !baseline->hosts.contains(t.address)) continue;
-      for (const auto& [host, port] : baseline->open) {
-        if (host != t.address || open_now.contains({host, port})) continue;
-        if (!std::binary_search(scanned_ports.begin(), scanned_ports.end(), port)) continue;  // not asked about
-        out.push_back(port_finding("netscan.port-gone", Severity::info, t, port, nullptr, nullptr));
+      for (const auto& [host, port, transport] : baseline->open) {
+        if (host != t.address || open_now.contains({host, port, transport})) continue;
+        if (!scanned_transports.contains(transport)) continue;  // not asked about
+        bool asked = false;
+        for (const auto& p : scan.ports) asked |= p.target == i && p.port == port && (p.udp == (transport == "udp"));
+        if (!asked) continue;
+        out.push_back(port_finding("netscan.port-gone", Severity::info, t, port, nullptr, nullptr, {}, transport));
       }
     }
   return out;

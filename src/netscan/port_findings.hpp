@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <tuple>
 #include <string>
 
 #include "core/collect_issue.hpp"
@@ -19,14 +20,14 @@ struct Listener {
   std::int64_t pid = -1;
   std::string process, executable;
 };
-// (port, IPv6?) -> listener; sockets bound to a wildcard or loopback address.
-using Listeners = std::map<std::pair<std::uint16_t, bool>, Listener>;
+// (port, IPv6?, UDP?) -> listener; sockets bound to a wildcard or loopback address.
+using Listeners = std::map<std::tuple<std::uint16_t, bool, bool>, Listener>;
 Listeners loopback_listeners(IssueLog& log);
 
 Findings port_findings(const std::vector<Target>& targets, const ScanResult& scan, const Listeners& listeners,
                        const std::optional<Baseline>& baseline, const std::vector<std::uint16_t>& scanned_ports);
 
 // The owner of an open loopback port, or nothing.
-const Listener* owner_of(const Target& t, std::uint16_t port, const Listeners& listeners);
+const Listener* owner_of(const Target& t, std::uint16_t port, bool udp, const Listeners& listeners);
 
 }  // namespace vigil::netscan

@@ -171,6 +171,57 @@ TEST(ScanPorts, ASlash24WithTwoHostsUp) {
   ::close(fd);
 }
 
+// UDP probes: a DNS server answering, a closed port (ICMP port unreachable), a port behind a
+// drop rule (no answer: open or filtered), in a namespace the test makes.
+TEST(ScanPorts, UdpProbesTellAnsweringClosedAndSilentApart) {
+  NetnsPair net;
+  if (!net.error().empty()) GTEST_SKIP() << "cannot make network namespaces: " << net.error();
+  int dns = -1;
+  net.in_a([&] {
+    dns = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(53);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(dns, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(dns);
+      dns = -1;
+    }
+  });
+  ASSERT_GE(dns, 0);
+  std::atomic<bool> stop{false};
+  std::thread responder([&] {  // answers every query with its own bytes, flags set to a response
+    while (!stop) {
+      pollfd p{dns, POLLIN, 0};
+      if (::poll(&p, 1, 100) != 1) continue;
+      char buf[512];
+      sockaddr_storage from{};
+      socklen_t len = sizeof from;
+      ssize_t n = ::recvfrom(dns, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+      if (n < 4) continue;
+      buf[2] = static_cast<char>(0x81);
+      buf[3] = static_cast<char>(0x80);
+      ::sendto(dns, buf, static_cast<std::size_t>(n), 0, reinterpret_cast<sockaddr*>(&from), len);
+    }
+  });
+  std::string error;
+  ASSERT_TRUE(nft_in_a(net, "add table inet vigil_udp\n"
+                            "add chain inet vigil_udp input { type filter hook input priority 0; }\n"
+                            "add rule inet vigil_udp input udp dport 161 drop\n",
+                       error))
+      << error;
+  auto r = net.run_in_a({VIGIL_BINARY, "scan-ports", "127.0.0.1", "--ports", "1", "--udp", "--timeout", "300",
+                         "--retries", "1", "--table", "--all-states", "--format", "jsonl"});
+  stop = true;
+  responder.join();
+  ::close(dns);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<int, std::string> udp;
+  for (const auto& row : parse_jsonl(r.out))
+    if (row["transport"] == "udp") udp[row["port"].get<int>()] = row["state"].get<std::string>();
+  EXPECT_EQ(udp, (std::map<int, std::string>{{53, "open"}, {123, "closed"}, {161, "filtered"}})) << r.out;
+}
+
 TEST(ScanPorts, BadInputIsRefusedClearly) {
   TempDir d("vigil-scanports");
   auto bad_target = run_vigil({"scan-ports", "300.1.1.1"});
@@ -182,8 +233,8 @@ TEST(ScanPorts, BadInputIsRefusedClearly) {
   auto huge = run_vigil({"scan-ports", "10.0.0.0/8", "--format", "json"});
   EXPECT_EQ(huge.exit_code, 2);
   EXPECT_NE(huge.out.find("more than the 65536"), std::string::npos) << huge.out;
-  d.write("base.txt", "127.0.0.1 22/tcp\n127.0.0.1 53/udp\n");
+  d.write("base.txt", "127.0.0.1 22/tcp\n127.0.0.1 53/sctp\n");
   auto base = run_vigil({"scan-ports", "127.0.0.1", "--ports", "1", "--baseline", d / "base.txt"});
   EXPECT_EQ(base.exit_code, 2);
-  EXPECT_NE(base.err.find("base.txt:2: '53/udp': only tcp ports"), std::string::npos) << base.err;
+  EXPECT_NE(base.err.find("base.txt:2: '53/sctp': tcp or udp ports"), std::string::npos) << base.err;
 }

@@ -22,5 +22,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 std::vector<std::string> fuzz_seeds() {
   return {"192.0.2.0/28", "10.0.0.1-10.0.0.9", "2001:db8::/124", "fe80::1%lo", "22,80,8000-8010,top100",
-          "# baseline\n192.0.2.10 22/tcp  # sshd\n::1 631/tcp\n", "SSH-2.0-OpenSSH\r\n\x01\x7f"};
+          "# baseline\n192.0.2.10 22/tcp  # sshd\n::1 631/tcp\n192.0.2.53 53/udp\n", "SSH-2.0-OpenSSH\r\n\x01\x7f"};
 }

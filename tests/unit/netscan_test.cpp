@@ -64,12 +64,15 @@ TEST(NetscanPorts, ListsRangesAndNames) {
 }
 
 TEST(NetscanBaseline, ParsedWithCommentsAndErrorsNameTheLine) {
-  auto b = parse_baseline("# expected\n192.0.2.10 22/tcp  # sshd\n\n192.0.2.10 443\n::1 631/tcp\n", "open.txt");
+  auto b = parse_baseline("# expected\n192.0.2.10 22/tcp  # sshd\n\n192.0.2.10 443\n::1 631/tcp\n192.0.2.10 53/udp\n",
+                          "open.txt");
   ASSERT_TRUE(b) << b.error();
-  EXPECT_EQ(b->open.size(), 3u);
-  EXPECT_TRUE(b->open.contains({"::1", 631}));
+  EXPECT_EQ(b->open.size(), 4u);
+  EXPECT_TRUE(b->open.contains({"::1", 631, "tcp"}));
+  EXPECT_TRUE(b->open.contains({"192.0.2.10", 443, "tcp"}));
+  EXPECT_TRUE(b->open.contains({"192.0.2.10", 53, "udp"}));
   EXPECT_TRUE(b->hosts.contains("192.0.2.10"));
-  EXPECT_EQ(parse_baseline("192.0.2.10 22/tcp\n192.0.2.10 53/udp\n", "f").error(), "f:2: '53/udp': only tcp ports");
+  EXPECT_EQ(parse_baseline("192.0.2.10 22/tcp\n192.0.2.10 53/sctp\n", "f").error(), "f:2: '53/sctp': tcp or udp ports");
   EXPECT_EQ(parse_baseline("192.0.2.10 70000\n", "f").error(), "f:1: '70000' is not a port 1-65535");
   EXPECT_EQ(parse_baseline("host.example 22\n", "f").error(), "f:1: 'host.example' is not one numeric address");
   EXPECT_EQ(parse_baseline("192.0.2.0/24 22\n", "f").error(), "f:1: '192.0.2.0/24' is not one numeric address");
