@@ -3,7 +3,7 @@ BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build run test bench fuzz install clean
+.PHONY: all setup configure build run test bench fuzz install static clean
 
 all: build
 
@@ -41,6 +41,11 @@ bench: build
 PREFIX ?= /usr/local
 install: build
 	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A portable vigil for a host where nothing can be installed: $(BUILD)/vigil-portable/ and
+# its .tar.gz (the binary, its libraries and loader, a static launcher, the rules).
+static: build
+	@scripts/portable.sh $(BUILD) $(BUILD)/vigil-portable
 
 clean:
 	rm -rf $(BUILD)
