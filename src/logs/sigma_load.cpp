@@ -215,9 +215,43 @@ std::vector<std::string> base64offset_variants(const std::string& v) {
   return out;
 }
 
+// The value as UTF-16 (Windows' "wide" strings), before any base64: little-endian, big-endian,
+// or little-endian after a byte-order mark (Sigma's utf16).
+enum class Wide : std::uint8_t { none, le, be, le_bom };
+
+std::string utf16(std::string_view utf8, Wide w) {
+  std::string out = w == Wide::le_bom ? std::string("\xff\xfe", 2) : std::string();
+  auto unit = [&](std::uint32_t u) {
+    char lo = static_cast<char>(u & 0xff), hi = static_cast<char>(u >> 8);
+    if (w == Wide::be) out += hi, out += lo;
+    else out += lo, out += hi;
+  };
+  for (std::size_t i = 0; i < utf8.size();) {
+    auto c = static_cast<unsigned char>(utf8[i]);
+    std::uint32_t cp = c;
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (len > 1 && i + len <= utf8.size()) {
+      cp = c & (0x7f >> len);
+      for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3f);
+    } else {
+      len = 1;  // not UTF-8: the byte as its Latin-1 character
+    }
+    i += len;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      unit(0xd800 | (cp >> 10));
+      unit(0xdc00 | (cp & 0x3ff));
+    } else {
+      unit(cp);
+    }
+  }
+  return out;
+}
+
 struct Modifiers {
   bool contains = false, startswith = false, endswith = false, all = false, re = false, cased = false;
-  bool base64 = false, base64offset = false, windash = false, exists = false, cidr = false;
+  bool base64 = false, base64offset = false, windash = false, exists = false, cidr = false, fieldref = false;
+  Wide wide = Wide::none;
   bool re_i = false, re_m = false, re_s = false;
   std::optional<Op> compare;
 };
@@ -240,6 +274,10 @@ Modifiers parse_modifiers(const std::vector<std::string>& mods) {
     else if (mod == "windash") m.windash = true;
     else if (mod == "exists") m.exists = true;
     else if (mod == "cidr") m.cidr = true;
+    else if (mod == "fieldref") m.fieldref = true;
+    else if (mod == "wide" || mod == "utf16le") m.wide = Wide::le;
+    else if (mod == "utf16be") m.wide = Wide::be;
+    else if (mod == "utf16") m.wide = Wide::le_bom;
     else if (mod == "lt") m.compare = Op::lt;
     else if (mod == "lte") m.compare = Op::lte;
     else if (mod == "gt") m.compare = Op::gt;
@@ -323,6 +361,15 @@ class RuleBuilder {
       test.matchers.push_back(push(m));
       return;
     }
+    if (mods.fieldref) {
+      if (!field) throw RuleError("|fieldref needs a field");
+      auto other = map_field(value, rule_.source.family);
+      if (!other) throw RuleError("|fieldref: field '" + value + "' is not in " + std::string(family_label(rule_.source.family)));
+      m.op = Op::fieldref;
+      m.other = other;
+      test.matchers.push_back(push(m));
+      return;
+    }
     if (mods.cidr) {
       if (!field) throw RuleError("|cidr needs a field");
       m.op = Op::cidr;
@@ -341,8 +388,11 @@ class RuleBuilder {
       return;
     }
     std::vector<std::string> variants = mods.windash ? windash_variants(value) : std::vector<std::string>{value};
+    if (mods.wide != Wide::none)
+      for (auto& var : variants) var = utf16(var, mods.wide);
     std::vector<std::string> bodies;
-    bool encoded = mods.base64 || mods.base64offset;
+    // Encoded values are bytes: matched exactly, no wildcards, case as written.
+    bool encoded = mods.base64 || mods.base64offset || mods.wide != Wide::none;
     for (const auto& var : variants) {
       if (mods.base64offset)
         for (auto& b : base64offset_variants(var)) bodies.push_back(b);

@@ -18,7 +18,7 @@
 
 namespace vigil::logs::sigma {
 
-enum class Op : std::uint8_t { pattern, exists, missing, lt, lte, gt, gte, cidr };
+enum class Op : std::uint8_t { pattern, exists, missing, lt, lte, gt, gte, cidr, fieldref };
 
 struct Matcher {
   Op op = Op::pattern;
@@ -27,6 +27,7 @@ struct Matcher {
   unsigned hs_flags = 0;
   double number = 0;           // lt/lte/gt/gte
   Cidr net;                    // cidr
+  std::optional<Field> other;  // fieldref: the field whose value this one must equal
 };
 
 // field|modifiers: values — any of the values (all of them with |all).

@@ -242,6 +242,7 @@ bool RuleSet::matcher_true(const Matcher& m, int global, const Event& e, Scratch
       return d >= m.number;
     }
     case Op::cidr: return m.net.contains(e.get(*m.field));
+    case Op::fieldref: return e.has(*m.field) && e.get(*m.field) == e.get(*m.other);
   }
   return false;
 }

@@ -92,7 +92,7 @@ TEST(Sigma, BadRulesAreReportedAndTheRestLoad) {
   vigil::testing::TempDir dir;
   std::string rules = web_rule("good", "  s:\n    sc-status: 200\n  condition: s\n") + "---\n" +
                       web_rule("bad_field", "  s:\n    NoSuchField: 1\n  condition: s\n") + "---\n" +
-                      web_rule("bad_mod", "  s:\n    cs-method|wide: x\n  condition: s\n") + "---\n" +
+                      web_rule("bad_mod", "  s:\n    cs-method|sideways: x\n  condition: s\n") + "---\n" +
                       web_rule("bad_cond", "  s:\n    cs-method: x\n  condition: s and nothere\n") + "---\n" +
                       web_rule("backref", "  s:\n    cs-method|re: '(a)\\1'\n  condition: s\n") + "---\n" +
                       "title: proxy\nlogsource: {category: proxy}\ndetection:\n  s:\n    c-uri: x\n  condition: s\n" +
@@ -106,7 +106,7 @@ TEST(Sigma, BadRulesAreReportedAndTheRestLoad) {
     return std::string("(none)");
   };
   EXPECT_NE(reason("bad_field").find("NoSuchField"), std::string::npos);
-  EXPECT_NE(reason("bad_mod").find("wide"), std::string::npos);
+  EXPECT_NE(reason("bad_mod").find("sideways"), std::string::npos);
   EXPECT_NE(reason("bad_cond").find("nothere"), std::string::npos);
   EXPECT_NE(reason("backref").find("backtracking"), std::string::npos);
   EXPECT_NE(reason("proxy").find("category=proxy"), std::string::npos);
@@ -198,4 +198,28 @@ TEST(Sigma, YamlErrorsNameLineAndColumn) {
   // The parser runs out of file on the line after the last: counted in the file, not the document.
   EXPECT_NE(r.rule_problems[0].reason.find("line " + std::to_string(good_lines + 4) + ", column"), std::string::npos)
       << r.rule_problems[0].reason;
+}
+
+// Issue 20 (2): the value modifiers Windows rules use — wide/utf16* before base64offset — and
+// fieldref (one field equal to another).
+TEST(Sigma, WideBase64AndFieldref) {
+  vigil::testing::TempDir dir;
+  const std::string log =
+      "10.0.0.7 - - [10/Oct/2024:04:20:13 +0000] \"GET /run?c=dwBoAG8AYQBtAGkA HTTP/1.1\" 200 10 \"-\" \"x\"\n"
+      "10.0.0.8 - - [10/Oct/2024:04:20:14 +0000] \"GET /run?c=d2hvYW1p HTTP/1.1\" 200 10 \"-\" \"x\"\n"
+      "10.9.9.9 - 10.9.9.9 [10/Oct/2024:04:20:15 +0000] \"GET / HTTP/1.1\" 200 10 \"-\" \"x\"\n"
+      "10.9.9.8 - alice [10/Oct/2024:04:20:16 +0000] \"GET / HTTP/1.1\" 200 10 \"-\" \"x\"\n";
+  std::string rules =
+      web_rule("wide", "  s:\n    cs-uri-query|wide|base64offset|contains: whoami\n  condition: s\n") + "---\n" +
+      web_rule("narrow", "  s:\n    cs-uri-query|base64offset|contains: whoami\n  condition: s\n") + "---\n" +
+      web_rule("be", "  s:\n    cs-uri-query|utf16be|base64offset|contains: whoami\n  condition: s\n") + "---\n" +
+      web_rule("ref", "  s:\n    cs-username|fieldref: c-ip\n  condition: s\n") + "---\n" +
+      web_rule("badref", "  s:\n    cs-username|fieldref: NoSuchField\n  condition: s\n");
+  auto r = scan(dir, log, rules);
+  ASSERT_EQ(r.rule_problems.size(), 1u);
+  EXPECT_NE(r.rule_problems[0].reason.find("NoSuchField"), std::string::npos);
+  EXPECT_EQ(hits(r, "logs.wide"), std::vector<std::string>{"10.0.0.7"});
+  EXPECT_EQ(hits(r, "logs.narrow"), std::vector<std::string>{"10.0.0.8"});
+  EXPECT_TRUE(hits(r, "logs.be").empty());
+  EXPECT_EQ(hits(r, "logs.ref"), std::vector<std::string>{"10.9.9.9"});
 }
