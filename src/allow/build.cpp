@@ -1,5 +1,6 @@
 // Building an allowlist from the package database and the administrator's additions.
 #include "allow/build.hpp"
+#include "core/time_format.hpp"
 
 #include <chrono>
 #include <unordered_map>
@@ -114,8 +115,7 @@ BuildResult build_allowlist(const Root& root, const collect::PackageDb& packages
     r.list.entries.push_back({std::move(c.path), std::move(digests[i]->sha256), c.size, std::move(c.source)});
   }
   r.list.root = root.path();
-  r.list.created = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  r.list.created = epoch_now();
   r.list.normalise();
   std::sort(r.modified.begin(), r.modified.end());
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,6 +1,7 @@
 // A shared counter hands checks to worker threads; results land in their fixed slots, so the
 // output order is the policy's order whatever the scheduling.
 #include "audit/run.hpp"
+#include "core/time_format.hpp"
 
 #include <fmt/format.h>
 
@@ -15,7 +16,7 @@ AuditResult run_audit(const PolicySet& set, const Root& root, const RunOptions& 
   AuditResult out;
   out.root = root.path();
   out.live = root.live();
-  out.started_at = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  out.started_at = epoch_now();
   out.problems = set.problems;
   Evaluator ev(root, options.eval);  // it refuses commands and processes under --root itself
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "audit/accept.hpp"
+#include "core/time_format.hpp"
 #include "audit/baseline.hpp"
 #include "audit/compare.hpp"
 #include "audit/passwords.hpp"
@@ -153,8 +154,7 @@ int run_audit_command(AuditOptions o) {
   ro.jobs = o.jobs;
   auto result = audit::run_audit(set, *root, ro);
   if (with_patches(o)) {
-    o.patch.judgement.now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    o.patch.judgement.now = epoch_now();
     auto patches = patch::audit_patches(*root, o.patch);
     if (!patches) return fail(o, "audit: " + patches.error());
     result.policies.push_back(audit::patch_policy(patches->status, patches->findings, patches->feed_given));

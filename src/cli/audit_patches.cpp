@@ -10,6 +10,7 @@
 #include "cli/collect_setup.hpp"
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
+#include "core/time_format.hpp"
 #include "collect/snapshot.hpp"
 
 namespace vigil::cli {
@@ -23,10 +24,6 @@ struct PatchesCliOptions {
   patch::PatchAuditOptions patch;
   ReportOptions report;
 };
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Package, architecture, installed and candidate versions, where the candidate comes from.
 ResultSet update_rows(const patch::PatchStatus& st) {
@@ -43,7 +40,7 @@ int run(PatchesCliOptions o) {
   if (!in) return o.report.error(in.error());
   const Root* root = &in->root;
   auto t0 = std::chrono::steady_clock::now();
-  o.patch.judgement.now = now_seconds();
+  o.patch.judgement.now = epoch_now();
   auto a = patch::audit_patches(*root, o.patch);
   if (!a) return o.report.error("audit patches: " + a.error());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -36,10 +36,6 @@ struct ScanPortsOptions {
   ReportOptions report;
 };
 
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 ResultSet port_rows(const std::vector<netscan::Target>& targets, const netscan::ScanResult& scan,
                     const netscan::Listeners& listeners, bool all_states) {
   ResultSet rows;
@@ -102,7 +98,7 @@ int run(ScanPortsOptions o) {
   if (loopback_open) listeners = netscan::loopback_listeners(log);
   if (!o.save_baseline.empty()) {
     std::ofstream out(o.save_baseline, std::ios::trunc);
-    out << netscan::baseline_text(*targets, scan, iso8601(now_seconds()));
+    out << netscan::baseline_text(*targets, scan, iso8601(epoch_now()));
     if (!out.flush()) return o.report.error("--save-baseline " + o.save_baseline + ": cannot be written");
     if (!o.report.quiet) std::cerr << "vigil: scan-ports: baseline written to " << o.save_baseline << "\n";
   }
@@ -125,7 +121,7 @@ int run(ScanPortsOptions o) {
                            hosts, each, counts[0], counts[1],
                            counts[2], counts[3], scan.tries, scan.in_flight_limit,
                            baseline ? "; compared with the baseline " + o.baseline : "");
-  r.findings = netscan::port_findings(*targets, scan, listeners, baseline, *ports);
+  r.findings = netscan::port_findings(*targets, scan, listeners, baseline, *ports, udp_ports);
   for (auto& f : partial_findings(log.issues(), "scan-ports/")) r.findings.push_back(std::move(f));
   return render_report(r, o.report, *setup, false);
 }

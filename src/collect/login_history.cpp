@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <sqlite3.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -50,35 +49,6 @@ std::vector<std::string> rotated_login_files(const Root& root, std::string_view 
   });
   std::vector<std::string> out;
   for (const auto& r : found) out.push_back("/var/log/" + r.name);
-  return out;
-}
-
-expected<std::string, IoError> read_maybe_gzip(const Root& root, std::string_view path, std::size_t limit) {
-  auto raw = root.read(path, limit);
-  if (!raw || !path.ends_with(".gz")) return raw;
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 32) != Z_OK) return make_unexpected(IoError{root.display(path), ENOMEM, "zlib"});
-  std::string out;
-  z.next_in = reinterpret_cast<Bytef*>(raw->data());
-  z.avail_in = static_cast<uInt>(raw->size());
-  char buf[1 << 16];
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(buf, sizeof buf - z.avail_out);
-    if (out.size() > limit) {
-      inflateEnd(&z);
-      return make_unexpected(IoError{root.display(path), EFBIG, "larger than the limit once decompressed"});
-    }
-    if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // cut short
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END)
-    return make_unexpected(IoError{root.display(path), EIO,
-                                   fmt::format("not a whole gzip stream ({} bytes inflated before the damage)", out.size())});
   return out;
 }
 

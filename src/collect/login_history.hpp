@@ -9,7 +9,6 @@
 
 #include "collect/logins.hpp"
 #include "core/collect_issue.hpp"
-#include "core/expected.hpp"
 #include "core/root.hpp"
 
 namespace vigil::collect {
@@ -19,10 +18,6 @@ inline constexpr std::string_view kWtmpdbPath = "/var/lib/wtmpdb/wtmp.db";
 // The rotated copies of /var/log/<base> (base: wtmp or btmp), oldest first: numbered ones from
 // the highest number down, date-suffixed ones by date; compressed ones (.gz) included.
 std::vector<std::string> rotated_login_files(const Root& root, std::string_view base, IssueLog& log);
-
-// A file's bytes, gunzipped when its name ends in .gz (at most `limit` once inflated).
-expected<std::string, IoError> read_maybe_gzip(const Root& root, std::string_view path,
-                                               std::size_t limit = std::size_t{256} << 20);
 
 // The wtmpdb rows as login records (file "wtmpdb"): a USER_PROCESS at each login and a
 // DEAD_PROCESS at its logout, BOOT_TIME for boots. False when there is no database.

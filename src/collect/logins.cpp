@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "collect/compressed_file.hpp"
 #include "collect/login_history.hpp"
 #include "collect/utmp_parse.hpp"
 
@@ -17,7 +18,7 @@ constexpr std::string_view kCollector = "logins";
 
 bool read_records(const Root& root, std::string_view path, std::string_view file, IssueLog& log,
                   std::vector<LoginRecordRow>& out) {
-  auto bytes = read_maybe_gzip(root, path);
+  auto bytes = read_decompressed(root, path, kDefaultReadLimit);  // logrotate may have compressed it
   if (!bytes) {
     if (!bytes.error().vanished()) log.add(std::string(kCollector), bytes.error());
     return false;

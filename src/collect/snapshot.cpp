@@ -1,6 +1,7 @@
 // Collects every table in dependency order: accounts and packages first, because processes
 // need user names and ownership, and sockets need processes.
 #include "collect/snapshot.hpp"
+#include "core/time_format.hpp"
 
 #include <chrono>
 #include <thread>
@@ -46,9 +47,7 @@ HostInfo collect_host_info(const Root& root) {
   HostInfo h;
   h.live = root.live();
   h.root = root.path();
-  h.collected_at = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  h.collected_at = epoch_now();
   h.os = read_os_release(root).pretty_name;
   if (root.live()) {
     h.hostname = first_line(root.read_pseudo("/proc/sys/kernel/hostname"));

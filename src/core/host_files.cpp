@@ -17,10 +17,10 @@ std::string default_rules_dir() {
   return std::string(VIGIL_SOURCE_DIR) + "/rules";
 }
 
-expected<std::string, IoError> read_host_file(const std::string& path) {
+expected<std::string, IoError> read_host_file(const std::string& path, std::size_t limit) {
   auto host = Root::open("/");
   if (!host) return make_unexpected(host.error());
-  return host->read(path, std::size_t{16} << 20);
+  return host->read(path, limit);
 }
 
 }  // namespace vigil

@@ -6,6 +6,9 @@
 
 namespace vigil {
 
+// Seconds since the epoch, now.
+std::int64_t epoch_now();
+
 // 2026-11-23T20:27:17Z
 std::string iso8601(std::int64_t epoch_seconds);
 // The same, or "-" for 0: a time a log line did not give.

@@ -386,9 +386,9 @@ ScanResult connect_scan(const std::vector<Target>& targets, const ScanOptions& o
       r.ports.push_back(std::move(host[i]));
     }
   }
-  r.probes = r.ports.size();
   r.tries = engine.tries();
   udp_scan(targets, o, r);
+  r.probes = r.ports.size();
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return r;
 }

@@ -82,11 +82,10 @@ const Listener* owner_of(const Target& t, std::uint16_t port, bool udp, const Li
 }
 
 Findings port_findings(const std::vector<Target>& targets, const ScanResult& scan, const Listeners& listeners,
-                       const std::optional<Baseline>& baseline, const std::vector<std::uint16_t>& scanned_ports) {
+                       const std::optional<Baseline>& baseline, const std::vector<std::uint16_t>& tcp_ports,
+                       const std::vector<std::uint16_t>& udp_ports) {
   Findings out;
   std::set<std::tuple<std::string, std::uint16_t, std::string>> open_now;
-  std::set<std::string> scanned_transports;
-  for (const auto& p : scan.ports) scanned_transports.insert(p.udp ? "udp" : "tcp");
   for (const auto& p : scan.ports) {
     if (p.state != PortState::open) continue;
     const auto& t = targets[p.target];
@@ -103,14 +102,12 @@ Findings port_findings(const std::vector<Target>& targets, const ScanResult& sca
   }
   if (baseline)
     for (std::size_t i = 0; i < targets.size(); ++i) {
+      if (i < scan.host_up.size() && !scan.host_up[i]) continue;  // not scanned: nothing to say it is gone
       const auto& t = targets[i];
-      if (i < scan.host_up.size() && !scan.host_up[i] && !baseline->hosts.contains(t.address)) continue;
       for (const auto& [host, port, transport] : baseline->open) {
         if (host != t.address || open_now.contains({host, port, transport})) continue;
-        if (!scanned_transports.contains(transport)) continue;  // not asked about
-        bool asked = false;
-        for (const auto& p : scan.ports) asked |= p.target == i && p.port == port && (p.udp == (transport == "udp"));
-        if (!asked) continue;
+        const auto& asked = transport == "udp" ? udp_ports : tcp_ports;  // sorted
+        if (!std::binary_search(asked.begin(), asked.end(), port)) continue;
         out.push_back(port_finding("netscan.port-gone", Severity::info, t, port, nullptr, nullptr, {}, transport));
       }
     }

@@ -24,8 +24,10 @@ struct Listener {
 using Listeners = std::map<std::tuple<std::uint16_t, bool, bool>, Listener>;
 Listeners loopback_listeners(IssueLog& log);
 
+// `tcp_ports`, `udp_ports`: what was scanned (sorted), so a port not asked about is never "gone".
 Findings port_findings(const std::vector<Target>& targets, const ScanResult& scan, const Listeners& listeners,
-                       const std::optional<Baseline>& baseline, const std::vector<std::uint16_t>& scanned_ports);
+                       const std::optional<Baseline>& baseline, const std::vector<std::uint16_t>& tcp_ports,
+                       const std::vector<std::uint16_t>& udp_ports);
 
 // The owner of an open loopback port, or nothing.
 const Listener* owner_of(const Target& t, std::uint16_t port, bool udp, const Listeners& listeners);

@@ -124,7 +124,6 @@ void udp_scan(const std::vector<Target>& targets, const ScanOptions& o, ScanResu
     }
     ::close(ep);
   }
-  result.probes = result.ports.size();
 }
 
 }  // namespace vigil::netscan

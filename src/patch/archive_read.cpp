@@ -41,24 +41,6 @@ bool read_entry(struct archive* a, std::string& out, std::size_t limit, std::str
 
 }  // namespace
 
-expected<std::string, IoError> read_decompressed(const Root& root, std::string_view inner, std::size_t limit) {
-  auto fd = root.open_file(inner);
-  if (!fd) return make_unexpected(fd.error());
-  std::string shown = root.display(inner);
-  Archive a(archive_read_new());
-  archive_read_support_filter_all(a.get());
-  archive_read_support_format_raw(a.get());
-  if (archive_read_open_fd(a.get(), fd->get(), 1 << 16) != ARCHIVE_OK)
-    return make_unexpected(IoError{shown, EIO, archive_error(a.get())});
-  struct archive_entry* e = nullptr;
-  int rc = archive_read_next_header(a.get(), &e);
-  if (rc == ARCHIVE_EOF) return std::string();  // an empty file
-  if (rc != ARCHIVE_OK) return make_unexpected(IoError{shown, EIO, archive_error(a.get())});
-  std::string out, error;
-  if (!read_entry(a.get(), out, limit, error)) return make_unexpected(IoError{shown, EIO, error});
-  return out;
-}
-
 expected<std::size_t, std::string> for_each_archive_member(
     const std::string& path, std::size_t member_limit,
     const std::function<void(std::string_view name, std::string_view content)>& f) {

@@ -1,5 +1,5 @@
-// Reading the files a patch audit needs through libarchive: apt's lists, which apt may keep
-// compressed (lz4 on Debian 12, gz, xz, zst), and the zip archives osv.dev publishes.
+// The zip archives osv.dev publishes, read through libarchive (compressed single files:
+// collect/compressed_file.hpp).
 #pragma once
 
 #include <cstddef>
@@ -8,17 +8,10 @@
 #include <string_view>
 
 #include "core/expected.hpp"
-#include "core/io_error.hpp"
-#include "core/root.hpp"
 
 namespace vigil::patch {
 
 inline constexpr std::size_t kMaxIndexBytes = std::size_t{1} << 30;  // a Packages file is ~50 MB
-
-// The file inside the root, decompressed when it is compressed (any filter libarchive knows),
-// at most `limit` bytes once decompressed (more is an error, not a silent cut).
-expected<std::string, IoError> read_decompressed(const Root& root, std::string_view inner,
-                                                 std::size_t limit = kMaxIndexBytes);
 
 // Calls f(member name, content) for every regular file of the zip (or tar) archive at `path`
 // on the analyst's machine; a member larger than `member_limit` is an error. The error names

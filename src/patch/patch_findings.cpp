@@ -1,6 +1,7 @@
 #include "patch/patch_findings.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 
@@ -17,9 +18,7 @@ constexpr std::int64_t kDay = 86400;
 constexpr std::size_t kListedUpdates = 50;  // package names in the summary finding
 
 std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;
-  return out;
+  return fmt::format("{}", fmt::join(v, sep));
 }
 
 Severity feed_severity(const Advisory& a) {

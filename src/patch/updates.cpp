@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "collect/debian_version.hpp"
+#include "collect/compressed_file.hpp"
 #include "patch/archive_read.hpp"
 
 namespace vigil::patch {
@@ -66,7 +67,7 @@ PatchStatus patch_status(const Root& root, const std::vector<collect::PackageRow
   for (const auto& list : st.lists)
     work.push_back(std::async(std::launch::async, [&root, &list, &by_name, &installed] {
       ListOffers out;
-      auto text = read_decompressed(root, list.path);
+      auto text = collect::read_decompressed(root, list.path, kMaxIndexBytes);
       if (!text) {
         out.log.add(std::string(kCollector), text.error());
         return out;

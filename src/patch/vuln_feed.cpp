@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "collect/debian_version.hpp"
 #include "core/text.hpp"
+#include "collect/compressed_file.hpp"
+#include "core/host_files.hpp"
 #include "patch/archive_read.hpp"
 
 namespace vigil::patch {
@@ -46,17 +46,6 @@ std::string_view cve_of(std::string_view id) {
 }
 
 bool is_per_cve(std::string_view id) { return cve_of(id).starts_with("CVE-") || id.starts_with("TEMP-"); }
-
-expected<std::string, std::string> read_file(const std::string& path, std::size_t limit) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_unexpected(fmt::format("{}: {}", path, std::strerror(errno)));
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > limit) return make_unexpected(fmt::format("{}: larger than {} MiB", path, limit >> 20));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 bool is_archive_name(std::string_view path) {
   for (std::string_view ext : {".zip", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.zst"})
@@ -170,8 +159,8 @@ expected<void, std::string> load_osv(const std::string& path, const FeedScope& s
     if (ec) feed.problems.push_back(fmt::format("{}: {} (the files listed before were read)", path, ec.message()));
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      auto text = read_file(f, kMaxRecordBytes);
-      if (!text) feed.problems.push_back(text.error());
+      auto text = read_host_file(f, kMaxRecordBytes);
+      if (!text) feed.problems.push_back(text.error().message());
       else one(f, *text);
     }
   } else if (is_archive_name(path)) {
@@ -183,8 +172,8 @@ expected<void, std::string> load_osv(const std::string& path, const FeedScope& s
       feed.problems.push_back(n.error() + " (the members before it were read)");
     }
   } else {
-    auto text = read_file(path, kMaxRecordBytes);
-    if (!text) return make_unexpected(text.error());
+    auto text = read_host_file(path, kMaxRecordBytes);
+    if (!text) return make_unexpected(text.error().message());
     add_osv_record(*text, path, scope, feed);
   }
   feed.sources.push_back(fmt::format("OSV {} ({} records)", path, feed.records));
@@ -297,21 +286,13 @@ void add_debian_tracker(std::string_view text, std::string_view name, const Feed
 }
 
 expected<void, std::string> load_debian_tracker(const std::string& path, const FeedScope& scope, VulnFeed& feed) {
-  std::string text;
-  if (is_archive_name(path) || path.ends_with(".gz") || path.ends_with(".xz") || path.ends_with(".zst")) {
-    auto root = Root::open("/");
-    if (!root) return make_unexpected(root.error().message());
-    auto abs = std::filesystem::absolute(path).string();
-    auto t = read_decompressed(*root, abs, kMaxTrackerBytes);
-    if (!t) return make_unexpected(t.error().message());
-    text = std::move(*t);
-  } else {
-    auto t = read_file(path, kMaxTrackerBytes);
-    if (!t) return make_unexpected(t.error());
-    text = std::move(*t);
-  }
+  // Plain or compressed (.gz, .xz, .zst): the content says which.
+  auto host = Root::open("/");
+  if (!host) return make_unexpected(host.error().message());
+  auto text = collect::read_decompressed(*host, path, kMaxTrackerBytes);
+  if (!text) return make_unexpected(text.error().message());
   std::size_t before = feed.records;
-  add_debian_tracker(text, path, scope, feed);
+  add_debian_tracker(*text, path, scope, feed);
   feed.sources.push_back(fmt::format("Debian security tracker {} ({} issues of installed packages)", path,
                                      feed.records - before));
   return {};
